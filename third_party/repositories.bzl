@@ -1,0 +1,32 @@
+"""Every external dependency of the toolkit, as local repositories over Debian packages.
+
+Used by this WORKSPACE and by any workspace that depends on the toolkit:
+
+    local_repository(name = "gan", path = "/path/to/this/repo")
+    load("@gan//third_party:repositories.bzl", "gan_dependencies")
+    gan_dependencies(toolkit_root = "/path/to/this/repo")
+"""
+
+load("//third_party:libtorch.bzl", "libtorch_repository")
+
+_SYSTEM_LIBRARIES = ["absl", "glog", "json", "gtest", "benchmark", "png", "jpeg", "zlib"]
+
+def gan_dependencies(toolkit_root = "."):
+    """Declares rules_cc/rules_java stand-ins and the system libraries.
+
+    Args:
+      toolkit_root: path of the toolkit checkout, relative to the calling workspace.
+    """
+    native.local_repository(name = "rules_cc", path = toolkit_root + "/third_party/rules_cc")
+    native.local_repository(name = "rules_java", path = toolkit_root + "/third_party/rules_java")
+    native.local_repository(
+        name = "remote_coverage_tools",
+        path = toolkit_root + "/third_party/remote_coverage_tools",
+    )
+    libtorch_repository(name = "libtorch")
+    for name in _SYSTEM_LIBRARIES:
+        native.new_local_repository(
+            name = name,
+            path = "/usr",
+            build_file = str(Label("//third_party:%s.BUILD" % name)),
+        )
