@@ -1,0 +1,186 @@
+#include "gan/networks/dcgan/dcgan.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace gan {
+namespace {
+
+// N(0, std) on conv weights, as DCGAN and seed 000 initialize them.
+void InitConvWeights(torch::nn::Module& module, double std) {
+  if (std <= 0) return;
+  torch::NoGradGuard no_grad;
+  for (auto& child : module.modules(/*include_self=*/false)) {
+    if (auto* conv = child->as<torch::nn::Conv2d>()) conv->weight.normal_(0.0, std);
+    if (auto* deconv = child->as<torch::nn::ConvTranspose2d>()) deconv->weight.normal_(0.0, std);
+  }
+}
+
+}  // namespace
+
+DcganSpec Seed000DcganSpec() {
+  DcganSpec spec;
+  spec.image_size = 96;
+  spec.image_channels = 3;
+  spec.generator.latent_dim = 128;
+  spec.generator.bias = true;
+  spec.generator.layers = {{256, 6, 1, 0}, {128, 2, 2, 0}, {64, 2, 2, 0}, {32, 2, 2, 0}, {3, 2, 2, 0}};
+  spec.discriminator.image_channels = 3;
+  spec.discriminator.bias = true;
+  int64_t pool = 0;
+  for (int64_t channels : {32, 64, 128, 256, 512}) {
+    spec.discriminator.layers.push_back({{channels, 3, 1, 1}, true, pool});
+    pool = 2;
+  }
+  spec.discriminator.head_avg_pool = 6;
+  spec.discriminator.head = {1, 1, 1, 0};
+  return spec;
+}
+
+DcganSpec LibtorchExampleDcganSpec() {
+  DcganSpec spec;
+  spec.image_size = 28;
+  spec.image_channels = 1;
+  spec.generator.latent_dim = 100;
+  spec.generator.layers = {{256, 4, 1, 0}, {128, 3, 2, 1}, {64, 4, 2, 1}, {1, 4, 2, 1}};
+  spec.discriminator.image_channels = 1;
+  spec.discriminator.layers = {
+      {{64, 4, 2, 1}, false, 0}, {{128, 4, 2, 1}, true, 0}, {{256, 4, 2, 1}, true, 0}};
+  spec.discriminator.head = {1, 3, 1, 0};
+  return spec;
+}
+
+DcganSpec StandardDcganSpec(int64_t image_size, int64_t image_channels, int64_t width,
+                            int64_t latent_dim) {
+  TORCH_CHECK(image_size == 32 || image_size == 64,
+              "StandardDcganSpec supports 32 or 64 pixels, got ", image_size);
+  const int64_t doublings = image_size == 32 ? 3 : 4;  // 4x4 -> image_size
+  DcganSpec spec;
+  spec.image_size = image_size;
+  spec.image_channels = image_channels;
+  spec.generator.latent_dim = latent_dim;
+  int64_t channels = width << (doublings - 1);
+  spec.generator.layers.push_back({channels, 4, 1, 0});
+  for (int64_t i = 1; i < doublings; ++i) {
+    channels /= 2;
+    spec.generator.layers.push_back({channels, 4, 2, 1});
+  }
+  spec.generator.layers.push_back({image_channels, 4, 2, 1});
+
+  spec.discriminator.image_channels = image_channels;
+  channels = width;
+  for (int64_t i = 0; i < doublings; ++i) {
+    spec.discriminator.layers.push_back({{channels, 4, 2, 1}, /*batch_norm=*/i > 0, 0});
+    channels *= 2;
+  }
+  spec.discriminator.head = {1, 4, 1, 0};
+  return spec;
+}
+
+absl::StatusOr<DcganSpec> DcganSpecByName(const std::string& variant, int64_t image_size,
+                                          int64_t image_channels, int64_t width,
+                                          int64_t latent_dim) {
+  DcganSpec spec;
+  if (variant == "seed000") {
+    spec = Seed000DcganSpec();
+  } else if (variant == "libtorch_example") {
+    spec = LibtorchExampleDcganSpec();
+  } else if (variant == "standard") {
+    if (image_size != 32 && image_size != 64) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the standard DCGAN supports image sizes 32 and 64, got ", image_size,
+          " (pad 28x28 data by 2 for 32)"));
+    }
+    if (width <= 0) width = 64;
+    if (image_channels <= 0) image_channels = 3;
+    return StandardDcganSpec(image_size, image_channels, width,
+                             latent_dim > 0 ? latent_dim : 100);
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "DCGAN variant '", variant, "' is not one of seed000, libtorch_example, standard"));
+  }
+  if (image_size > 0 && image_size != spec.image_size) {
+    return absl::InvalidArgumentError(absl::StrCat("DCGAN variant '", variant, "' makes ",
+                                                   spec.image_size, "x", spec.image_size,
+                                                   " images, but the data is ", image_size,
+                                                   "x", image_size));
+  }
+  if (image_channels > 0 && image_channels != spec.image_channels) {
+    // Only the channel count of the image layers changes.
+    spec.image_channels = image_channels;
+    spec.generator.layers.back().out_channels = image_channels;
+    spec.discriminator.image_channels = image_channels;
+  }
+  if (latent_dim > 0) spec.generator.latent_dim = latent_dim;
+  return spec;
+}
+
+DcganGenerator::DcganGenerator(const DcganGeneratorSpec& spec, int64_t image_size,
+                               double init_std)
+    : spec_(spec), image_size_(image_size) {
+  TORCH_CHECK(!spec.layers.empty(), "DcganGenerator needs at least one layer");
+  body_ = torch::nn::Sequential();
+  int64_t in_channels = spec.latent_dim;
+  for (size_t i = 0; i < spec.layers.size(); ++i) {
+    const ConvSpec& layer = spec.layers[i];
+    body_->push_back(torch::nn::ConvTranspose2d(
+        torch::nn::ConvTranspose2dOptions(in_channels, layer.out_channels, layer.kernel)
+            .stride(layer.stride)
+            .padding(layer.padding)
+            .bias(spec.bias)));
+    if (i + 1 < spec.layers.size()) {
+      body_->push_back(torch::nn::BatchNorm2d(layer.out_channels));
+      body_->push_back(torch::nn::ReLU(torch::nn::ReLUOptions().inplace(true)));
+    }
+    in_channels = layer.out_channels;
+  }
+  body_->push_back(torch::nn::Tanh());
+  register_module("body", body_);
+  InitConvWeights(*this, init_std);
+}
+
+torch::Tensor DcganGenerator::forward(const torch::Tensor& z, const torch::Tensor& /*labels*/) {
+  return body_->forward(z.view({z.size(0), z.size(1), 1, 1}));
+}
+
+DcganDiscriminator::DcganDiscriminator(const DcganDiscriminatorSpec& spec, double init_std) {
+  body_ = torch::nn::Sequential();
+  int64_t in_channels = spec.image_channels;
+  for (const DcganDiscriminatorLayer& layer : spec.layers) {
+    if (layer.avg_pool_before > 1) body_->push_back(torch::nn::AvgPool2d(layer.avg_pool_before));
+    body_->push_back(torch::nn::Conv2d(
+        torch::nn::Conv2dOptions(in_channels, layer.conv.out_channels, layer.conv.kernel)
+            .stride(layer.conv.stride)
+            .padding(layer.conv.padding)
+            .bias(spec.bias)));
+    if (layer.batch_norm) body_->push_back(torch::nn::BatchNorm2d(layer.conv.out_channels));
+    body_->push_back(torch::nn::LeakyReLU(
+        torch::nn::LeakyReLUOptions().negative_slope(0.2).inplace(true)));
+    in_channels = layer.conv.out_channels;
+  }
+  if (spec.head_avg_pool > 1) body_->push_back(torch::nn::AvgPool2d(spec.head_avg_pool));
+  body_->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, 1, spec.head.kernel)
+                                         .stride(spec.head.stride)
+                                         .padding(spec.head.padding)
+                                         .bias(spec.bias)));
+  register_module("body", body_);
+  InitConvWeights(*this, init_std);
+}
+
+torch::Tensor DcganDiscriminator::forward(const torch::Tensor& images,
+                                          const torch::Tensor& /*labels*/) {
+  const torch::Tensor logits = body_->forward(images);
+  TORCH_CHECK(logits.size(1) == 1 && logits.size(2) == 1 && logits.size(3) == 1,
+              "DcganDiscriminator: input ", images.sizes(),
+              " does not reduce to one logit per image (got ", logits.sizes(), ")");
+  return logits.view({images.size(0)});
+}
+
+std::shared_ptr<DcganGenerator> MakeDcganGenerator(const DcganSpec& spec) {
+  return std::make_shared<DcganGenerator>(spec.generator, spec.image_size, spec.init_std);
+}
+
+std::shared_ptr<DcganDiscriminator> MakeDcganDiscriminator(const DcganSpec& spec) {
+  return std::make_shared<DcganDiscriminator>(spec.discriminator, spec.init_std);
+}
+
+}  // namespace gan

@@ -1,0 +1,42 @@
+// The two interfaces trainers, samplers and metrics program against, so that they never
+// depend on a concrete network family. A generator maps latent codes (and, for
+// conditional networks, class labels) to images in [-1, 1]; a discriminator maps images
+// (and labels) to one logit per image.
+#ifndef GAN_NETWORKS_GAN_MODULES_H_
+#define GAN_NETWORKS_GAN_MODULES_H_
+
+#include <cstdint>
+#include <memory>
+
+#include <torch/torch.h>
+
+namespace gan {
+
+class GeneratorModule : public torch::nn::Module {
+ public:
+  // z: [N, latent_dim]; labels: int64 [N] or undefined for unconditional networks.
+  virtual torch::Tensor forward(const torch::Tensor& z, const torch::Tensor& labels) = 0;
+  torch::Tensor forward(const torch::Tensor& z) { return forward(z, torch::Tensor()); }
+  virtual int64_t latent_dim() const = 0;
+  virtual int64_t image_size() const = 0;
+  virtual int64_t image_channels() const = 0;
+
+  // Draws a latent batch from the network's prior (standard normal by default).
+  virtual torch::Tensor SampleLatent(int64_t n, const torch::Device& device) const {
+    return torch::randn({n, latent_dim()}, torch::TensorOptions().device(device));
+  }
+};
+
+class DiscriminatorModule : public torch::nn::Module {
+ public:
+  // images: [N, C, H, W]; returns logits [N].
+  virtual torch::Tensor forward(const torch::Tensor& images, const torch::Tensor& labels) = 0;
+  torch::Tensor forward(const torch::Tensor& images) { return forward(images, torch::Tensor()); }
+};
+
+using Generator = std::shared_ptr<GeneratorModule>;
+using Discriminator = std::shared_ptr<DiscriminatorModule>;
+
+}  // namespace gan
+
+#endif  // GAN_NETWORKS_GAN_MODULES_H_
