@@ -1,0 +1,35 @@
+// A (discriminator loss, generator loss) pair chosen by name, as configs name them:
+//   bce          D: BCE, G: non-saturating BCE
+//   bce_minimax  D: BCE, G: minimax log(1 - D(G(z)))
+//   hinge        SPADE/SAGAN hinge
+//   lsgan        least squares, targets a,b,c = 0,1,1
+//   lsgan_m101   least squares, targets a,b,c = -1,1,0
+//   wasserstein  WGAN critic (needs clipping or a penalty)
+//
+//   ASSIGN_OR_RETURN(gan::AdversarialLoss loss, gan::AdversarialLossByName("hinge"));
+//   torch::Tensor d_loss = loss.discriminator(d_real, d_fake);
+#ifndef GAN_LOSSES_ADVERSARIAL_LOSS_H_
+#define GAN_LOSSES_ADVERSARIAL_LOSS_H_
+
+#include <functional>
+#include <string>
+
+#include <torch/torch.h>
+
+#include "absl/status/statusor.h"
+
+namespace gan {
+
+struct AdversarialLoss {
+  std::string name;
+  std::function<torch::Tensor(const torch::Tensor& real_logits,
+                              const torch::Tensor& fake_logits)>
+      discriminator;
+  std::function<torch::Tensor(const torch::Tensor& fake_logits)> generator;
+};
+
+absl::StatusOr<AdversarialLoss> AdversarialLossByName(const std::string& name);
+
+}  // namespace gan
+
+#endif  // GAN_LOSSES_ADVERSARIAL_LOSS_H_
