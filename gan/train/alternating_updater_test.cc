@@ -1,0 +1,146 @@
+#include "gan/train/alternating_updater.h"
+
+#include <gtest/gtest.h>
+
+#include "gan/networks/dcgan/dcgan.h"
+
+namespace gan {
+namespace {
+
+struct Nets {
+  std::shared_ptr<DcganGenerator> g;
+  std::shared_ptr<DcganDiscriminator> d;
+};
+
+Nets TinyDcgan() {
+  torch::manual_seed(3);
+  const DcganSpec spec = StandardDcganSpec(32, 1, 4, 8);
+  return {MakeDcganGenerator(spec), MakeDcganDiscriminator(spec)};
+}
+
+Batch RealBatch(int64_t n = 8) { return {torch::rand({n, 1, 32, 32}) * 2 - 1, torch::Tensor()}; }
+
+std::vector<torch::Tensor> Snapshot(torch::nn::Module& m) {
+  std::vector<torch::Tensor> out;
+  for (const auto& p : m.parameters()) out.push_back(p.detach().clone());
+  return out;
+}
+
+bool Changed(torch::nn::Module& m, const std::vector<torch::Tensor>& before) {
+  const auto now = m.parameters();
+  for (size_t i = 0; i < now.size(); ++i) {
+    if (!now[i].equal(before[i])) return true;
+  }
+  return false;
+}
+
+// Largest |change| of any parameter element.
+double MaxStep(torch::nn::Module& m, const std::vector<torch::Tensor>& before) {
+  double step = 0;
+  const auto now = m.parameters();
+  for (size_t i = 0; i < now.size(); ++i) {
+    step = std::max(step, (now[i] - before[i]).abs().max().item<double>());
+  }
+  return step;
+}
+
+AlternatingUpdater MakeUpdater(const Nets& nets, AlternatingUpdaterOptions options) {
+  return AlternatingUpdater(nets.g, nets.d, *AdversarialLossByName("hinge"), options);
+}
+
+TEST(AlternatingUpdaterTest, GeneratorStepLeavesNoGradientsOnDiscriminator) {
+  Nets nets = TinyDcgan();
+  AlternatingUpdater updater = MakeUpdater(nets, {});
+  const auto d_before = Snapshot(*nets.d);
+  const auto g_before = Snapshot(*nets.g);
+  updater.GeneratorStep(8, torch::Tensor());
+  for (const auto& p : nets.d->parameters()) {
+    EXPECT_FALSE(p.grad().defined());
+    EXPECT_TRUE(p.requires_grad());  // restored for the D step
+  }
+  EXPECT_FALSE(Changed(*nets.d, d_before));
+  EXPECT_TRUE(Changed(*nets.g, g_before));
+}
+
+TEST(AlternatingUpdaterTest, DiscriminatorStepDoesNotTouchGenerator) {
+  Nets nets = TinyDcgan();
+  AlternatingUpdater updater = MakeUpdater(nets, {});
+  const auto g_before = Snapshot(*nets.g);
+  const auto d_before = Snapshot(*nets.d);
+  updater.DiscriminatorStep(RealBatch().images, torch::Tensor(), torch::Tensor());
+  for (const auto& p : nets.g->parameters()) EXPECT_FALSE(p.grad().defined());
+  EXPECT_FALSE(Changed(*nets.g, g_before));
+  EXPECT_TRUE(Changed(*nets.d, d_before));
+}
+
+TEST(AlternatingUpdaterTest, NDisRunsGeneratorEveryNthIteration) {
+  for (bool generator_first : {false, true}) {
+    Nets nets = TinyDcgan();
+    AlternatingUpdaterOptions options;
+    options.n_dis = 3;
+    options.generator_first = generator_first;
+    AlternatingUpdater updater = MakeUpdater(nets, options);
+    std::vector<int64_t> g_iterations;
+    for (int64_t i = 0; i < 7; ++i) {
+      const auto losses = updater.Update(RealBatch(), i);
+      EXPECT_EQ(losses.count("loss_d"), 1u);
+      if (losses.count("loss_g")) g_iterations.push_back(i);
+    }
+    // D first: G after the 3rd, 6th D step; G first: G before the 1st, 4th, 7th.
+    EXPECT_EQ(g_iterations, generator_first ? std::vector<int64_t>({0, 3, 6})
+                                            : std::vector<int64_t>({2, 5}));
+  }
+}
+
+TEST(AlternatingUpdaterTest, TwoTimeScaleLearningRates) {
+  // Adam's first step moves every parameter with a non-zero gradient by exactly lr
+  // (m/sqrt(v) = sign(g) after bias correction), so the largest change equals lr.
+  Nets nets = TinyDcgan();
+  AlternatingUpdaterOptions options;
+  options.adam_g.lr = 1e-4;
+  options.adam_d.lr = 4e-4;
+  options.adam_g.beta1 = options.adam_d.beta1 = 0.0;
+  options.adam_g.beta2 = options.adam_d.beta2 = 0.9;
+  AlternatingUpdater updater = MakeUpdater(nets, options);
+  const auto g_before = Snapshot(*nets.g);
+  const auto d_before = Snapshot(*nets.d);
+  updater.Update(RealBatch(), 0);
+  EXPECT_NEAR(MaxStep(*nets.d, d_before), 4e-4, 4e-6);
+  EXPECT_NEAR(MaxStep(*nets.g, g_before), 1e-4, 1e-6);
+}
+
+TEST(AlternatingUpdaterTest, GeneratorFirstReusesItsFakesInTheDiscriminatorStep) {
+  // With G first, one iteration draws one latent batch; D first draws two.
+  for (bool generator_first : {false, true}) {
+    Nets nets = TinyDcgan();
+    AlternatingUpdaterOptions options;
+    options.generator_first = generator_first;
+    AlternatingUpdater updater = MakeUpdater(nets, options);
+    const Batch batch = RealBatch();
+    torch::manual_seed(42);
+    updater.Update(batch, 0);
+    const torch::Tensor after_update = torch::randn({1});
+    torch::manual_seed(42);
+    torch::randn({8, 8});
+    if (!generator_first) torch::randn({8, 8});
+    EXPECT_TRUE(torch::randn({1}).equal(after_update)) << "generator_first=" << generator_first;
+  }
+}
+
+TEST(AlternatingUpdaterTest, HingeTrainingSeparatesRealFromFakeLogits) {
+  // A few D steps on a fixed real batch should push D(real) above D(fake).
+  Nets nets = TinyDcgan();
+  AlternatingUpdaterOptions options;
+  options.adam_d.lr = 1e-3;
+  AlternatingUpdater updater = MakeUpdater(nets, options);
+  const Batch batch = RealBatch();
+  torch::Tensor first, last;
+  for (int i = 0; i < 20; ++i) {
+    last = updater.DiscriminatorStep(batch.images, torch::Tensor(), torch::Tensor());
+    if (i == 0) first = last;
+  }
+  EXPECT_LT(last.item<double>(), first.item<double>());
+}
+
+}  // namespace
+}  // namespace gan

@@ -1,0 +1,152 @@
+#include "gan/train/checkpoint.h"
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <mutex>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <glog/logging.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "gan/core/atomic_file.h"
+
+namespace gan {
+namespace {
+
+constexpr char kFormat[] = "gan-toolkit-checkpoint-v1";
+
+torch::Tensor StringTensor(const std::string& text) {
+  return torch::from_blob(const_cast<char*>(text.data()), {static_cast<int64_t>(text.size())},
+                          torch::kUInt8)
+      .clone();
+}
+
+std::string TensorString(const torch::Tensor& tensor) {
+  const torch::Tensor bytes = tensor.to(torch::kUInt8).contiguous();
+  return std::string(reinterpret_cast<const char*>(bytes.data_ptr<uint8_t>()), bytes.numel());
+}
+
+int64_t ReadInt(torch::serialize::InputArchive& archive, const char* key) {
+  torch::Tensor value;
+  archive.read(key, value);
+  return value.item<int64_t>();
+}
+
+}  // namespace
+
+std::string CheckpointPath(const std::string& dir, int64_t iteration) {
+  return absl::StrFormat("%s/ckpt_%09d.pt", dir, iteration);
+}
+
+absl::Status SaveCheckpoint(const std::string& path, const Updater& updater,
+                            const TrainingState& state, const std::string& fingerprint) {
+  return WriteAtomically(path, [&](const std::string& temporary) {
+    torch::serialize::OutputArchive archive;
+    archive.write("format", StringTensor(kFormat));
+    archive.write("fingerprint", StringTensor(fingerprint));
+    archive.write("iteration", torch::tensor(state.iteration));
+    archive.write("epoch", torch::tensor(state.epoch));
+    archive.write("batch_in_epoch", torch::tensor(state.batch_in_epoch));
+    {
+      at::Generator generator = at::detail::getDefaultCPUGenerator();
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      archive.write("cpu_rng_state", generator.get_state());
+    }
+    torch::serialize::OutputArchive updater_archive;
+    updater.Save(updater_archive);
+    archive.write("updater", updater_archive);
+    archive.save_to(temporary);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status LoadCheckpoint(const std::string& path, Updater& updater, TrainingState& state,
+                            const std::string& fingerprint) {
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path, updater.device());
+    torch::Tensor format, saved_fingerprint;
+    if (!archive.try_read("format", format) || TensorString(format) != kFormat) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", path, "' is not a checkpoint of this toolkit (", kFormat, ")"));
+    }
+    archive.read("fingerprint", saved_fingerprint);
+    if (TensorString(saved_fingerprint) != fingerprint) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "checkpoint '", path, "' was written for a different configuration:\n  saved: ",
+          TensorString(saved_fingerprint), "\n  now:   ", fingerprint));
+    }
+    torch::serialize::InputArchive updater_archive;
+    archive.read("updater", updater_archive);
+    updater.Load(updater_archive);
+    torch::Tensor rng_state;
+    archive.read("cpu_rng_state", rng_state);
+    {
+      at::Generator generator = at::detail::getDefaultCPUGenerator();
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      generator.set_state(rng_state);
+    }
+    state.iteration = ReadInt(archive, "iteration");
+    state.epoch = ReadInt(archive, "epoch");
+    state.batch_in_epoch = ReadInt(archive, "batch_in_epoch");
+  } catch (const c10::Error& e) {
+    return absl::DataLossError(absl::StrCat("cannot load checkpoint '", path,
+                                            "': ", e.what_without_backtrace()));
+  } catch (const std::exception& e) {
+    return absl::DataLossError(absl::StrCat("cannot load checkpoint '", path, "': ", e.what()));
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::pair<int64_t, std::string>> ListCheckpoints(const std::string& dir) {
+  std::vector<std::pair<int64_t, std::string>> found;
+  DIR* handle = opendir(dir.c_str());
+  if (handle == nullptr) return found;
+  while (dirent* entry = readdir(handle)) {
+    absl::string_view name = entry->d_name;
+    int64_t iteration;
+    if (absl::ConsumePrefix(&name, "ckpt_") && absl::ConsumeSuffix(&name, ".pt") &&
+        absl::SimpleAtoi(name, &iteration)) {
+      found.emplace_back(iteration, dir + "/" + entry->d_name);
+    }
+  }
+  closedir(handle);
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+absl::StatusOr<std::string> ResumeFromLatest(const std::string& dir, Updater& updater,
+                                             TrainingState& state,
+                                             const std::string& fingerprint) {
+  const auto checkpoints = ListCheckpoints(dir);
+  if (checkpoints.empty()) {
+    return absl::NotFoundError(absl::StrCat("no checkpoints (ckpt_*.pt) in '", dir, "'"));
+  }
+  absl::Status last_error;
+  for (auto it = checkpoints.rbegin(); it != checkpoints.rend(); ++it) {
+    last_error = LoadCheckpoint(it->second, updater, state, fingerprint);
+    if (last_error.ok()) return it->second;
+    // A configuration mismatch will not go away with an older file of the same run.
+    if (last_error.code() == absl::StatusCode::kFailedPrecondition) return last_error;
+    LOG(WARNING) << last_error.message() << "; trying an older checkpoint";
+  }
+  return last_error;
+}
+
+absl::Status CheckpointExtension::Run(TrainingState& state) {
+  const absl::Status status =
+      SaveCheckpoint(CheckpointPath(dir_, state.iteration), updater_, state, fingerprint_);
+  if (!status.ok()) return status;
+  auto checkpoints = ListCheckpoints(dir_);
+  for (size_t i = 0; i + keep_ < checkpoints.size(); ++i) {
+    std::remove(checkpoints[i].second.c_str());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace gan

@@ -1,0 +1,62 @@
+// Checkpoints: the updater (networks, optimizers), the training position and LibTorch's
+// CPU random generator, plus a fingerprint of the configuration that built the networks.
+// Files are written atomically as <dir>/ckpt_<iteration>.pt; the newest `keep` are kept.
+// Resuming takes the newest checkpoint that loads, skipping (and reporting) broken ones.
+//
+//   GAN_RETURN_IF_ERROR(gan::SaveCheckpoint(path, updater, state, fingerprint));
+//   ASSIGN_OR_RETURN(std::string used,
+//                    gan::ResumeFromLatest(dir, updater, state, fingerprint));
+#ifndef GAN_TRAIN_CHECKPOINT_H_
+#define GAN_TRAIN_CHECKPOINT_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "gan/train/extension.h"
+#include "gan/train/training_state.h"
+#include "gan/train/updater.h"
+
+namespace gan {
+
+std::string CheckpointPath(const std::string& dir, int64_t iteration);
+
+absl::Status SaveCheckpoint(const std::string& path, const Updater& updater,
+                            const TrainingState& state, const std::string& fingerprint);
+
+// Restores `updater` and the position fields of `state`. A missing, truncated or
+// foreign file, or one written for a different configuration (fingerprint), is an error
+// naming the file and the mismatch; `updater` may then be partly overwritten, so try
+// the next checkpoint or rebuild it.
+absl::Status LoadCheckpoint(const std::string& path, Updater& updater, TrainingState& state,
+                            const std::string& fingerprint);
+
+// (iteration, path) of every ckpt_*.pt in `dir`, oldest first.
+std::vector<std::pair<int64_t, std::string>> ListCheckpoints(const std::string& dir);
+
+// Loads the newest checkpoint that loads; returns its path. NotFound if `dir` has none,
+// otherwise the last load error when none loads.
+absl::StatusOr<std::string> ResumeFromLatest(const std::string& dir, Updater& updater,
+                                             TrainingState& state,
+                                             const std::string& fingerprint);
+
+class CheckpointExtension : public Extension {
+ public:
+  CheckpointExtension(const Updater& updater, std::string dir, int keep, std::string fingerprint)
+      : updater_(updater), dir_(std::move(dir)), keep_(keep), fingerprint_(std::move(fingerprint)) {}
+  std::string name() const override { return "checkpoint"; }
+  absl::Status Run(TrainingState& state) override;
+
+ private:
+  const Updater& updater_;
+  std::string dir_;
+  int keep_;
+  std::string fingerprint_;
+};
+
+}  // namespace gan
+
+#endif  // GAN_TRAIN_CHECKPOINT_H_

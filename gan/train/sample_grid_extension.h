@@ -1,0 +1,49 @@
+// Writes a PNG grid of generator samples for a fixed latent batch (drawn once from its
+// own seeded generator, so it does not disturb training's random stream) as
+// <dir>/iter_<iteration>.png.
+//
+// `batch_statistics` = true samples with BatchNorm in training mode, as seed 000's
+// saved grids were made, then restores the running statistics; false uses eval mode.
+#ifndef GAN_TRAIN_SAMPLE_GRID_EXTENSION_H_
+#define GAN_TRAIN_SAMPLE_GRID_EXTENSION_H_
+
+#include <cstdint>
+#include <string>
+
+#include <torch/torch.h>
+
+#include "gan/networks/gan_modules.h"
+#include "gan/train/extension.h"
+
+namespace gan {
+
+struct SampleGridOptions {
+  int64_t count = 64;
+  int64_t columns = 8;
+  uint64_t seed = 0;
+  bool batch_statistics = true;
+  // Conditional generators: labels of the grid (count of them); undefined otherwise.
+  torch::Tensor labels;
+};
+
+class SampleGridExtension : public Extension {
+ public:
+  SampleGridExtension(Generator generator, std::string dir, SampleGridOptions options,
+                      torch::Device device);
+  std::string name() const override { return "sample_grid"; }
+  absl::Status Run(TrainingState& state) override;
+
+  // The images of the grid, [count, C, H, W] in [-1, 1] on the CPU.
+  torch::Tensor Sample();
+
+ private:
+  Generator generator_;
+  std::string dir_;
+  SampleGridOptions options_;
+  torch::Tensor latent_;
+  torch::Tensor labels_;
+};
+
+}  // namespace gan
+
+#endif  // GAN_TRAIN_SAMPLE_GRID_EXTENSION_H_
