@@ -1,0 +1,107 @@
+#include "gan/experiments/experiment_config.h"
+
+#include <cstdlib>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "gan/core/config.h"
+#include "gan/experiments/network_factory.h"
+
+namespace gan {
+namespace {
+
+using ::testing::HasSubstr;
+
+nlohmann::json Shipped(const std::string& name) {
+  const std::string path =
+      std::string(std::getenv("TEST_SRCDIR")) + "/gan/gan/experiments/configs/" + name + ".json";
+  auto json = ReadJsonFile(path);
+  EXPECT_TRUE(json.ok()) << json.status();
+  return json.ok() ? *json : nlohmann::json();
+}
+
+std::string Error(nlohmann::json json, const std::string& override_assignment) {
+  EXPECT_TRUE(ApplyOverride(override_assignment, &json).ok());
+  const auto config = ParseExperimentConfig(json);
+  return config.ok() ? "" : std::string(config.status().message());
+}
+
+TEST(ExperimentConfigTest, ShippedConfigsParseAndBuildTheirNetworks) {
+  struct Case {
+    std::string name;
+    int64_t image_size, channels;
+    std::vector<int64_t> image_shape;
+  };
+  for (const Case& c : std::vector<Case>{{"dcgan_fashion_mnist", 32, 1, {2, 1, 32, 32}},
+                                         {"dcgan_stl10_hinge", 96, 3, {2, 3, 96, 96}},
+                                         {"dcgan_stl10_bce", 96, 3, {2, 3, 96, 96}}}) {
+    auto config = ParseExperimentConfig(Shipped(c.name));
+    ASSERT_TRUE(config.ok()) << c.name << ": " << config.status();
+    EXPECT_EQ(config->name, c.name);
+    auto networks = MakeNetworks(config->model, c.image_size, c.channels);
+    ASSERT_TRUE(networks.ok()) << networks.status();
+    const torch::Tensor images = networks->generator->forward(
+        torch::randn({2, networks->generator->latent_dim()}));
+    EXPECT_EQ(images.sizes().vec(), c.image_shape);
+    EXPECT_EQ(networks->discriminator->forward(images).sizes().vec(), std::vector<int64_t>{2});
+  }
+}
+
+TEST(ExperimentConfigTest, SeedExperimentsUseTheSeedsHyperParameters) {
+  auto hinge = ParseExperimentConfig(Shipped("dcgan_stl10_hinge"));
+  auto bce = ParseExperimentConfig(Shipped("dcgan_stl10_bce"));
+  ASSERT_TRUE(hinge.ok() && bce.ok());
+  EXPECT_EQ(hinge->loss, "hinge");
+  EXPECT_EQ(bce->loss, "bce");
+  for (const auto& config : {*hinge, *bce}) {
+    EXPECT_EQ(config.model.variant, "seed000");
+    EXPECT_EQ(config.model.latent_dim, 128);
+    EXPECT_EQ(config.train.batch_size, 512);
+    EXPECT_EQ(config.train.epochs, 300);
+    EXPECT_DOUBLE_EQ(config.train.lr_g, 2e-4);
+    EXPECT_DOUBLE_EQ(config.train.beta1, 0.5);
+    EXPECT_TRUE(config.train.generator_first);
+    EXPECT_EQ(config.data.dataset, "stl10");
+    EXPECT_EQ(config.data.split, "unlabeled");
+  }
+}
+
+TEST(ExperimentConfigTest, BadValuesAreRejectedNamingTheKey) {
+  const nlohmann::json base = Shipped("dcgan_fashion_mnist");
+  EXPECT_THAT(Error(base, "train.batch_size=-3"),
+              HasSubstr("'train.batch_size' must be positive, got -3"));
+  EXPECT_THAT(Error(base, "train.bach_size=3"), HasSubstr("unknown config key 'train.bach_size'"));
+  EXPECT_THAT(Error(base, "train.epochs=\"5\""), HasSubstr("'train.epochs': expected an integer"));
+  EXPECT_THAT(Error(base, "train.beta1=1.5"), HasSubstr("'train.beta1' must be in [0, 1)"));
+  EXPECT_THAT(Error(base, "data.channels=2"), HasSubstr("'data.channels' must be 1 or 3"));
+  EXPECT_THAT(Error(base, "colour=red"), HasSubstr("unknown config key 'colour'"));
+  nlohmann::json nameless = base;
+  nameless.erase("name");
+  EXPECT_THAT(ParseExperimentConfig(nameless).status().message(), HasSubstr("'name' is required"));
+}
+
+TEST(NetworkFactoryTest, UnsupportedFamiliesAndSizesAreExplained) {
+  ModelConfig model;
+  model.family = "vae";
+  EXPECT_THAT(MakeNetworks(model, 32, 1).status().message(), HasSubstr("'vae' is not one of"));
+  model.family = "dcgan";
+  model.variant = "standard";
+  EXPECT_THAT(MakeNetworks(model, 28, 1).status().message(), HasSubstr("pad 28x28 data by 2"));
+}
+
+TEST(ArchitectureFingerprintTest, ChangesWithShapeNotWithSchedule) {
+  auto config = ParseExperimentConfig(Shipped("dcgan_fashion_mnist"));
+  ASSERT_TRUE(config.ok());
+  const std::string base = ArchitectureFingerprint(*config, 32, 1);
+  ExperimentConfig longer = *config;
+  longer.train.epochs = 50;
+  EXPECT_EQ(ArchitectureFingerprint(longer, 32, 1), base);
+  ExperimentConfig wider = *config;
+  wider.model.width = 64;
+  EXPECT_NE(ArchitectureFingerprint(wider, 32, 1), base);
+  EXPECT_NE(ArchitectureFingerprint(*config, 32, 3), base);
+}
+
+}  // namespace
+}  // namespace gan

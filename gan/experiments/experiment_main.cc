@@ -1,0 +1,222 @@
+#include "gan/experiments/experiment_main.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <glog/logging.h>
+#include <torch/torch.h>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gan/core/atomic_file.h"
+#include "gan/core/config.h"
+#include "gan/core/run_directory.h"
+#include "gan/core/runtime.h"
+#include "gan/core/status_macros.h"
+#include "gan/data/batch_loader.h"
+#include "gan/data/dataset_source.h"
+#include "gan/experiments/experiment_config.h"
+#include "gan/experiments/network_factory.h"
+#include "gan/losses/adversarial_loss.h"
+#include "gan/train/alternating_updater.h"
+#include "gan/train/checkpoint.h"
+#include "gan/train/loss_log_extension.h"
+#include "gan/train/progress_extension.h"
+#include "gan/train/sample_grid_extension.h"
+#include "gan/train/trainer.h"
+
+ABSL_FLAG(std::string, config, "",
+          "JSON config file to use instead of the one built into this binary");
+ABSL_FLAG(std::vector<std::string>, set, {},
+          "config overrides, comma-separated dotted.key=value (e.g. train.lr_g=1e-4)");
+ABSL_FLAG(std::string, out_dir, "",
+          "run directory (default runs/<experiment name>, relative to where you ran bazel)");
+ABSL_FLAG(bool, resume, false, "continue the run in --out_dir from its newest checkpoint");
+ABSL_FLAG(std::string, data_dir, "", "dataset directory (sets data.dir)");
+ABSL_FLAG(std::optional<int64_t>, epochs, std::nullopt, "epochs to train (sets train.epochs)");
+ABSL_FLAG(std::optional<int64_t>, max_iterations, std::nullopt, "stop after this many iterations (sets train.max_iterations)");
+ABSL_FLAG(std::optional<int64_t>, batch_size, std::nullopt, "batch size (sets train.batch_size)");
+ABSL_FLAG(std::optional<int64_t>, seed, std::nullopt, "random seed (sets train.seed)");
+ABSL_FLAG(std::optional<int64_t>, threads, std::nullopt, "intra-op threads, 0 = all cores (sets train.threads)");
+ABSL_FLAG(std::string, device, "", "cpu, cuda or cuda:N (sets train.device)");
+ABSL_FLAG(bool, print_config, false, "print the resolved config as JSON and exit");
+
+namespace gan {
+namespace {
+
+// Flags that are shorthands for config keys, as override strings.
+std::vector<std::string> FlagOverrides() {
+  std::vector<std::string> overrides = absl::GetFlag(FLAGS_set);
+  if (!absl::GetFlag(FLAGS_data_dir).empty()) {
+    overrides.push_back(absl::StrCat("data.dir=", nlohmann::json(ResolveUserPath(absl::GetFlag(FLAGS_data_dir))).dump()));
+  }
+  const std::pair<const char*, std::optional<int64_t>> numbers[] = {
+      {"train.epochs", absl::GetFlag(FLAGS_epochs)},
+      {"train.max_iterations", absl::GetFlag(FLAGS_max_iterations)},
+      {"train.batch_size", absl::GetFlag(FLAGS_batch_size)},
+      {"train.seed", absl::GetFlag(FLAGS_seed)},
+      {"train.threads", absl::GetFlag(FLAGS_threads)}};
+  for (const auto& [key, value] : numbers) {
+    if (value.has_value()) overrides.push_back(absl::StrCat(key, "=", *value));
+  }
+  if (!absl::GetFlag(FLAGS_device).empty()) {
+    overrides.push_back(absl::StrCat("train.device=", absl::GetFlag(FLAGS_device)));
+  }
+  return overrides;
+}
+
+// The config: the run directory's own (when resuming), else --config, else the built-in
+// one; then the overrides.
+absl::StatusOr<nlohmann::json> ResolveConfig(const char* embedded, const std::string& run_config) {
+  nlohmann::json json;
+  if (!run_config.empty()) {
+    GAN_ASSIGN_OR_RETURN(json, ReadJsonFile(run_config));
+  } else if (!absl::GetFlag(FLAGS_config).empty()) {
+    GAN_ASSIGN_OR_RETURN(json, ReadJsonFile(ResolveUserPath(absl::GetFlag(FLAGS_config))));
+  } else {
+    GAN_ASSIGN_OR_RETURN(json, ParseJson(embedded, "built-in config"));
+  }
+  for (const std::string& assignment : FlagOverrides()) {
+    GAN_RETURN_IF_ERROR(ApplyOverride(assignment, &json));
+  }
+  return json;
+}
+
+std::string CommandLine(int argc, char** argv) {
+  std::vector<std::string> words(argv, argv + argc);
+  return absl::StrJoin(words, " ");
+}
+
+absl::Status Run(int argc, char** argv, const char* embedded) {
+  // The experiment name is needed for the default run directory, so peek at it first.
+  GAN_ASSIGN_OR_RETURN(nlohmann::json initial, ResolveConfig(embedded, ""));
+  GAN_ASSIGN_OR_RETURN(ExperimentConfig config, ParseExperimentConfig(initial));
+  std::string out_dir = absl::GetFlag(FLAGS_out_dir);
+  out_dir = ResolveUserPath(out_dir.empty() ? "runs/" + config.name : out_dir);
+  const bool resume = absl::GetFlag(FLAGS_resume);
+  nlohmann::json json = initial;
+  if (resume) {
+    const std::string saved = out_dir + "/config.json";
+    if (::access(saved.c_str(), R_OK) != 0) {
+      return absl::NotFoundError(absl::StrCat("--resume: '", saved,
+                                              "' does not exist; is --out_dir the run to continue?"));
+    }
+    GAN_ASSIGN_OR_RETURN(json, ResolveConfig(embedded, saved));
+    GAN_ASSIGN_OR_RETURN(config, ParseExperimentConfig(json));
+  }
+  if (absl::GetFlag(FLAGS_print_config)) {
+    std::printf("%s\n", json.dump(2).c_str());
+    return absl::OkStatus();
+  }
+
+  const int threads = SetThreadCount(config.train.threads);
+  SeedEverything(static_cast<uint64_t>(config.train.seed));
+  GAN_ASSIGN_OR_RETURN(torch::Device device, ParseDevice(config.train.device));
+  GAN_ASSIGN_OR_RETURN(AdversarialLoss loss, AdversarialLossByName(config.loss));
+
+  GAN_ASSIGN_OR_RETURN(ImageDataset dataset, LoadDataset(config.data));
+  const int64_t channels = dataset.images.size(1);
+  const int64_t image_size = TransformedSize(config.data, dataset.images.size(2));
+  if (dataset.images.size(2) != dataset.images.size(3) && config.data.resize == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "images are ", dataset.images.size(3), "x", dataset.images.size(2),
+        "; the networks need square images: set data.resize"));
+  }
+  GAN_ASSIGN_OR_RETURN(Networks networks, MakeNetworks(config.model, image_size, channels));
+  const std::string fingerprint = ArchitectureFingerprint(config, image_size, channels);
+
+  GAN_ASSIGN_OR_RETURN(RunDirectory run, RunDirectory::Create(out_dir));
+  if (!resume && !ListCheckpoints(run.checkpoints()).empty()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "run directory '", out_dir, "' already has checkpoints: pass --resume to continue "
+        "it, or choose another --out_dir"));
+  }
+
+  AlternatingUpdaterOptions updater_options;
+  updater_options.generator_first = config.train.generator_first;
+  updater_options.n_dis = config.train.n_dis;
+  updater_options.adam_g = {config.train.lr_g, config.train.beta1, config.train.beta2};
+  updater_options.adam_d = {config.train.lr_d, config.train.beta1, config.train.beta2};
+  updater_options.device = device;
+  AlternatingUpdater updater(networks.generator, networks.discriminator, loss, updater_options);
+
+  BatchLoaderOptions loader_options;
+  loader_options.batch_size = config.train.batch_size;
+  loader_options.seed = static_cast<uint64_t>(config.train.seed);
+  loader_options.num_workers = config.train.workers;
+  if (dataset.size() < config.train.batch_size) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "train.batch_size ", config.train.batch_size, " is larger than the dataset (",
+        dataset.size(), " images in '", DataDirectory(config.data), "')"));
+  }
+  BatchLoader loader(dataset, MakeTransforms(config.data), loader_options);
+  const int64_t total = config.train.max_iterations > 0
+                            ? config.train.max_iterations
+                            : config.train.epochs * loader.batches_per_epoch();
+  Trainer trainer(updater, loader, total);
+
+  if (resume) {
+    GAN_ASSIGN_OR_RETURN(std::string used, ResumeFromLatest(run.checkpoints(), updater,
+                                                            trainer.state(), fingerprint));
+    LOG(INFO) << "resumed from " << used << " at iteration " << trainer.state().iteration;
+  }
+  // Resumes may extend the schedule (--epochs): the saved config is the one in force.
+  GAN_RETURN_IF_ERROR(WriteFileAtomically(run.File("config.json"), json.dump(2) + "\n"));
+  GAN_RETURN_IF_ERROR(WriteFileAtomically(run.File(resume ? "command_resume.txt" : "command.txt"),
+                                          CommandLine(argc, argv) + "\n"));
+
+  const OutputConfig& out = config.output;
+  SampleGridOptions sample_options;
+  sample_options.count = out.samples;
+  sample_options.columns = out.sample_columns;
+  sample_options.seed = static_cast<uint64_t>(config.train.seed) + 1;
+  sample_options.batch_statistics = out.sample_batch_statistics;
+  trainer.Add(std::make_unique<LossLogExtension>(run.File("log.jsonl")),
+              Trigger::EveryIterations(out.log_every).OrAtEnd());
+  trainer.Add(std::make_unique<SampleGridExtension>(networks.generator, run.samples(),
+                                                    sample_options, device),
+              Trigger{out.sample_every, out.sample_every_epochs, true});
+  trainer.Add(std::make_unique<CheckpointExtension>(updater, run.checkpoints(),
+                                                    out.keep_checkpoints, fingerprint),
+              Trigger{out.checkpoint_every, out.checkpoint_every_epochs, true});
+  trainer.Add(std::make_unique<ProgressExtension>(out.progress_seconds),
+              Trigger::EveryIterations(1));
+
+  LOG(INFO) << config.name << ": " << dataset.size() << " images of " << channels << "x"
+            << image_size << "x" << image_size << " from '" << DataDirectory(config.data)
+            << "', " << loader.batches_per_epoch() << " iterations per epoch, " << total
+            << " in all, " << threads << " threads on " << device << "; writing to " << out_dir;
+  GAN_RETURN_IF_ERROR(trainer.Run());
+  std::fprintf(stderr,
+               "Done: %lld iterations. Samples in %s, losses in %s, checkpoints in %s.\n"
+               "To train further: add --out_dir=%s --resume --epochs=N (N = the new total).\n",
+               static_cast<long long>(trainer.state().iteration), run.samples().c_str(),
+               run.File("log.jsonl").c_str(), run.checkpoints().c_str(), out_dir.c_str());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int ExperimentMain(int argc, char** argv, const char* embedded_config) {
+  absl::SetProgramUsageMessage(
+      "Trains one GAN experiment. The config built into this binary can be replaced with "
+      "--config=FILE and edited with --set=key=value; see README.md.");
+  absl::ParseCommandLine(argc, argv);
+  FLAGS_logtostderr = true;
+  google::InitGoogleLogging(argv[0]);
+  const absl::Status status = Run(argc, argv, embedded_config);
+  if (!status.ok()) {
+    std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace gan
