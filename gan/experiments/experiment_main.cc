@@ -196,9 +196,10 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   GAN_RETURN_IF_ERROR(trainer.Run());
   std::fprintf(stderr,
                "Done: %lld iterations. Samples in %s, losses in %s, checkpoints in %s.\n"
-               "To train further: add --out_dir=%s --resume --epochs=N (N = the new total).\n",
+               "To train further: add --out_dir=%s --resume --%s=N (N = the new total).\n",
                static_cast<long long>(trainer.state().iteration), run.samples().c_str(),
-               run.File("log.jsonl").c_str(), run.checkpoints().c_str(), out_dir.c_str());
+               run.File("log.jsonl").c_str(), run.checkpoints().c_str(), out_dir.c_str(),
+               config.train.max_iterations > 0 ? "max_iterations" : "epochs");
   return absl::OkStatus();
 }
 
