@@ -21,10 +21,23 @@ AdversarialLoss LeastSquares(const std::string& name, LeastSquaresTargets target
 
 }  // namespace
 
-absl::StatusOr<AdversarialLoss> AdversarialLossByName(const std::string& name) {
-  if (name == "bce") return AdversarialLoss{name, BceDiscriminatorLoss, BceGeneratorLoss};
-  if (name == "bce_minimax") {
-    return AdversarialLoss{name, BceDiscriminatorLoss, MinimaxGeneratorLoss};
+absl::StatusOr<AdversarialLoss> AdversarialLossByName(const std::string& name,
+                                                      const AdversarialLossOptions& options) {
+  const bool smoothed = options.real_target != 1.0 || options.fake_target != 0.0;
+  if (name == "bce" || name == "bce_minimax") {
+    AdversarialLoss loss{name, BceDiscriminatorLoss,
+                         name == "bce" ? BceGeneratorLoss : MinimaxGeneratorLoss};
+    if (smoothed) {
+      loss.discriminator = [options](const torch::Tensor& real, const torch::Tensor& fake) {
+        return SmoothedBceDiscriminatorLoss(real, fake, options.real_target, options.fake_target);
+      };
+    }
+    return loss;
+  }
+  if (smoothed) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "label smoothing (real_target ", options.real_target, ", fake_target ",
+        options.fake_target, ") applies to the bce losses only, not '", name, "'"));
   }
   if (name == "hinge") return AdversarialLoss{name, HingeDiscriminatorLoss, HingeGeneratorLoss};
   if (name == "lsgan") return LeastSquares(name, kLeastSquaresZeroOne);

@@ -1,5 +1,5 @@
 // A (discriminator loss, generator loss) pair chosen by name, as configs name them:
-//   bce          D: BCE, G: non-saturating BCE
+//   bce          D: BCE (optionally label-smoothed), G: non-saturating BCE
 //   bce_minimax  D: BCE, G: minimax log(1 - D(G(z)))
 //   hinge        SPADE/SAGAN hinge
 //   lsgan        least squares, targets a,b,c = 0,1,1
@@ -28,7 +28,15 @@ struct AdversarialLoss {
   std::function<torch::Tensor(const torch::Tensor& fake_logits)> generator;
 };
 
-absl::StatusOr<AdversarialLoss> AdversarialLossByName(const std::string& name);
+// Label smoothing for the BCE losses: D's targets for real and fake (1 and 0 unsmoothed).
+struct AdversarialLossOptions {
+  double real_target = 1.0;
+  double fake_target = 0.0;
+};
+
+// Errors name the unknown loss, or targets set for a loss that has none.
+absl::StatusOr<AdversarialLoss> AdversarialLossByName(const std::string& name,
+                                                      const AdversarialLossOptions& options = {});
 
 }  // namespace gan
 

@@ -14,6 +14,13 @@ namespace gan {
 
 torch::Tensor BceDiscriminatorLoss(const torch::Tensor& real_logits,
                                    const torch::Tensor& fake_logits);
+
+// Label smoothing (Salimans et al.): BCE against soft targets. One-sided smoothing is
+// real_target = alpha (e.g. 0.9) with fake_target = 0; two-sided also raises the fake
+// target. The generator's loss keeps target 1.
+torch::Tensor SmoothedBceDiscriminatorLoss(const torch::Tensor& real_logits,
+                                           const torch::Tensor& fake_logits,
+                                           double real_target, double fake_target);
 torch::Tensor BceGeneratorLoss(const torch::Tensor& fake_logits);
 torch::Tensor MinimaxGeneratorLoss(const torch::Tensor& fake_logits);
 

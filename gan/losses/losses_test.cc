@@ -56,6 +56,33 @@ TEST(BceTest, GeneratorLossesNonSaturatingAndMinimax) {
   EXPECT_NEAR(Grad(fake2)[0], -Sigmoid(-3.0), 1e-12);
 }
 
+TEST(BceTest, LabelSmoothingUsesSoftTargets) {
+  const torch::Tensor real = Logits({1.0});
+  const torch::Tensor fake = Logits({-2.0});
+  const torch::Tensor loss = SmoothedBceDiscriminatorLoss(real, fake, 0.9, 0.1);
+  const double expected = 0.9 * Softplus(-1.0) + 0.1 * Softplus(1.0) +
+                          0.1 * Softplus(2.0) + 0.9 * Softplus(-2.0);
+  EXPECT_NEAR(loss.item<double>(), expected, 1e-12);
+  loss.backward();
+  // d/dx = sigmoid(x) - t: the real logit is pulled toward 0.9, not 1.
+  EXPECT_NEAR(Grad(real)[0], Sigmoid(1.0) - 0.9, 1e-12);
+  EXPECT_NEAR(Grad(fake)[0], Sigmoid(-2.0) - 0.1, 1e-12);
+  // Targets 1 and 0 give the plain loss.
+  EXPECT_NEAR(SmoothedBceDiscriminatorLoss(real, fake, 1.0, 0.0).item<double>(),
+              BceDiscriminatorLoss(real, fake).item<double>(), 1e-12);
+}
+
+TEST(BceTest, OneSidedSmoothingKeepsTheFakeTargetAtZero) {
+  auto smoothed = AdversarialLossByName("bce", {0.9, 0.0});
+  ASSERT_TRUE(smoothed.ok());
+  const torch::Tensor real = Logits({0.3}), fake = Logits({0.7});
+  EXPECT_NEAR(smoothed->discriminator(real, fake).item<double>(),
+              0.9 * Softplus(-0.3) + 0.1 * Softplus(0.3) + Softplus(0.7), 1e-12);
+  EXPECT_NEAR(smoothed->generator(fake).item<double>(), Softplus(-0.7), 1e-12);
+  EXPECT_THAT(std::string(AdversarialLossByName("hinge", {0.9, 0.0}).status().message()),
+              ::testing::HasSubstr("bce losses only"));
+}
+
 TEST(HingeTest, DiscriminatorZeroGradientBeyondMargin) {
   const torch::Tensor real = Logits({2.0, 0.5});
   const torch::Tensor fake = Logits({-1.5, 0.0});

@@ -1,0 +1,46 @@
+#include "gan/losses/energy_based.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace gan {
+
+torch::Tensor SquaredReconstructionError(const torch::Tensor& images,
+                                         const torch::Tensor& reconstructions) {
+  return (reconstructions - images).pow(2).flatten(1).mean(1);
+}
+
+torch::Tensor AbsoluteReconstructionError(const torch::Tensor& images,
+                                          const torch::Tensor& reconstructions) {
+  return (reconstructions - images).abs().flatten(1).mean(1);
+}
+
+torch::Tensor PullAwayTerm(const torch::Tensor& embeddings) {
+  const int64_t n = embeddings.size(0);
+  TORCH_CHECK(n >= 2, "PullAwayTerm needs a batch of at least 2, got ", n);
+  const torch::Tensor unit = torch::nn::functional::normalize(
+      embeddings.flatten(1), torch::nn::functional::NormalizeFuncOptions().dim(1));
+  const torch::Tensor cosine_squared = unit.matmul(unit.t()).pow(2);
+  // The diagonal is exactly 1 (|S_i.S_i| / |S_i|^2); subtract it rather than mask it.
+  return (cosine_squared.sum() - cosine_squared.diagonal().sum()) / (n * (n - 1));
+}
+
+torch::Tensor EbganDiscriminatorLoss(const torch::Tensor& real_energy,
+                                     const torch::Tensor& fake_energy, double margin) {
+  return real_energy.mean() + torch::relu(margin - fake_energy).mean();
+}
+
+torch::Tensor EbganGeneratorLoss(const torch::Tensor& fake_energy,
+                                 const torch::Tensor& fake_embeddings, double pull_away_weight) {
+  torch::Tensor loss = fake_energy.mean();
+  if (pull_away_weight != 0) loss = loss + pull_away_weight * PullAwayTerm(fake_embeddings);
+  return loss;
+}
+
+double BeganEquilibrium::Update(double real_loss, double fake_loss) {
+  const double balance = gamma_ * real_loss - fake_loss;
+  k_ = std::clamp(k_ + lambda_k_ * balance, 0.0, 1.0);
+  return real_loss + std::abs(balance);
+}
+
+}  // namespace gan

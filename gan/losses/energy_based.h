@@ -1,0 +1,59 @@
+// Energy-based discriminators whose energy is an autoencoder's reconstruction error.
+//
+// EBGAN (Zhao et al.; seed 001), energy E(x) = mean squared reconstruction error:
+//   D: E(x_real) + relu(m - E(G(z)))
+//   G: E(G(z)) + lambda_PT * PT(S),  S = encoder embeddings of G(z)
+// The pull-away term PT(S) = 1/(bs(bs-1)) sum_i sum_{j != i} (S_i.S_j / |S_i||S_j|)^2 is
+// normalized by bs(bs-1) as seed 001 says is correct (the i = j terms are excluded).
+//
+// BEGAN (Berthelot et al.), energy L(x) = mean absolute reconstruction error:
+//   D: L(x_real) - k_t L(G(z)),  G: L(G(z)),
+//   k_{t+1} = clamp(k_t + lambda_k (gamma L(x_real) - L(G(z))), 0, 1),
+//   M_global = L(x_real) + |gamma L(x_real) - L(G(z))|   (convergence measure)
+#ifndef GAN_LOSSES_ENERGY_BASED_H_
+#define GAN_LOSSES_ENERGY_BASED_H_
+
+#include <torch/torch.h>
+
+namespace gan {
+
+// Per-sample reconstruction errors [N]: mean over all pixels.
+torch::Tensor SquaredReconstructionError(const torch::Tensor& images,
+                                         const torch::Tensor& reconstructions);
+torch::Tensor AbsoluteReconstructionError(const torch::Tensor& images,
+                                          const torch::Tensor& reconstructions);
+
+torch::Tensor PullAwayTerm(const torch::Tensor& embeddings);
+
+// Energies are the per-sample errors [N]; returns scalars.
+torch::Tensor EbganDiscriminatorLoss(const torch::Tensor& real_energy,
+                                     const torch::Tensor& fake_energy, double margin);
+torch::Tensor EbganGeneratorLoss(const torch::Tensor& fake_energy,
+                                 const torch::Tensor& fake_embeddings, double pull_away_weight);
+
+// BEGAN's equilibrium control variable k_t.
+class BeganEquilibrium {
+ public:
+  BeganEquilibrium(double gamma = 0.5, double lambda_k = 1e-3, double k = 0.0)
+      : gamma_(gamma), lambda_k_(lambda_k), k_(k) {}
+  double k() const { return k_; }
+  void set_k(double k) { k_ = k; }
+  double gamma() const { return gamma_; }
+
+  // D loss for the current k_t (real_loss, fake_loss: batch means of L).
+  torch::Tensor DiscriminatorLoss(const torch::Tensor& real_loss,
+                                  const torch::Tensor& fake_loss) const {
+    return real_loss - k_ * fake_loss;
+  }
+  // Advances k_t from this step's losses (host numbers); returns M_global.
+  double Update(double real_loss, double fake_loss);
+
+ private:
+  double gamma_;
+  double lambda_k_;
+  double k_;
+};
+
+}  // namespace gan
+
+#endif  // GAN_LOSSES_ENERGY_BASED_H_

@@ -1,0 +1,134 @@
+// Gradient penalties, weight clipping, feature matching and the energy-based (EBGAN,
+// BEGAN) losses against hand-computed values and direct loop implementations.
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "gan/losses/energy_based.h"
+#include "gan/losses/feature_matching.h"
+#include "gan/losses/gradient_penalty.h"
+
+namespace gan {
+namespace {
+
+torch::Tensor Vec(std::vector<double> v) { return torch::tensor(v, torch::kDouble); }
+
+// D(x) = w . x for each sample: its input gradient is w everywhere.
+Critic LinearCritic(const torch::Tensor& w) {
+  return [w](const torch::Tensor& x) { return (x.flatten(1) * w).sum(1); };
+}
+
+TEST(GradientPenaltyTest, LinearCriticHasConstantGradientNorm) {
+  const torch::Tensor w = Vec({3.0, 4.0});  // |w| = 5
+  const torch::Tensor real = torch::randn({6, 2}, torch::kDouble);
+  const torch::Tensor fake = torch::randn({6, 2}, torch::kDouble);
+  EXPECT_NEAR(WganGpPenalty(LinearCritic(w), real, fake, 10.0).item<double>(), 10 * 16.0, 1e-9);
+  EXPECT_NEAR(DraganPenalty(LinearCritic(w), real, 2.0).item<double>(), 2 * 16.0, 1e-9);
+  EXPECT_NEAR(R1Penalty(LinearCritic(w), real, 4.0).item<double>(), 0.5 * 4 * 25.0, 1e-9);
+}
+
+TEST(GradientPenaltyTest, WganGpEvaluatesOnInterpolates) {
+  // D(x) = 1/2 |x|^2 has gradient x, so the norm at x_hat is |x_hat|. With real = (2, 0)
+  // and fake = (0, 0), x_hat = (2 eps, 0): every penalty term is (2 eps - 1)^2, which lies
+  // in [0, 1] -- and would be 1 exactly if the points were the fakes.
+  Critic half_square = [](const torch::Tensor& x) { return 0.5 * x.pow(2).sum(1); };
+  const torch::Tensor real = Vec({2.0, 0.0}).repeat({2000, 1});
+  const torch::Tensor fake = torch::zeros({2000, 2}, torch::kDouble);
+  const double penalty = WganGpPenalty(half_square, real, fake, 1.0).item<double>();
+  // E[(2 eps - 1)^2] for eps ~ U[0, 1] is 1/3.
+  EXPECT_NEAR(penalty, 1.0 / 3.0, 0.03);
+}
+
+TEST(GradientPenaltyTest, PenaltyIsDifferentiableWithRespectToCriticWeights) {
+  torch::Tensor w = Vec({3.0, 4.0}).requires_grad_(true);
+  const torch::Tensor real = torch::randn({4, 2}, torch::kDouble);
+  WganGpPenalty(LinearCritic(w), real, real, 1.0).backward();
+  // d/dw (|w| - 1)^2 = 2 (|w| - 1) w / |w| = 2 * 4 * w / 5.
+  EXPECT_TRUE(torch::allclose(w.grad(), Vec({4.8, 6.4})));
+}
+
+TEST(ClipWeightsTest, ClampsEveryParameter) {
+  torch::nn::Linear linear(3, 2);
+  {
+    torch::NoGradGuard no_grad;
+    linear->weight.copy_(torch::tensor({{-1.0, 0.005, 2.0}, {0.3, -0.02, 0.0}}));
+    linear->bias.copy_(torch::tensor({0.5, -0.5}));
+  }
+  ClipWeights(*linear, 0.01);
+  EXPECT_TRUE(linear->weight.equal(torch::tensor({{-0.01f, 0.005f, 0.01f}, {0.01f, -0.01f, 0.0f}})));
+  EXPECT_TRUE(linear->bias.equal(torch::tensor({0.01f, -0.01f})));
+}
+
+TEST(FeatureMatchingTest, SquaredDistanceOfBatchMeans) {
+  const torch::Tensor real = Vec({1, 2, 3, 4}).view({2, 2});      // mean (2, 3)
+  torch::Tensor fake = Vec({0, 0, 2, 2}).view({2, 2}).requires_grad_(true);  // mean (1, 1)
+  const torch::Tensor loss = FeatureMatchingLoss(real, fake);
+  EXPECT_NEAR(loss.item<double>(), 1.0 + 4.0, 1e-12);
+  loss.backward();
+  // d/dfake_i = -2 (real_mean - fake_mean) / N.
+  EXPECT_TRUE(torch::allclose(fake.grad(), Vec({-1, -2, -1, -2}).view({2, 2})));
+}
+
+double PullAwayByLoops(const torch::Tensor& s) {
+  const int64_t n = s.size(0);
+  double total = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t j = 0; j < n; ++j) {
+      if (i == j) continue;
+      const double dot = s[i].dot(s[j]).item<double>();
+      const double cosine = dot / (s[i].norm().item<double>() * s[j].norm().item<double>());
+      total += cosine * cosine;
+    }
+  }
+  return total / (n * (n - 1));
+}
+
+TEST(PullAwayTermTest, MatchesDirectDoubleLoop) {
+  torch::manual_seed(5);
+  for (int64_t n : {2, 3, 7}) {
+    const torch::Tensor s = torch::randn({n, 5}, torch::kDouble);
+    EXPECT_NEAR(PullAwayTerm(s).item<double>(), PullAwayByLoops(s), 1e-12) << n;
+  }
+}
+
+TEST(PullAwayTermTest, NormalizedByBsTimesBsMinusOne) {
+  // Identical directions: every off-diagonal cosine is 1, so PT is exactly 1 with the
+  // 1/(bs(bs-1)) normalization (1/bs^2 would give 0.75 for bs = 4).
+  const torch::Tensor parallel = Vec({1, 2, 2, 4, 3, 6, -1, -2}).view({4, 2});
+  EXPECT_NEAR(PullAwayTerm(parallel).item<double>(), 1.0, 1e-12);
+  const torch::Tensor orthogonal = Vec({1, 0, 0, 1}).view({2, 2});
+  EXPECT_NEAR(PullAwayTerm(orthogonal).item<double>(), 0.0, 1e-12);
+}
+
+TEST(EbganLossTest, MarginAndPullAway) {
+  const torch::Tensor real_energy = Vec({0.2, 0.4});
+  const torch::Tensor fake_energy = Vec({0.5, 3.0});
+  // 0.3 + (relu(2 - 0.5) + relu(2 - 3)) / 2 = 0.3 + 0.75.
+  EXPECT_NEAR(EbganDiscriminatorLoss(real_energy, fake_energy, 2.0).item<double>(), 1.05, 1e-12);
+  const torch::Tensor parallel = Vec({1, 0, 2, 0}).view({2, 2});
+  EXPECT_NEAR(EbganGeneratorLoss(fake_energy, parallel, 0.1).item<double>(), 1.75 + 0.1, 1e-12);
+  EXPECT_NEAR(EbganGeneratorLoss(fake_energy, parallel, 0.0).item<double>(), 1.75, 1e-12);
+}
+
+TEST(ReconstructionErrorTest, PerSampleMeans) {
+  const torch::Tensor images = torch::zeros({2, 1, 2, 2}, torch::kDouble);
+  const torch::Tensor recon = Vec({1, 1, 1, 1, 2, 0, 0, 0}).view({2, 1, 2, 2});
+  EXPECT_TRUE(torch::allclose(SquaredReconstructionError(images, recon), Vec({1.0, 1.0})));
+  EXPECT_TRUE(torch::allclose(AbsoluteReconstructionError(images, recon), Vec({1.0, 0.5})));
+}
+
+TEST(BeganEquilibriumTest, KFollowsTheBalanceAndStaysInUnitInterval) {
+  BeganEquilibrium control(/*gamma=*/0.5, /*lambda_k=*/0.1, /*k=*/0.0);
+  // gamma * 0.4 - 0.1 = 0.1 -> k = 0.01; M = 0.4 + 0.1.
+  EXPECT_NEAR(control.Update(0.4, 0.1), 0.5, 1e-12);
+  EXPECT_NEAR(control.k(), 0.01, 1e-12);
+  EXPECT_NEAR(control.DiscriminatorLoss(Vec({0.4}), Vec({0.1})).item<double>(), 0.4 - 0.001,
+              1e-12);
+  for (int i = 0; i < 100; ++i) control.Update(10.0, 0.0);  // pushes k up hard
+  EXPECT_EQ(control.k(), 1.0);
+  for (int i = 0; i < 100; ++i) control.Update(0.0, 10.0);  // and down
+  EXPECT_EQ(control.k(), 0.0);
+}
+
+}  // namespace
+}  // namespace gan
