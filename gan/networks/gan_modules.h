@@ -32,6 +32,11 @@ class DiscriminatorModule : public torch::nn::Module {
   // images: [N, C, H, W]; returns logits [N].
   virtual torch::Tensor forward(const torch::Tensor& images, const torch::Tensor& labels) = 0;
   torch::Tensor forward(const torch::Tensor& images) { return forward(images, torch::Tensor()); }
+
+  // Intermediate features [N, ...] (the input of the last layer), for feature matching.
+  virtual torch::Tensor features(const torch::Tensor& images, const torch::Tensor& labels) {
+    TORCH_CHECK(false, "this discriminator does not expose its features");
+  }
 };
 
 using Generator = std::shared_ptr<GeneratorModule>;

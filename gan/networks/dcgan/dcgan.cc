@@ -1,6 +1,7 @@
 #include "gan/networks/dcgan/dcgan.h"
 
 #include "absl/strings/str_cat.h"
+#include "gan/nn/minibatch_discrimination.h"
 
 namespace gan {
 namespace {
@@ -142,35 +143,59 @@ torch::Tensor DcganGenerator::forward(const torch::Tensor& z, const torch::Tenso
   return body_->forward(z.view({z.size(0), z.size(1), 1, 1}));
 }
 
-DcganDiscriminator::DcganDiscriminator(const DcganDiscriminatorSpec& spec, double init_std) {
-  body_ = torch::nn::Sequential();
+DcganDiscriminator::DcganDiscriminator(const DcganDiscriminatorSpec& spec, int64_t image_size,
+                                       double init_std) {
+  features_ = torch::nn::Sequential();
   int64_t in_channels = spec.image_channels;
   for (const DcganDiscriminatorLayer& layer : spec.layers) {
-    if (layer.avg_pool_before > 1) body_->push_back(torch::nn::AvgPool2d(layer.avg_pool_before));
-    body_->push_back(torch::nn::Conv2d(
+    if (layer.avg_pool_before > 1) {
+      features_->push_back(torch::nn::AvgPool2d(layer.avg_pool_before));
+    }
+    features_->push_back(torch::nn::Conv2d(
         torch::nn::Conv2dOptions(in_channels, layer.conv.out_channels, layer.conv.kernel)
             .stride(layer.conv.stride)
             .padding(layer.conv.padding)
             .bias(spec.bias)));
-    if (layer.batch_norm) body_->push_back(torch::nn::BatchNorm2d(layer.conv.out_channels));
-    body_->push_back(torch::nn::LeakyReLU(
+    if (layer.batch_norm) features_->push_back(torch::nn::BatchNorm2d(layer.conv.out_channels));
+    features_->push_back(torch::nn::LeakyReLU(
         torch::nn::LeakyReLUOptions().negative_slope(0.2).inplace(true)));
     in_channels = layer.conv.out_channels;
   }
-  if (spec.head_avg_pool > 1) body_->push_back(torch::nn::AvgPool2d(spec.head_avg_pool));
-  body_->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, 1, spec.head.kernel)
-                                         .stride(spec.head.stride)
-                                         .padding(spec.head.padding)
-                                         .bias(spec.bias)));
-  register_module("body", body_);
+  if (spec.head_avg_pool > 1) features_->push_back(torch::nn::AvgPool2d(spec.head_avg_pool));
+  register_module("features", features_);
+
+  head_ = torch::nn::Sequential();
+  if (spec.minibatch_kernels > 0) {
+    // The flattened feature size follows from the image size; measure it once.
+    torch::NoGradGuard no_grad;
+    features_->eval();
+    const int64_t flat =
+        features_->forward(torch::zeros({1, spec.image_channels, image_size, image_size}))
+            .numel();
+    features_->train();
+    head_->push_back(torch::nn::Flatten());
+    head_->push_back(MinibatchDiscrimination(
+        MinibatchDiscriminationOptions(flat, spec.minibatch_kernels, spec.minibatch_kernel_dim)));
+    head_->push_back(torch::nn::Linear(flat + spec.minibatch_kernels, 1));
+  } else {
+    head_->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, 1, spec.head.kernel)
+                                           .stride(spec.head.stride)
+                                           .padding(spec.head.padding)
+                                           .bias(spec.bias)));
+  }
+  register_module("head", head_);
   InitConvWeights(*this, init_std);
 }
 
+torch::Tensor DcganDiscriminator::features(const torch::Tensor& images,
+                                           const torch::Tensor& /*labels*/) {
+  return features_->forward(images);
+}
+
 torch::Tensor DcganDiscriminator::forward(const torch::Tensor& images,
-                                          const torch::Tensor& /*labels*/) {
-  const torch::Tensor logits = body_->forward(images);
-  TORCH_CHECK(logits.size(1) == 1 && logits.size(2) == 1 && logits.size(3) == 1,
-              "DcganDiscriminator: input ", images.sizes(),
+                                          const torch::Tensor& labels) {
+  const torch::Tensor logits = head_->forward(features(images, labels));
+  TORCH_CHECK(logits.numel() == images.size(0), "DcganDiscriminator: input ", images.sizes(),
               " does not reduce to one logit per image (got ", logits.sizes(), ")");
   return logits.view({images.size(0)});
 }
@@ -180,7 +205,7 @@ std::shared_ptr<DcganGenerator> MakeDcganGenerator(const DcganSpec& spec) {
 }
 
 std::shared_ptr<DcganDiscriminator> MakeDcganDiscriminator(const DcganSpec& spec) {
-  return std::make_shared<DcganDiscriminator>(spec.discriminator, spec.init_std);
+  return std::make_shared<DcganDiscriminator>(spec.discriminator, spec.image_size, spec.init_std);
 }
 
 }  // namespace gan

@@ -50,6 +50,10 @@ struct DcganDiscriminatorSpec {
   int64_t head_avg_pool = 0;  // > 1: AvgPool2d(k) before the head
   ConvSpec head{1, 1, 1, 0};  // conv to one logit per image (out_channels is 1)
   bool bias = false;
+  // > 0: minibatch discrimination (gan/nn) on the flattened features, and a linear head
+  // instead of the conv head.
+  int64_t minibatch_kernels = 0;
+  int64_t minibatch_kernel_dim = 5;
 };
 
 struct DcganSpec {
@@ -90,12 +94,15 @@ class DcganGenerator : public GeneratorModule {
 
 class DcganDiscriminator : public DiscriminatorModule {
  public:
-  DcganDiscriminator(const DcganDiscriminatorSpec& spec, double init_std);
+  DcganDiscriminator(const DcganDiscriminatorSpec& spec, int64_t image_size, double init_std);
   using DiscriminatorModule::forward;
   torch::Tensor forward(const torch::Tensor& images, const torch::Tensor& labels) override;
+  // The last conv block's activations (after the head's pooling, if any).
+  torch::Tensor features(const torch::Tensor& images, const torch::Tensor& labels) override;
 
  private:
-  torch::nn::Sequential body_{nullptr};
+  torch::nn::Sequential features_{nullptr};
+  torch::nn::Sequential head_{nullptr};
 };
 
 std::shared_ptr<DcganGenerator> MakeDcganGenerator(const DcganSpec& spec);

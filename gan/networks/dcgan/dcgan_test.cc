@@ -35,7 +35,7 @@ TEST(DcganTest, Seed000NetworkMatchesTheSeedLayerForLayer) {
 TEST(DcganTest, Seed000ConvWeightsAreNormalWithStd002) {
   torch::manual_seed(1);
   auto d = MakeDcganDiscriminator(Seed000DcganSpec());
-  const torch::Tensor w = d->named_parameters()["body.16.weight"];  // 256 -> 512 conv
+  const torch::Tensor w = d->named_parameters()["features.16.weight"];  // 256 -> 512 conv
   ASSERT_EQ(Shape(w), (std::vector<int64_t>{512, 256, 3, 3}));
   EXPECT_NEAR(w.mean().item<float>(), 0.0, 1e-3);
   EXPECT_NEAR(w.std().item<float>(), 0.02, 5e-4);
@@ -68,6 +68,27 @@ TEST(DcganTest, StandardDcganAt32And64WithGradients) {
     EXPECT_GT(g->parameters()[0].grad().abs().sum().item<float>(), 0);
     EXPECT_GT(d->parameters()[0].grad().abs().sum().item<float>(), 0);
   }
+}
+
+TEST(DcganTest, FeaturesFeedTheHead) {
+  auto d = MakeDcganDiscriminator(Seed000DcganSpec());
+  const torch::Tensor images = torch::randn({2, 3, 96, 96});
+  EXPECT_EQ(Shape(d->features(images, {})), (std::vector<int64_t>{2, 512, 1, 1}));
+}
+
+TEST(DcganTest, MinibatchDiscriminationHead) {
+  DcganSpec spec = StandardDcganSpec(32, 1, 4, 8);
+  spec.discriminator.minibatch_kernels = 6;
+  spec.discriminator.minibatch_kernel_dim = 3;
+  auto d = MakeDcganDiscriminator(spec);
+  const auto params = d->named_parameters();
+  // Features: 16 channels at 4x4 = 256, plus 6 minibatch features.
+  EXPECT_EQ(Shape(params["head.1.T"]), (std::vector<int64_t>{256, 18}));
+  EXPECT_EQ(Shape(params["head.2.weight"]), (std::vector<int64_t>{1, 256 + 6}));
+  const torch::Tensor logits = d->forward(torch::randn({5, 1, 32, 32}));
+  EXPECT_EQ(Shape(logits), (std::vector<int64_t>{5}));
+  logits.sum().backward();
+  EXPECT_GT(params["head.1.T"].grad().abs().sum().item<float>(), 0);
 }
 
 TEST(DcganTest, ChannelsAndLatentOverrides) {
