@@ -1,7 +1,5 @@
 #include "gan/losses/energy_based.h"
 
-#include <algorithm>
-#include <cmath>
 
 namespace gan {
 
@@ -37,10 +35,17 @@ torch::Tensor EbganGeneratorLoss(const torch::Tensor& fake_energy,
   return loss;
 }
 
-double BeganEquilibrium::Update(double real_loss, double fake_loss) {
-  const double balance = gamma_ * real_loss - fake_loss;
-  k_ = std::clamp(k_ + lambda_k_ * balance, 0.0, 1.0);
-  return real_loss + std::abs(balance);
+torch::Tensor BeganEquilibrium::DiscriminatorLoss(const torch::Tensor& real_loss,
+                                                 const torch::Tensor& fake_loss) const {
+  return real_loss - k_.to(fake_loss.device(), fake_loss.scalar_type()) * fake_loss;
+}
+
+torch::Tensor BeganEquilibrium::Update(const torch::Tensor& real_loss,
+                                       const torch::Tensor& fake_loss) {
+  const torch::Tensor real = real_loss.detach().to(torch::kDouble);
+  const torch::Tensor balance = gamma_ * real - fake_loss.detach().to(torch::kDouble);
+  k_ = (k_.to(balance.device()) + lambda_k_ * balance).clamp(0.0, 1.0);
+  return real + balance.abs();
 }
 
 }  // namespace gan

@@ -31,27 +31,27 @@ torch::Tensor EbganDiscriminatorLoss(const torch::Tensor& real_energy,
 torch::Tensor EbganGeneratorLoss(const torch::Tensor& fake_energy,
                                  const torch::Tensor& fake_embeddings, double pull_away_weight);
 
-// BEGAN's equilibrium control variable k_t.
+// BEGAN's equilibrium control variable k_t, kept as a device scalar so that training
+// needs no host sync per step.
 class BeganEquilibrium {
  public:
   BeganEquilibrium(double gamma = 0.5, double lambda_k = 1e-3, double k = 0.0)
-      : gamma_(gamma), lambda_k_(lambda_k), k_(k) {}
-  double k() const { return k_; }
-  void set_k(double k) { k_ = k; }
+      : gamma_(gamma), lambda_k_(lambda_k), k_(torch::tensor(k, torch::kDouble)) {}
+  double k() const { return k_.item<double>(); }
+  const torch::Tensor& k_tensor() const { return k_; }
+  void set_k(const torch::Tensor& k) { k_ = k.detach().to(torch::kDouble); }
   double gamma() const { return gamma_; }
 
   // D loss for the current k_t (real_loss, fake_loss: batch means of L).
   torch::Tensor DiscriminatorLoss(const torch::Tensor& real_loss,
-                                  const torch::Tensor& fake_loss) const {
-    return real_loss - k_ * fake_loss;
-  }
-  // Advances k_t from this step's losses (host numbers); returns M_global.
-  double Update(double real_loss, double fake_loss);
+                                  const torch::Tensor& fake_loss) const;
+  // Advances k_t from this step's losses; returns M_global (a scalar tensor).
+  torch::Tensor Update(const torch::Tensor& real_loss, const torch::Tensor& fake_loss);
 
  private:
   double gamma_;
   double lambda_k_;
-  double k_;
+  torch::Tensor k_;
 };
 
 }  // namespace gan

@@ -119,14 +119,17 @@ TEST(ReconstructionErrorTest, PerSampleMeans) {
 
 TEST(BeganEquilibriumTest, KFollowsTheBalanceAndStaysInUnitInterval) {
   BeganEquilibrium control(/*gamma=*/0.5, /*lambda_k=*/0.1, /*k=*/0.0);
-  // gamma * 0.4 - 0.1 = 0.1 -> k = 0.01; M = 0.4 + 0.1.
-  EXPECT_NEAR(control.Update(0.4, 0.1), 0.5, 1e-12);
+  // gamma * 0.4 - 0.1 = 0.1 -> k = 0.01; M_global = 0.4 + |0.1|.
+  EXPECT_NEAR(control.Update(Vec({0.4})[0], Vec({0.1})[0]).item<double>(), 0.5, 1e-12);
   EXPECT_NEAR(control.k(), 0.01, 1e-12);
-  EXPECT_NEAR(control.DiscriminatorLoss(Vec({0.4}), Vec({0.1})).item<double>(), 0.4 - 0.001,
-              1e-12);
-  for (int i = 0; i < 100; ++i) control.Update(10.0, 0.0);  // pushes k up hard
+  EXPECT_NEAR(control.DiscriminatorLoss(Vec({0.4})[0], Vec({0.1})[0]).item<double>(),
+              0.4 - 0.001, 1e-12);
+  // An unbalanced step: gamma * 0.1 - 0.3 = -0.25 -> M_global = 0.1 + 0.25; k clamps at 0.
+  EXPECT_NEAR(control.Update(Vec({0.1})[0], Vec({0.3})[0]).item<double>(), 0.35, 1e-12);
+  EXPECT_EQ(control.k(), 0.0);
+  for (int i = 0; i < 100; ++i) control.Update(Vec({10.0})[0], Vec({0.0})[0]);
   EXPECT_EQ(control.k(), 1.0);
-  for (int i = 0; i < 100; ++i) control.Update(0.0, 10.0);  // and down
+  for (int i = 0; i < 100; ++i) control.Update(Vec({0.0})[0], Vec({10.0})[0]);
   EXPECT_EQ(control.k(), 0.0);
 }
 

@@ -1,6 +1,11 @@
 #include "gan/train/alternating_updater.h"
 
+#include <optional>
+#include <sstream>
 #include <utility>
+
+#include "gan/losses/feature_matching.h"
+#include "gan/losses/gradient_penalty.h"
 
 namespace gan {
 namespace {
@@ -11,7 +16,45 @@ std::unique_ptr<torch::optim::Adam> MakeAdam(torch::nn::Module& module, const Ad
       torch::optim::AdamOptions(o.lr).betas(std::make_tuple(o.beta1, o.beta2)));
 }
 
+// D's weights, buffers and optimizer state, to undo look-ahead steps.
+class DiscriminatorSnapshot {
+ public:
+  DiscriminatorSnapshot(torch::nn::Module& d, torch::optim::Optimizer& optimizer)
+      : d_(d), optimizer_(optimizer) {
+    for (const auto& t : d.parameters()) tensors_.push_back(t.detach().clone());
+    for (const auto& t : d.buffers()) tensors_.push_back(t.detach().clone());
+    torch::serialize::OutputArchive archive;
+    optimizer.save(archive);
+    archive.save_to(optimizer_state_);
+  }
+  void Restore() {
+    torch::NoGradGuard no_grad;
+    size_t i = 0;
+    for (auto& t : d_.parameters()) t.copy_(tensors_[i++]);
+    for (auto& t : d_.buffers()) t.copy_(tensors_[i++]);
+    torch::serialize::InputArchive archive;
+    std::istringstream in(optimizer_state_.str());
+    archive.load_from(in);
+    optimizer_.load(archive);
+  }
+
+ private:
+  torch::nn::Module& d_;
+  torch::optim::Optimizer& optimizer_;
+  std::vector<torch::Tensor> tensors_;
+  std::ostringstream optimizer_state_;
+};
+
 }  // namespace
+
+bool ParsePenalty(const std::string& name, Penalty* penalty) {
+  if (name == "none") *penalty = Penalty::kNone;
+  else if (name == "wgan_gp") *penalty = Penalty::kWganGp;
+  else if (name == "dragan") *penalty = Penalty::kDragan;
+  else if (name == "r1") *penalty = Penalty::kR1;
+  else return false;
+  return true;
+}
 
 void SetRequiresGrad(torch::nn::Module& module, bool requires_grad) {
   for (auto& parameter : module.parameters()) parameter.requires_grad_(requires_grad);
@@ -37,32 +80,80 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
   optimizer_d_ = MakeAdam(*discriminator_, options_.adam_d);
 }
 
+torch::Tensor AlternatingUpdater::GeneratorObjective(const torch::Tensor& real,
+                                                    const torch::Tensor& fakes,
+                                                    const torch::Tensor& labels) {
+  if (!options_.feature_matching) return loss_.generator(discriminator_->forward(fakes, labels));
+  torch::Tensor real_features;
+  {
+    torch::NoGradGuard no_grad;
+    real_features = discriminator_->features(real, labels);
+  }
+  return FeatureMatchingLoss(real_features, discriminator_->features(fakes, labels));
+}
+
 std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
-    int64_t batch_size, const torch::Tensor& labels) {
-  const torch::Tensor z = generator_->SampleLatent(batch_size, options_.device);
+    const torch::Tensor& real, const torch::Tensor& labels) {
+  std::optional<DiscriminatorSnapshot> snapshot;
+  if (options_.unroll_steps > 0) {
+    snapshot.emplace(*discriminator_, *optimizer_d_);
+    for (int k = 0; k < options_.unroll_steps; ++k) DiscriminatorStep(real, labels, {});
+  }
+  const torch::Tensor z = generator_->SampleLatent(real.size(0), options_.device);
   const torch::Tensor fakes = generator_->forward(z, labels);
   SetRequiresGrad(*discriminator_, false);
-  const torch::Tensor loss = loss_.generator(discriminator_->forward(fakes, labels));
+  const torch::Tensor loss = GeneratorObjective(real, fakes, labels);
   ClearGradients(*generator_);
   loss.backward();
   SetRequiresGrad(*discriminator_, true);
   optimizer_g_->step();
+  if (snapshot) {
+    snapshot->Restore();
+    ClearGradients(*discriminator_);
+  }
   return {loss.detach(), fakes.detach()};
 }
 
 torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
                                                     const torch::Tensor& labels,
-                                                    torch::Tensor fakes) {
+                                                    torch::Tensor fakes, torch::Tensor* penalty) {
   if (!fakes.defined()) {
     torch::NoGradGuard no_grad;
     fakes = generator_->forward(generator_->SampleLatent(real.size(0), options_.device), labels);
   }
-  const torch::Tensor real_logits = discriminator_->forward(real, labels);
-  const torch::Tensor fake_logits = discriminator_->forward(fakes, labels);
-  const torch::Tensor loss = loss_.discriminator(real_logits, fake_logits);
+  torch::Tensor real_logits, fake_logits;
+  if (options_.joint_batch_norm) {
+    const torch::Tensor joint_labels =
+        labels.defined() ? torch::cat({labels, labels}) : torch::Tensor();
+    const torch::Tensor logits = discriminator_->forward(torch::cat({real, fakes}), joint_labels);
+    real_logits = logits.slice(0, 0, real.size(0));
+    fake_logits = logits.slice(0, real.size(0));
+  } else {
+    real_logits = discriminator_->forward(real, labels);
+    fake_logits = discriminator_->forward(fakes, labels);
+  }
+  torch::Tensor loss = loss_.discriminator(real_logits, fake_logits);
+  if (options_.penalty != Penalty::kNone) {
+    const Critic critic = [&](const torch::Tensor& x) { return discriminator_->forward(x, labels); };
+    torch::Tensor term;
+    switch (options_.penalty) {
+      case Penalty::kWganGp:
+        term = WganGpPenalty(critic, real, fakes, options_.penalty_weight);
+        break;
+      case Penalty::kDragan:
+        term = DraganPenalty(critic, real, options_.penalty_weight);
+        break;
+      default:
+        term = R1Penalty(critic, real, options_.penalty_weight);
+        break;
+    }
+    loss = loss + term;
+    if (penalty != nullptr) *penalty = term.detach();
+  }
   ClearGradients(*discriminator_);
   loss.backward();
   optimizer_d_->step();
+  if (options_.weight_clip > 0) ClipWeights(*discriminator_, options_.weight_clip);
   return loss.detach();
 }
 
@@ -71,20 +162,21 @@ std::map<std::string, torch::Tensor> AlternatingUpdater::Update(const Batch& bat
   const torch::Tensor real = batch.images.to(options_.device, /*non_blocking=*/true);
   const torch::Tensor labels =
       batch.labels.defined() ? batch.labels.to(options_.device) : torch::Tensor();
-  const int64_t batch_size = real.size(0);
   std::map<std::string, torch::Tensor> losses;
+  torch::Tensor penalty;
   if (options_.generator_first) {
     torch::Tensor fakes;
     if (iteration % options_.n_dis == 0) {
-      std::tie(losses["loss_g"], fakes) = GeneratorStep(batch_size, labels);
+      std::tie(losses["loss_g"], fakes) = GeneratorStep(real, labels);
     }
-    losses["loss_d"] = DiscriminatorStep(real, labels, fakes);
+    losses["loss_d"] = DiscriminatorStep(real, labels, fakes, &penalty);
   } else {
-    losses["loss_d"] = DiscriminatorStep(real, labels, torch::Tensor());
+    losses["loss_d"] = DiscriminatorStep(real, labels, torch::Tensor(), &penalty);
     if ((iteration + 1) % options_.n_dis == 0) {
-      losses["loss_g"] = GeneratorStep(batch_size, labels).first;
+      losses["loss_g"] = GeneratorStep(real, labels).first;
     }
   }
+  if (penalty.defined()) losses["penalty_d"] = penalty;
   return losses;
 }
 

@@ -5,12 +5,23 @@
 // During the G step D's parameters are excluded from autograd, so D accumulates no
 // gradients there (and no time is spent computing them).
 //
+// Stabilization options (seed 003's catalogue):
+//   penalty          WGAN-GP, DRAGAN or R1 added to D's loss (gan/losses/gradient_penalty)
+//   weight_clip      WGAN: D's parameters clipped to [-c, c] after every D step
+//   joint_batch_norm D sees real and fake as one concatenated batch (BatchNorm statistics
+//                    over both, seed 001) instead of two separate forward passes
+//   feature_matching G matches the batch mean of D's features on real data
+//   unroll_steps     unrolled GAN: G's loss is taken against D advanced K more steps on
+//                    the current real batch; D (and its optimizer) are then restored, so
+//                    the look-ahead never reaches D's real weights or a checkpoint
+//
 //   gan::AlternatingUpdater updater(g, d, *gan::AdversarialLossByName("hinge"), options);
 //   auto losses = updater.Update(batch, iteration);
 #ifndef GAN_TRAIN_ALTERNATING_UPDATER_H_
 #define GAN_TRAIN_ALTERNATING_UPDATER_H_
 
 #include <memory>
+#include <string>
 
 #include <torch/torch.h>
 
@@ -25,13 +36,24 @@ struct AdamOptions {
   double beta2 = 0.999;
 };
 
+enum class Penalty { kNone, kWganGp, kDragan, kR1 };
+
 struct AlternatingUpdaterOptions {
   bool generator_first = false;
   int n_dis = 1;  // D steps per G step
   AdamOptions adam_g;
   AdamOptions adam_d;
   torch::Device device = torch::kCPU;
+  Penalty penalty = Penalty::kNone;
+  double penalty_weight = 10.0;
+  double weight_clip = 0.0;  // 0 = no clipping
+  bool joint_batch_norm = false;
+  bool feature_matching = false;
+  int unroll_steps = 0;
 };
+
+// "none", "wgan_gp", "dragan", "r1"; false for anything else.
+bool ParsePenalty(const std::string& name, Penalty* penalty);
 
 class AlternatingUpdater : public Updater {
  public:
@@ -46,12 +68,14 @@ class AlternatingUpdater : public Updater {
   torch::Device device() const override { return options_.device; }
 
   // The two halves of an iteration, public for tests and composite updaters.
-  // GeneratorStep returns (loss, the fakes it made, detached).
-  std::pair<torch::Tensor, torch::Tensor> GeneratorStep(int64_t batch_size,
+  // GeneratorStep makes real.size(0) fakes (the real batch is used by feature matching
+  // and unrolling) and returns (loss, the fakes, detached).
+  std::pair<torch::Tensor, torch::Tensor> GeneratorStep(const torch::Tensor& real,
                                                         const torch::Tensor& labels);
-  // `fakes` undefined: draws fresh ones without building G's graph.
+  // `fakes` undefined: draws fresh ones without building G's graph. Returns D's loss
+  // (penalty included) and sets *penalty to the penalty alone when asked.
   torch::Tensor DiscriminatorStep(const torch::Tensor& real, const torch::Tensor& labels,
-                                  torch::Tensor fakes);
+                                  torch::Tensor fakes, torch::Tensor* penalty = nullptr);
 
   torch::optim::Adam& generator_optimizer() { return *optimizer_g_; }
   torch::optim::Adam& discriminator_optimizer() { return *optimizer_d_; }
@@ -63,6 +87,9 @@ class AlternatingUpdater : public Updater {
   AlternatingUpdaterOptions options_;
   std::unique_ptr<torch::optim::Adam> optimizer_g_;
   std::unique_ptr<torch::optim::Adam> optimizer_d_;
+
+  torch::Tensor GeneratorObjective(const torch::Tensor& real, const torch::Tensor& fakes,
+                                   const torch::Tensor& labels);
 };
 
 // Sets requires_grad on every parameter of `module`.

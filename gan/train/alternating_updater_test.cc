@@ -53,7 +53,7 @@ TEST(AlternatingUpdaterTest, GeneratorStepLeavesNoGradientsOnDiscriminator) {
   AlternatingUpdater updater = MakeUpdater(nets, {});
   const auto d_before = Snapshot(*nets.d);
   const auto g_before = Snapshot(*nets.g);
-  updater.GeneratorStep(8, torch::Tensor());
+  updater.GeneratorStep(RealBatch().images, torch::Tensor());
   for (const auto& p : nets.d->parameters()) {
     EXPECT_FALSE(p.grad().defined());
     EXPECT_TRUE(p.requires_grad());  // restored for the D step
@@ -140,6 +140,108 @@ TEST(AlternatingUpdaterTest, HingeTrainingSeparatesRealFromFakeLogits) {
     if (i == 0) first = last;
   }
   EXPECT_LT(last.item<double>(), first.item<double>());
+}
+
+TEST(AlternatingUpdaterTest, WeightClippingBoundsEveryDiscriminatorParameter) {
+  Nets nets = TinyDcgan();
+  AlternatingUpdaterOptions options;
+  options.weight_clip = 0.01;
+  AlternatingUpdater updater(nets.g, nets.d, *AdversarialLossByName("wasserstein"), options);
+  updater.Update(RealBatch(), 0);
+  for (const auto& p : nets.d->parameters()) {
+    EXPECT_LE(p.abs().max().item<float>(), 0.01f);
+  }
+  EXPECT_GT(nets.d->parameters()[0].abs().max().item<float>(), 0.009f);  // clipping, not zeroing
+}
+
+TEST(AlternatingUpdaterTest, GradientPenaltiesAreAddedAndReported) {
+  for (const std::string name : {"wgan_gp", "dragan", "r1"}) {
+    Nets nets = TinyDcgan();
+    AlternatingUpdaterOptions options;
+    ASSERT_TRUE(ParsePenalty(name, &options.penalty));
+    options.penalty_weight = 10.0;
+    AlternatingUpdater updater(nets.g, nets.d, *AdversarialLossByName("wasserstein"), options);
+    const auto losses = updater.Update(RealBatch(), 0);
+    ASSERT_EQ(losses.count("penalty_d"), 1u) << name;
+    EXPECT_GT(losses.at("penalty_d").item<double>(), 0) << name;
+  }
+  Penalty penalty;
+  EXPECT_FALSE(ParsePenalty("gp", &penalty));
+  Nets nets = TinyDcgan();
+  AlternatingUpdater plain = MakeUpdater(nets, {});
+  EXPECT_EQ(plain.Update(RealBatch(), 0).count("penalty_d"), 0u);
+}
+
+TEST(AlternatingUpdaterTest, JointBatchNormDiffersFromSeparateOnlyThroughBatchNorm) {
+  for (bool batch_norm : {false, true}) {
+    DcganSpec spec = StandardDcganSpec(32, 1, 4, 8);
+    for (auto& layer : spec.discriminator.layers) layer.batch_norm = batch_norm;
+    double loss[2];
+    for (bool joint : {false, true}) {
+      torch::manual_seed(3);
+      auto g = MakeDcganGenerator(spec);
+      auto d = MakeDcganDiscriminator(spec);
+      AlternatingUpdaterOptions options;
+      options.joint_batch_norm = joint;
+      AlternatingUpdater updater(g, d, *AdversarialLossByName("hinge"), options);
+      torch::manual_seed(4);
+      const torch::Tensor real = torch::rand({8, 1, 32, 32}) * 2 - 1;
+      const torch::Tensor fakes = torch::rand({8, 1, 32, 32}) * 2 - 1;
+      loss[joint] = updater.DiscriminatorStep(real, {}, fakes).item<double>();
+    }
+    if (batch_norm) {
+      EXPECT_GT(std::abs(loss[0] - loss[1]), 1e-4);
+    } else {
+      EXPECT_NEAR(loss[0], loss[1], 1e-5);
+    }
+  }
+}
+
+TEST(AlternatingUpdaterTest, FeatureMatchingObjective) {
+  Nets nets = TinyDcgan();
+  AlternatingUpdaterOptions options;
+  options.feature_matching = true;
+  AlternatingUpdater updater = MakeUpdater(nets, options);
+  const Batch batch = RealBatch();
+  torch::manual_seed(9);
+  const auto [loss, fakes] = updater.GeneratorStep(batch.images, {});
+  for (const auto& p : nets.d->parameters()) EXPECT_FALSE(p.grad().defined());
+  // Recompute ||E f(real) - E f(fake)||^2 with the same fakes (D is unchanged by G's step).
+  torch::NoGradGuard no_grad;
+  const torch::Tensor expected = (nets.d->features(batch.images, {}).flatten(1).mean(0) -
+                                  nets.d->features(fakes, {}).flatten(1).mean(0))
+                                     .pow(2)
+                                     .sum();
+  // BatchNorm batch statistics make the second pass differ slightly from the first only
+  // through running-stat updates, which training-mode forward passes do not read.
+  EXPECT_NEAR(loss.item<double>(), expected.item<double>(), 1e-4 * (1 + expected.item<double>()));
+}
+
+TEST(AlternatingUpdaterTest, UnrollingChangesGeneratorButNeverTheRealDiscriminator) {
+  const Batch batch = RealBatch();
+  std::vector<torch::Tensor> d_after[2], g_after[2];
+  for (int unroll : {0, 3}) {
+    Nets nets = TinyDcgan();
+    AlternatingUpdaterOptions options;
+    options.unroll_steps = unroll;
+    AlternatingUpdater updater = MakeUpdater(nets, options);
+    torch::manual_seed(21);
+    updater.Update(batch, 0);  // D step, then the (unrolled) G step
+    // One more D step on fixed inputs also exercises the restored optimizer state. (D's
+    // BatchNorm running statistics are not compared: D always runs in training mode, and
+    // the unrolled G step restores them to their values before that step.)
+    torch::manual_seed(22);
+    updater.DiscriminatorStep(batch.images, {}, torch::rand({8, 1, 32, 32}) * 2 - 1);
+    d_after[unroll > 0] = Snapshot(*nets.d);
+    g_after[unroll > 0] = Snapshot(*nets.g);
+  }
+  ASSERT_EQ(d_after[0].size(), d_after[1].size());
+  for (size_t i = 0; i < d_after[0].size(); ++i) {
+    EXPECT_TRUE(d_after[0][i].equal(d_after[1][i])) << "D tensor " << i;
+  }
+  bool g_differs = false;
+  for (size_t i = 0; i < g_after[0].size(); ++i) g_differs |= !g_after[0][i].equal(g_after[1][i]);
+  EXPECT_TRUE(g_differs) << "unrolling had no effect on G";
 }
 
 }  // namespace
