@@ -64,7 +64,7 @@ class AlternatingUpdater : public Updater {
   void Save(torch::serialize::OutputArchive& archive) const override;
   void Load(torch::serialize::InputArchive& archive) override;
   const Generator& generator() const override { return generator_; }
-  const Discriminator& discriminator() const override { return discriminator_; }
+  const Discriminator& discriminator() const { return discriminator_; }
   torch::Device device() const override { return options_.device; }
 
   // The two halves of an iteration, public for tests and composite updaters.

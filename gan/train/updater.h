@@ -27,7 +27,6 @@ class Updater {
   virtual void Load(torch::serialize::InputArchive& archive) = 0;
 
   virtual const Generator& generator() const = 0;
-  virtual const Discriminator& discriminator() const = 0;
   virtual torch::Device device() const = 0;
 };
 

@@ -1,0 +1,82 @@
+// Updaters for energy-based GANs, whose discriminator is an autoencoder and whose energy
+// is its reconstruction error (gan/losses/energy_based.h):
+//   EbganUpdater  seed 001's EBGAN: margin loss for D, energy + pull-away term for G.
+//   BeganUpdater  BEGAN: L1 energies, D loss L(x) - k_t L(G(z)), k_t updated every step
+//                 and reported with the convergence measure M_global ("k", "m_global").
+// Both run D first, then G with D's parameters excluded from autograd.
+#ifndef GAN_TRAIN_ENERGY_UPDATERS_H_
+#define GAN_TRAIN_ENERGY_UPDATERS_H_
+
+#include <memory>
+
+#include <torch/torch.h>
+
+#include "gan/losses/energy_based.h"
+#include "gan/networks/autoencoder/autoencoder_discriminator.h"
+#include "gan/train/alternating_updater.h"
+#include "gan/train/updater.h"
+
+namespace gan {
+
+using Autoencoder = std::shared_ptr<AutoencoderDiscriminator>;
+
+// What both share: networks, two Adam optimizers, device, checkpointing.
+class AutoencoderGanUpdater : public Updater {
+ public:
+  AutoencoderGanUpdater(Generator generator, Autoencoder discriminator, AdamOptions adam_g,
+                        AdamOptions adam_d, torch::Device device);
+  void Save(torch::serialize::OutputArchive& archive) const override;
+  void Load(torch::serialize::InputArchive& archive) override;
+  const Generator& generator() const override { return generator_; }
+  torch::Device device() const override { return device_; }
+  const Autoencoder& autoencoder() const { return discriminator_; }
+
+ protected:
+  // Zeroes G's gradients, backpropagates `loss` with D frozen, steps G.
+  void StepGenerator(const torch::Tensor& loss);
+  void StepDiscriminator(const torch::Tensor& loss);
+  torch::Tensor Fakes(int64_t n, bool with_graph);
+
+  Generator generator_;
+  Autoencoder discriminator_;
+  torch::Device device_;
+  std::unique_ptr<torch::optim::Adam> optimizer_g_;
+  std::unique_ptr<torch::optim::Adam> optimizer_d_;
+};
+
+struct EbganOptions {
+  double margin = 1.0;             // m, in units of per-pixel mean squared error
+  double pull_away_weight = 0.1;   // lambda_PT (seed 001: 0.1); 0 disables the term
+};
+
+class EbganUpdater : public AutoencoderGanUpdater {
+ public:
+  EbganUpdater(Generator generator, Autoencoder discriminator, EbganOptions options,
+               AdamOptions adam_g, AdamOptions adam_d, torch::Device device);
+  std::map<std::string, torch::Tensor> Update(const Batch& batch, int64_t iteration) override;
+
+ private:
+  EbganOptions options_;
+};
+
+struct BeganOptions {
+  double gamma = 0.5;      // diversity ratio E[L(G(z))] / E[L(x)] aimed for
+  double lambda_k = 1e-3;  // k_t's learning rate
+};
+
+class BeganUpdater : public AutoencoderGanUpdater {
+ public:
+  BeganUpdater(Generator generator, Autoencoder discriminator, BeganOptions options,
+               AdamOptions adam_g, AdamOptions adam_d, torch::Device device);
+  std::map<std::string, torch::Tensor> Update(const Batch& batch, int64_t iteration) override;
+  void Save(torch::serialize::OutputArchive& archive) const override;
+  void Load(torch::serialize::InputArchive& archive) override;
+  const BeganEquilibrium& equilibrium() const { return equilibrium_; }
+
+ private:
+  BeganEquilibrium equilibrium_;
+};
+
+}  // namespace gan
+
+#endif  // GAN_TRAIN_ENERGY_UPDATERS_H_
