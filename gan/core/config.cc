@@ -165,7 +165,7 @@ absl::Status ApplyOverride(const std::string& assignment, nlohmann::json* config
   nlohmann::json* node = config;
   const std::vector<std::string> parts = absl::StrSplit(key, '.');
   for (size_t i = 0; i + 1 < parts.size(); ++i) {
-    if (!node->is_object() || !node->contains(parts[i]) || !(*node)[parts[i]].is_object()) {
+    if (node->contains(parts[i]) && !(*node)[parts[i]].is_object()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "override '", assignment, "': '",
           absl::StrJoin(parts.begin(), parts.begin() + i + 1, "."),

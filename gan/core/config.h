@@ -78,9 +78,9 @@ absl::StatusOr<nlohmann::json> ParseJson(const std::string& text, const std::str
 absl::StatusOr<nlohmann::json> ReadJsonFile(const std::string& path);
 
 // Applies "dotted.key=value" to `config`. The value is parsed as JSON, or taken as a
-// string when it is not valid JSON (so --set=data.dataset=mnist works unquoted). The
-// parent objects must exist; the key itself may be new (the reader then rejects it if
-// unknown).
+// string when it is not valid JSON (so --set=data.dataset=mnist works unquoted). Missing
+// parent objects are created (the strict reader then rejects keys that are unknown); a
+// parent that exists but is not an object is an error.
 absl::Status ApplyOverride(const std::string& assignment, nlohmann::json* config);
 
 }  // namespace gan

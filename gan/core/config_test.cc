@@ -119,8 +119,10 @@ TEST(ApplyOverrideTest, RejectsMalformedAndMissingParents) {
   nlohmann::json config = nlohmann::json::parse(R"({"train": {"epochs": 1}})");
   EXPECT_THAT(std::string(ApplyOverride("train.epochs", &config).message()),
               HasSubstr("dotted.key=value"));
-  EXPECT_THAT(std::string(ApplyOverride("trian.epochs=3", &config).message()),
-              HasSubstr("'trian' is not an object"));
+  EXPECT_THAT(std::string(ApplyOverride("train.epochs.x=3", &config).message()),
+              HasSubstr("'train.epochs' is not an object"));
+  ASSERT_TRUE(ApplyOverride("loss_options.real_target=0.9", &config).ok());
+  EXPECT_EQ(config["loss_options"]["real_target"], 0.9);
 }
 
 TEST(ParseJsonTest, ErrorNamesSource) {

@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "gan/core/config.h"
+#include "gan/train/alternating_updater.h"
+#include "gan/train/optimization.h"
 
 namespace gan {
 namespace {
@@ -38,9 +40,16 @@ void ReadModel(ConfigReader reader, ModelConfig& model, ConfigReader& parent) {
   reader.Read("width", &model.width);
   reader.Read("latent_dim", &model.latent_dim);
   reader.Read("init_std", &model.init_std);
+  reader.Read("d_batch_norm", &model.d_batch_norm);
+  reader.Read("minibatch_kernels", &model.minibatch_kernels);
+  reader.Read("minibatch_kernel_dim", &model.minibatch_kernel_dim);
+  reader.Read("code_dim", &model.code_dim);
   RequirePositive(reader, "width", model.width);
   RequirePositive(reader, "latent_dim", model.latent_dim);
   RequireNonNegative(reader, "init_std", model.init_std);
+  RequireNonNegative(reader, "minibatch_kernels", model.minibatch_kernels);
+  RequirePositive(reader, "minibatch_kernel_dim", model.minibatch_kernel_dim);
+  RequirePositive(reader, "code_dim", model.code_dim);
   parent.Absorb(reader.Finish());
 }
 
@@ -52,8 +61,19 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("lr_d", &train.lr_d);
   reader.Read("beta1", &train.beta1);
   reader.Read("beta2", &train.beta2);
+  reader.Read("optimizer", &train.optimizer);
   reader.Read("n_dis", &train.n_dis);
   reader.Read("generator_first", &train.generator_first);
+  reader.Read("penalty", &train.penalty);
+  reader.Read("penalty_weight", &train.penalty_weight);
+  reader.Read("weight_clip", &train.weight_clip);
+  reader.Read("joint_batch_norm", &train.joint_batch_norm);
+  reader.Read("feature_matching", &train.feature_matching);
+  reader.Read("unroll_steps", &train.unroll_steps);
+  reader.Read("ebgan_margin", &train.ebgan_margin);
+  reader.Read("pull_away_weight", &train.pull_away_weight);
+  reader.Read("began_gamma", &train.began_gamma);
+  reader.Read("began_lambda_k", &train.began_lambda_k);
   reader.Read("seed", &train.seed);
   reader.Read("threads", &train.threads);
   reader.Read("workers", &train.workers);
@@ -70,9 +90,35 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
     if (beta < 0 || beta >= 1) reader.Invalid(key, absl::StrCat("must be in [0, 1), got ", beta));
   }
   RequirePositive(reader, "n_dis", train.n_dis);
+  OptimizerOptions::Kind kind;
+  if (!ParseOptimizerKind(train.optimizer, &kind)) {
+    reader.Invalid("optimizer", "must be adam or rmsprop, got '" + train.optimizer + "'");
+  }
+  Penalty penalty;
+  if (!ParsePenalty(train.penalty, &penalty)) {
+    reader.Invalid("penalty",
+                   "must be one of none, wgan_gp, dragan, r1, got '" + train.penalty + "'");
+  }
+  RequireNonNegative(reader, "penalty_weight", train.penalty_weight);
+  RequireNonNegative(reader, "weight_clip", train.weight_clip);
+  RequireNonNegative(reader, "unroll_steps", train.unroll_steps);
+  RequireNonNegative(reader, "ebgan_margin", train.ebgan_margin);
+  RequireNonNegative(reader, "pull_away_weight", train.pull_away_weight);
+  RequireNonNegative(reader, "began_gamma", train.began_gamma);
+  RequireNonNegative(reader, "began_lambda_k", train.began_lambda_k);
   RequireNonNegative(reader, "seed", static_cast<double>(train.seed));
   RequireNonNegative(reader, "threads", train.threads);
   RequireNonNegative(reader, "workers", train.workers);
+  parent.Absorb(reader.Finish());
+}
+
+void ReadLossOptions(ConfigReader reader, LossOptionsConfig& options, ConfigReader& parent) {
+  reader.Read("real_target", &options.real_target);
+  reader.Read("fake_target", &options.fake_target);
+  for (const auto& [key, value] :
+       {std::pair{"real_target", options.real_target}, {"fake_target", options.fake_target}}) {
+    if (value < 0 || value > 1) reader.Invalid(key, absl::StrCat("must be in [0, 1], got ", value));
+  }
   parent.Absorb(reader.Finish());
 }
 
@@ -106,12 +152,28 @@ absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& jso
   ConfigReader root(json, "");
   root.Require("name", &config.name);
   root.Read("loss", &config.loss);
+  ReadLossOptions(root.Child("loss_options"), config.loss_options, root);
   ReadData(root.Child("data"), config.data, root);
   ReadModel(root.Child("model"), config.model, root);
   ReadTrain(root.Child("train"), config.train, root);
   ReadOutput(root.Child("output"), config.output, root);
   const absl::Status status = root.Finish();
   if (!status.ok()) return status;
+  const TrainConfig& train = config.train;
+  if (config.model.family == "ebgan" || config.model.family == "began") {
+    const std::pair<const char*, bool> logit_only[] = {
+        {"penalty", train.penalty != "none"},       {"weight_clip", train.weight_clip > 0},
+        {"joint_batch_norm", train.joint_batch_norm}, {"feature_matching", train.feature_matching},
+        {"unroll_steps", train.unroll_steps > 0},   {"n_dis", train.n_dis != 1},
+        {"generator_first", train.generator_first}};
+    for (const auto& [key, set] : logit_only) {
+      if (set) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "config key 'train.", key, "' applies to logit discriminators, not model.family '",
+            config.model.family, "'"));
+      }
+    }
+  }
   return config;
 }
 
@@ -121,6 +183,10 @@ std::string ArchitectureFingerprint(const ExperimentConfig& config, int64_t imag
                                       {"variant", config.model.variant},
                                       {"width", config.model.width},
                                       {"latent_dim", config.model.latent_dim},
+                                      {"d_batch_norm", config.model.d_batch_norm},
+                                      {"minibatch_kernels", config.model.minibatch_kernels},
+                                      {"minibatch_kernel_dim", config.model.minibatch_kernel_dim},
+                                      {"code_dim", config.model.code_dim},
                                       {"image_size", image_size},
                                       {"image_channels", image_channels},
                                       {"loss", config.loss}};

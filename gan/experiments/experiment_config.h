@@ -15,11 +15,22 @@
 namespace gan {
 
 struct ModelConfig {
-  std::string family = "dcgan";      // network family (gan/networks/<family>)
+  // dcgan: DCGAN G and D. ebgan / began: DCGAN G and an autoencoder D (energy-based
+  // training, the matching updater is chosen with the family).
+  std::string family = "dcgan";
   std::string variant = "standard";  // dcgan: standard | seed000 | libtorch_example
   int64_t width = 64;                // base channel count where the variant allows it
   int64_t latent_dim = 100;
   double init_std = 0.02;            // N(0, init_std) conv weights; 0 = LibTorch default
+  bool d_batch_norm = true;          // BatchNorm in D (off for gradient penalties)
+  int64_t minibatch_kernels = 0;     // > 0: minibatch discrimination in D
+  int64_t minibatch_kernel_dim = 5;
+  int64_t code_dim = 64;             // autoencoder D's code (ebgan, began)
+};
+
+struct LossOptionsConfig {
+  double real_target = 1.0;  // label smoothing for bce losses: 0.9 = one-sided
+  double fake_target = 0.0;
 };
 
 struct TrainConfig {
@@ -30,8 +41,19 @@ struct TrainConfig {
   double lr_d = 2e-4;
   double beta1 = 0.5;
   double beta2 = 0.999;
+  std::string optimizer = "adam";  // adam | rmsprop (beta2 is RMSprop's alpha)
   int n_dis = 1;
   bool generator_first = false;  // seed 000 updates G before D
+  std::string penalty = "none";  // none | wgan_gp | dragan | r1
+  double penalty_weight = 10.0;
+  double weight_clip = 0.0;      // WGAN: clip D's parameters to [-c, c]; 0 = off
+  bool joint_batch_norm = false;  // one D pass over real+fake (seed 001) vs two passes
+  bool feature_matching = false;
+  int unroll_steps = 0;          // unrolled GAN look-ahead steps of D for G's loss
+  double ebgan_margin = 1.0;
+  double pull_away_weight = 0.1;
+  double began_gamma = 0.5;
+  double began_lambda_k = 0.001;
   int64_t seed = 0;
   int threads = 0;  // 0 = all hardware cores
   int workers = 2;  // data loader threads
@@ -56,6 +78,7 @@ struct ExperimentConfig {
   DataOptions data;
   ModelConfig model;
   std::string loss = "hinge";
+  LossOptionsConfig loss_options;
   TrainConfig train;
   OutputConfig output;
 };

@@ -76,6 +76,14 @@ TEST(ExperimentConfigTest, BadValuesAreRejectedNamingTheKey) {
   EXPECT_THAT(Error(base, "train.beta1=1.5"), HasSubstr("'train.beta1' must be in [0, 1)"));
   EXPECT_THAT(Error(base, "data.channels=2"), HasSubstr("'data.channels' must be 1 or 3"));
   EXPECT_THAT(Error(base, "colour=red"), HasSubstr("unknown config key 'colour'"));
+  EXPECT_THAT(Error(base, "train.penalty=gp"), HasSubstr("'train.penalty' must be one of"));
+  EXPECT_THAT(Error(base, "train.optimizer=sgd"), HasSubstr("'train.optimizer' must be adam or rmsprop"));
+  EXPECT_THAT(Error(base, "loss_options.real_target=1.2"),
+              HasSubstr("'loss_options.real_target' must be in [0, 1]"));
+  nlohmann::json energy = base;
+  ASSERT_TRUE(ApplyOverride("model.family=began", &energy).ok());
+  EXPECT_THAT(Error(energy, "train.penalty=wgan_gp"),
+              HasSubstr("'train.penalty' applies to logit discriminators, not model.family 'began'"));
   nlohmann::json nameless = base;
   nameless.erase("name");
   EXPECT_THAT(ParseExperimentConfig(nameless).status().message(), HasSubstr("'name' is required"));

@@ -24,8 +24,7 @@
 #include "gan/data/dataset_source.h"
 #include "gan/experiments/experiment_config.h"
 #include "gan/experiments/network_factory.h"
-#include "gan/losses/adversarial_loss.h"
-#include "gan/train/alternating_updater.h"
+#include "gan/experiments/updater_factory.h"
 #include "gan/train/checkpoint.h"
 #include "gan/train/loss_log_extension.h"
 #include "gan/train/progress_extension.h"
@@ -119,7 +118,6 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   const int threads = SetThreadCount(config.train.threads);
   SeedEverything(static_cast<uint64_t>(config.train.seed));
   GAN_ASSIGN_OR_RETURN(torch::Device device, ParseDevice(config.train.device));
-  GAN_ASSIGN_OR_RETURN(AdversarialLoss loss, AdversarialLossByName(config.loss));
 
   GAN_ASSIGN_OR_RETURN(ImageDataset dataset, LoadDataset(config.data));
   const int64_t channels = dataset.images.size(1);
@@ -139,13 +137,9 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
         "it, or choose another --out_dir"));
   }
 
-  AlternatingUpdaterOptions updater_options;
-  updater_options.generator_first = config.train.generator_first;
-  updater_options.n_dis = config.train.n_dis;
-  updater_options.adam_g = {config.train.lr_g, config.train.beta1, config.train.beta2};
-  updater_options.adam_d = {config.train.lr_d, config.train.beta1, config.train.beta2};
-  updater_options.device = device;
-  AlternatingUpdater updater(networks.generator, networks.discriminator, loss, updater_options);
+  GAN_ASSIGN_OR_RETURN(std::unique_ptr<Updater> updater_holder,
+                       MakeUpdater(config, networks, device));
+  Updater& updater = *updater_holder;
 
   BatchLoaderOptions loader_options;
   loader_options.batch_size = config.train.batch_size;

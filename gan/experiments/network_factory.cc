@@ -7,15 +7,37 @@ namespace gan {
 
 absl::StatusOr<Networks> MakeNetworks(const ModelConfig& model, int64_t image_size,
                                       int64_t image_channels) {
-  if (model.family == "dcgan") {
-    absl::StatusOr<DcganSpec> spec = DcganSpecByName(model.variant, image_size, image_channels,
-                                                     model.width, model.latent_dim);
-    if (!spec.ok()) return spec.status();
-    spec->init_std = model.init_std;
-    return Networks{MakeDcganGenerator(*spec), MakeDcganDiscriminator(*spec)};
+  const bool energy_based = model.family == "ebgan" || model.family == "began";
+  if (model.family != "dcgan" && !energy_based) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model.family '", model.family, "' is not one of: dcgan, ebgan, began"));
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("model.family '", model.family, "' is not one of: dcgan"));
+  absl::StatusOr<DcganSpec> spec = DcganSpecByName(model.variant, image_size, image_channels,
+                                                   model.width, model.latent_dim);
+  if (!spec.ok()) return spec.status();
+  spec->init_std = model.init_std;
+  for (auto& layer : spec->discriminator.layers) layer.batch_norm &= model.d_batch_norm;
+  spec->discriminator.minibatch_kernels = model.minibatch_kernels;
+  spec->discriminator.minibatch_kernel_dim = model.minibatch_kernel_dim;
+
+  Networks networks;
+  networks.generator = MakeDcganGenerator(*spec);
+  if (!energy_based) {
+    networks.discriminator = MakeDcganDiscriminator(*spec);
+    return networks;
+  }
+  AutoencoderOptions options;
+  options.image_size = image_size;
+  options.image_channels = image_channels;
+  options.width = model.width;
+  options.code_dim = model.code_dim;
+  // BEGAN's autoencoder uses ELUs and no BatchNorm; EBGAN's uses both as DCGAN does.
+  options.elu = model.family == "began";
+  options.batch_norm = !options.elu && model.d_batch_norm;
+  const absl::Status valid = ValidateAutoencoderOptions(options);
+  if (!valid.ok()) return valid;
+  networks.autoencoder = std::make_shared<AutoencoderDiscriminator>(options);
+  return networks;
 }
 
 }  // namespace gan

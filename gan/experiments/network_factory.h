@@ -1,19 +1,22 @@
-// Builds the generator and discriminator an experiment config names, for data of a
-// given image size and channel count. Each network family adds its branch here.
+// Builds the networks an experiment config names, for data of a given image size and
+// channel count. Each network family adds its branch here.
 #ifndef GAN_EXPERIMENTS_NETWORK_FACTORY_H_
 #define GAN_EXPERIMENTS_NETWORK_FACTORY_H_
 
 #include <cstdint>
+#include <memory>
 
 #include "absl/status/statusor.h"
 #include "gan/experiments/experiment_config.h"
+#include "gan/networks/autoencoder/autoencoder_discriminator.h"
 #include "gan/networks/gan_modules.h"
 
 namespace gan {
 
 struct Networks {
   Generator generator;
-  Discriminator discriminator;
+  Discriminator discriminator;  // logit discriminators (dcgan)
+  std::shared_ptr<AutoencoderDiscriminator> autoencoder;  // energy-based (ebgan, began)
 };
 
 // Unsupported families, variants or image sizes are errors that say what is supported.

@@ -10,12 +10,6 @@
 namespace gan {
 namespace {
 
-std::unique_ptr<torch::optim::Adam> MakeAdam(torch::nn::Module& module, const AdamOptions& o) {
-  return std::make_unique<torch::optim::Adam>(
-      module.parameters(),
-      torch::optim::AdamOptions(o.lr).betas(std::make_tuple(o.beta1, o.beta2)));
-}
-
 // D's weights, buffers and optimizer state, to undo look-ahead steps.
 class DiscriminatorSnapshot {
  public:
@@ -56,14 +50,6 @@ bool ParsePenalty(const std::string& name, Penalty* penalty) {
   return true;
 }
 
-void SetRequiresGrad(torch::nn::Module& module, bool requires_grad) {
-  for (auto& parameter : module.parameters()) parameter.requires_grad_(requires_grad);
-}
-
-void ClearGradients(torch::nn::Module& module) {
-  for (auto& parameter : module.parameters()) parameter.mutable_grad().reset();
-}
-
 AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discriminator,
                                        AdversarialLoss loss, AlternatingUpdaterOptions options)
     : generator_(std::move(generator)),
@@ -76,8 +62,8 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
   discriminator_->to(options_.device);
   generator_->train();
   discriminator_->train();
-  optimizer_g_ = MakeAdam(*generator_, options_.adam_g);
-  optimizer_d_ = MakeAdam(*discriminator_, options_.adam_d);
+  optimizer_g_ = MakeOptimizer(*generator_, options_.optimizer_g);
+  optimizer_d_ = MakeOptimizer(*discriminator_, options_.optimizer_d);
 }
 
 torch::Tensor AlternatingUpdater::GeneratorObjective(const torch::Tensor& real,
@@ -181,29 +167,12 @@ std::map<std::string, torch::Tensor> AlternatingUpdater::Update(const Batch& bat
 }
 
 void AlternatingUpdater::Save(torch::serialize::OutputArchive& archive) const {
-  torch::serialize::OutputArchive g, d, opt_g, opt_d;
-  generator_->save(g);
-  discriminator_->save(d);
-  optimizer_g_->save(opt_g);
-  optimizer_d_->save(opt_d);
-  archive.write("generator", g);
-  archive.write("discriminator", d);
-  archive.write("optimizer_g", opt_g);
-  archive.write("optimizer_d", opt_d);
+  SaveGanPair(archive, *generator_, *discriminator_, *optimizer_g_, *optimizer_d_);
 }
 
 void AlternatingUpdater::Load(torch::serialize::InputArchive& archive) {
-  torch::serialize::InputArchive g, d, opt_g, opt_d;
-  archive.read("generator", g);
-  archive.read("discriminator", d);
-  archive.read("optimizer_g", opt_g);
-  archive.read("optimizer_d", opt_d);
-  generator_->load(g);
-  discriminator_->load(d);
-  optimizer_g_->load(opt_g);
-  optimizer_d_->load(opt_d);
-  generator_->to(options_.device);
-  discriminator_->to(options_.device);
+  LoadGanPair(archive, *generator_, *discriminator_, *optimizer_g_, *optimizer_d_,
+              options_.device);
 }
 
 }  // namespace gan

@@ -1,5 +1,5 @@
 // The standard alternating GAN update: a D step on every batch and a G step every
-// n_dis-th batch, with separate Adam settings for G and D (TTUR), in either order:
+// n_dis-th batch, with separate optimizer settings for G and D (TTUR), in either order:
 //   - D first (the common form): D on real and fresh fakes, then G on new latents.
 //   - G first (seed 000): G steps on fresh fakes, then D reuses those fakes, detached.
 // During the G step D's parameters are excluded from autograd, so D accumulates no
@@ -26,23 +26,18 @@
 #include <torch/torch.h>
 
 #include "gan/losses/adversarial_loss.h"
+#include "gan/train/optimization.h"
 #include "gan/train/updater.h"
 
 namespace gan {
-
-struct AdamOptions {
-  double lr = 2e-4;
-  double beta1 = 0.5;
-  double beta2 = 0.999;
-};
 
 enum class Penalty { kNone, kWganGp, kDragan, kR1 };
 
 struct AlternatingUpdaterOptions {
   bool generator_first = false;
   int n_dis = 1;  // D steps per G step
-  AdamOptions adam_g;
-  AdamOptions adam_d;
+  OptimizerOptions optimizer_g;
+  OptimizerOptions optimizer_d;
   torch::Device device = torch::kCPU;
   Penalty penalty = Penalty::kNone;
   double penalty_weight = 10.0;
@@ -77,25 +72,18 @@ class AlternatingUpdater : public Updater {
   torch::Tensor DiscriminatorStep(const torch::Tensor& real, const torch::Tensor& labels,
                                   torch::Tensor fakes, torch::Tensor* penalty = nullptr);
 
-  torch::optim::Adam& generator_optimizer() { return *optimizer_g_; }
-  torch::optim::Adam& discriminator_optimizer() { return *optimizer_d_; }
 
  private:
   Generator generator_;
   Discriminator discriminator_;
   AdversarialLoss loss_;
   AlternatingUpdaterOptions options_;
-  std::unique_ptr<torch::optim::Adam> optimizer_g_;
-  std::unique_ptr<torch::optim::Adam> optimizer_d_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_g_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_d_;
 
   torch::Tensor GeneratorObjective(const torch::Tensor& real, const torch::Tensor& fakes,
                                    const torch::Tensor& labels);
 };
-
-// Sets requires_grad on every parameter of `module`.
-void SetRequiresGrad(torch::nn::Module& module, bool requires_grad);
-// Drops gradients (cheaper than zeroing them, and leaves no stale values).
-void ClearGradients(torch::nn::Module& module);
 
 }  // namespace gan
 

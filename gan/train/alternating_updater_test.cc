@@ -97,10 +97,10 @@ TEST(AlternatingUpdaterTest, TwoTimeScaleLearningRates) {
   // (m/sqrt(v) = sign(g) after bias correction), so the largest change equals lr.
   Nets nets = TinyDcgan();
   AlternatingUpdaterOptions options;
-  options.adam_g.lr = 1e-4;
-  options.adam_d.lr = 4e-4;
-  options.adam_g.beta1 = options.adam_d.beta1 = 0.0;
-  options.adam_g.beta2 = options.adam_d.beta2 = 0.9;
+  options.optimizer_g.lr = 1e-4;
+  options.optimizer_d.lr = 4e-4;
+  options.optimizer_g.beta1 = options.optimizer_d.beta1 = 0.0;
+  options.optimizer_g.beta2 = options.optimizer_d.beta2 = 0.9;
   AlternatingUpdater updater = MakeUpdater(nets, options);
   const auto g_before = Snapshot(*nets.g);
   const auto d_before = Snapshot(*nets.d);
@@ -131,7 +131,7 @@ TEST(AlternatingUpdaterTest, HingeTrainingSeparatesRealFromFakeLogits) {
   // A few D steps on a fixed real batch should push D(real) above D(fake).
   Nets nets = TinyDcgan();
   AlternatingUpdaterOptions options;
-  options.adam_d.lr = 1e-3;
+  options.optimizer_d.lr = 1e-3;
   AlternatingUpdater updater = MakeUpdater(nets, options);
   const Batch batch = RealBatch();
   torch::Tensor first, last;

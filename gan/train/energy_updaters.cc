@@ -1,26 +1,16 @@
 #include "gan/train/energy_updaters.h"
 
 namespace gan {
-namespace {
-
-std::unique_ptr<torch::optim::Adam> MakeAdam(torch::nn::Module& module, const AdamOptions& o) {
-  return std::make_unique<torch::optim::Adam>(
-      module.parameters(),
-      torch::optim::AdamOptions(o.lr).betas(std::make_tuple(o.beta1, o.beta2)));
-}
-
-}  // namespace
-
 AutoencoderGanUpdater::AutoencoderGanUpdater(Generator generator, Autoencoder discriminator,
-                                             AdamOptions adam_g, AdamOptions adam_d,
+                                             OptimizerOptions optimizer_g, OptimizerOptions optimizer_d,
                                              torch::Device device)
     : generator_(std::move(generator)), discriminator_(std::move(discriminator)), device_(device) {
   generator_->to(device_);
   discriminator_->to(device_);
   generator_->train();
   discriminator_->train();
-  optimizer_g_ = MakeAdam(*generator_, adam_g);
-  optimizer_d_ = MakeAdam(*discriminator_, adam_d);
+  optimizer_g_ = MakeOptimizer(*generator_, optimizer_g);
+  optimizer_d_ = MakeOptimizer(*discriminator_, optimizer_d);
 }
 
 torch::Tensor AutoencoderGanUpdater::Fakes(int64_t n, bool with_graph) {
@@ -44,34 +34,16 @@ void AutoencoderGanUpdater::StepDiscriminator(const torch::Tensor& loss) {
 }
 
 void AutoencoderGanUpdater::Save(torch::serialize::OutputArchive& archive) const {
-  torch::serialize::OutputArchive g, d, opt_g, opt_d;
-  generator_->save(g);
-  discriminator_->save(d);
-  optimizer_g_->save(opt_g);
-  optimizer_d_->save(opt_d);
-  archive.write("generator", g);
-  archive.write("discriminator", d);
-  archive.write("optimizer_g", opt_g);
-  archive.write("optimizer_d", opt_d);
+  SaveGanPair(archive, *generator_, *discriminator_, *optimizer_g_, *optimizer_d_);
 }
 
 void AutoencoderGanUpdater::Load(torch::serialize::InputArchive& archive) {
-  torch::serialize::InputArchive g, d, opt_g, opt_d;
-  archive.read("generator", g);
-  archive.read("discriminator", d);
-  archive.read("optimizer_g", opt_g);
-  archive.read("optimizer_d", opt_d);
-  generator_->load(g);
-  discriminator_->load(d);
-  optimizer_g_->load(opt_g);
-  optimizer_d_->load(opt_d);
-  generator_->to(device_);
-  discriminator_->to(device_);
+  LoadGanPair(archive, *generator_, *discriminator_, *optimizer_g_, *optimizer_d_, device_);
 }
 
 EbganUpdater::EbganUpdater(Generator generator, Autoencoder discriminator, EbganOptions options,
-                           AdamOptions adam_g, AdamOptions adam_d, torch::Device device)
-    : AutoencoderGanUpdater(std::move(generator), std::move(discriminator), adam_g, adam_d,
+                           OptimizerOptions optimizer_g, OptimizerOptions optimizer_d, torch::Device device)
+    : AutoencoderGanUpdater(std::move(generator), std::move(discriminator), optimizer_g, optimizer_d,
                             device),
       options_(options) {}
 
@@ -98,8 +70,8 @@ std::map<std::string, torch::Tensor> EbganUpdater::Update(const Batch& batch, in
 }
 
 BeganUpdater::BeganUpdater(Generator generator, Autoencoder discriminator, BeganOptions options,
-                           AdamOptions adam_g, AdamOptions adam_d, torch::Device device)
-    : AutoencoderGanUpdater(std::move(generator), std::move(discriminator), adam_g, adam_d,
+                           OptimizerOptions optimizer_g, OptimizerOptions optimizer_d, torch::Device device)
+    : AutoencoderGanUpdater(std::move(generator), std::move(discriminator), optimizer_g, optimizer_d,
                             device),
       equilibrium_(options.gamma, options.lambda_k) {}
 

@@ -13,18 +13,18 @@
 
 #include "gan/losses/energy_based.h"
 #include "gan/networks/autoencoder/autoencoder_discriminator.h"
-#include "gan/train/alternating_updater.h"
+#include "gan/train/optimization.h"
 #include "gan/train/updater.h"
 
 namespace gan {
 
 using Autoencoder = std::shared_ptr<AutoencoderDiscriminator>;
 
-// What both share: networks, two Adam optimizers, device, checkpointing.
+// What both share: networks, two optimizers, device, checkpointing.
 class AutoencoderGanUpdater : public Updater {
  public:
-  AutoencoderGanUpdater(Generator generator, Autoencoder discriminator, AdamOptions adam_g,
-                        AdamOptions adam_d, torch::Device device);
+  AutoencoderGanUpdater(Generator generator, Autoencoder discriminator, OptimizerOptions optimizer_g,
+                        OptimizerOptions optimizer_d, torch::Device device);
   void Save(torch::serialize::OutputArchive& archive) const override;
   void Load(torch::serialize::InputArchive& archive) override;
   const Generator& generator() const override { return generator_; }
@@ -40,8 +40,8 @@ class AutoencoderGanUpdater : public Updater {
   Generator generator_;
   Autoencoder discriminator_;
   torch::Device device_;
-  std::unique_ptr<torch::optim::Adam> optimizer_g_;
-  std::unique_ptr<torch::optim::Adam> optimizer_d_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_g_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_d_;
 };
 
 struct EbganOptions {
@@ -52,7 +52,7 @@ struct EbganOptions {
 class EbganUpdater : public AutoencoderGanUpdater {
  public:
   EbganUpdater(Generator generator, Autoencoder discriminator, EbganOptions options,
-               AdamOptions adam_g, AdamOptions adam_d, torch::Device device);
+               OptimizerOptions optimizer_g, OptimizerOptions optimizer_d, torch::Device device);
   std::map<std::string, torch::Tensor> Update(const Batch& batch, int64_t iteration) override;
 
  private:
@@ -67,7 +67,7 @@ struct BeganOptions {
 class BeganUpdater : public AutoencoderGanUpdater {
  public:
   BeganUpdater(Generator generator, Autoencoder discriminator, BeganOptions options,
-               AdamOptions adam_g, AdamOptions adam_d, torch::Device device);
+               OptimizerOptions optimizer_g, OptimizerOptions optimizer_d, torch::Device device);
   std::map<std::string, torch::Tensor> Update(const Batch& batch, int64_t iteration) override;
   void Save(torch::serialize::OutputArchive& archive) const override;
   void Load(torch::serialize::InputArchive& archive) override;

@@ -1,0 +1,65 @@
+#include "gan/train/optimization.h"
+
+namespace gan {
+
+bool ParseOptimizerKind(const std::string& name, OptimizerOptions::Kind* kind) {
+  if (name == "adam") {
+    *kind = OptimizerOptions::Kind::kAdam;
+  } else if (name == "rmsprop") {
+    *kind = OptimizerOptions::Kind::kRmsprop;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(torch::nn::Module& module,
+                                                       const OptimizerOptions& options) {
+  if (options.kind == OptimizerOptions::Kind::kRmsprop) {
+    return std::make_unique<torch::optim::RMSprop>(
+        module.parameters(), torch::optim::RMSpropOptions(options.lr).alpha(options.beta2));
+  }
+  return std::make_unique<torch::optim::Adam>(
+      module.parameters(),
+      torch::optim::AdamOptions(options.lr).betas(std::make_tuple(options.beta1, options.beta2)));
+}
+
+void SetRequiresGrad(torch::nn::Module& module, bool requires_grad) {
+  for (auto& parameter : module.parameters()) parameter.requires_grad_(requires_grad);
+}
+
+void ClearGradients(torch::nn::Module& module) {
+  for (auto& parameter : module.parameters()) parameter.mutable_grad().reset();
+}
+
+void SaveGanPair(torch::serialize::OutputArchive& archive, const torch::nn::Module& generator,
+                 const torch::nn::Module& discriminator, const torch::optim::Optimizer& optimizer_g,
+                 const torch::optim::Optimizer& optimizer_d) {
+  torch::serialize::OutputArchive g, d, opt_g, opt_d;
+  generator.save(g);
+  discriminator.save(d);
+  optimizer_g.save(opt_g);
+  optimizer_d.save(opt_d);
+  archive.write("generator", g);
+  archive.write("discriminator", d);
+  archive.write("optimizer_g", opt_g);
+  archive.write("optimizer_d", opt_d);
+}
+
+void LoadGanPair(torch::serialize::InputArchive& archive, torch::nn::Module& generator,
+                 torch::nn::Module& discriminator, torch::optim::Optimizer& optimizer_g,
+                 torch::optim::Optimizer& optimizer_d, const torch::Device& device) {
+  torch::serialize::InputArchive g, d, opt_g, opt_d;
+  archive.read("generator", g);
+  archive.read("discriminator", d);
+  archive.read("optimizer_g", opt_g);
+  archive.read("optimizer_d", opt_d);
+  generator.load(g);
+  discriminator.load(d);
+  optimizer_g.load(opt_g);
+  optimizer_d.load(opt_d);
+  generator.to(device);
+  discriminator.to(device);
+}
+
+}  // namespace gan
