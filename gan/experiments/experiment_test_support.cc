@@ -1,0 +1,78 @@
+#include "gan/experiments/experiment_test_support.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <zlib.h>
+
+#include <cstdlib>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "gan/core/atomic_file.h"
+#include "gan/core/run_directory.h"
+
+namespace gan {
+namespace {
+
+void WriteIdxGz(const std::string& path, const std::vector<int>& dims,
+                const std::vector<uint8_t>& data) {
+  std::string bytes = {0, 0, 8, static_cast<char>(dims.size())};
+  for (int dim : dims) {
+    for (int shift : {24, 16, 8, 0}) bytes.push_back(static_cast<char>((dim >> shift) & 0xff));
+  }
+  bytes.append(data.begin(), data.end());
+  gzFile file = gzopen(path.c_str(), "wb");
+  ASSERT_NE(file, nullptr) << path;
+  ASSERT_EQ(gzwrite(file, bytes.data(), bytes.size()), static_cast<int>(bytes.size()));
+  gzclose(file);
+}
+
+}  // namespace
+
+const std::string& TestTmpDir() {
+  static const std::string* dir = new std::string(std::getenv("TEST_TMPDIR"));
+  return *dir;
+}
+
+bool FileExists(const std::string& path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0;
+}
+
+std::string MakeFashionMnistFixture(const std::string& name, int count) {
+  const std::string dir = TestTmpDir() + "/" + name;
+  EXPECT_TRUE(MakeDirectories(dir).ok());
+  std::vector<uint8_t> pixels(count * 28 * 28, 0), labels(count);
+  for (int i = 0; i < count; ++i) {
+    const int half = 4 + i % 9;
+    for (int y = 14 - half; y < 14 + half; ++y) {
+      for (int x = 14 - half + i % 3; x < 14 + half; ++x) pixels[i * 784 + y * 28 + x] = 200;
+    }
+    labels[i] = static_cast<uint8_t>(i % 10);
+  }
+  WriteIdxGz(dir + "/train-images-idx3-ubyte.gz", {count, 28, 28}, pixels);
+  WriteIdxGz(dir + "/train-labels-idx1-ubyte.gz", {count}, labels);
+  return dir;
+}
+
+BinaryResult RunExperimentBinary(const std::string& experiment, const std::string& flags) {
+  const std::string binary =
+      std::string(std::getenv("TEST_SRCDIR")) + "/gan/gan/experiments/" + experiment;
+  const std::string log = TestTmpDir() + "/" + experiment + "_output.txt";
+  const int status = std::system((binary + " " + flags + " > " + log + " 2>&1").c_str());
+  BinaryResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ""};
+  EXPECT_TRUE(ReadFile(log, &result.output).ok());
+  return result;
+}
+
+std::vector<nlohmann::json> ReadJsonLines(const std::string& path) {
+  std::string text;
+  EXPECT_TRUE(ReadFile(path, &text).ok()) << path;
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+}  // namespace gan
