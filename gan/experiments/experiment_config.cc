@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gan/core/config.h"
+#include "gan/networks/heads/discriminator_head.h"
 #include "gan/train/alternating_updater.h"
 #include "gan/train/optimization.h"
 
@@ -44,12 +45,26 @@ void ReadModel(ConfigReader reader, ModelConfig& model, ConfigReader& parent) {
   reader.Read("minibatch_kernels", &model.minibatch_kernels);
   reader.Read("minibatch_kernel_dim", &model.minibatch_kernel_dim);
   reader.Read("code_dim", &model.code_dim);
+  reader.Read("num_classes", &model.num_classes);
+  reader.Read("head", &model.head);
+  reader.Read("embedding_dim", &model.embedding_dim);
+  reader.Read("shared_embedding_dim", &model.shared_embedding_dim);
   RequirePositive(reader, "width", model.width);
   RequirePositive(reader, "latent_dim", model.latent_dim);
   RequireNonNegative(reader, "init_std", model.init_std);
   RequireNonNegative(reader, "minibatch_kernels", model.minibatch_kernels);
   RequirePositive(reader, "minibatch_kernel_dim", model.minibatch_kernel_dim);
   RequirePositive(reader, "code_dim", model.code_dim);
+  RequireNonNegative(reader, "num_classes", model.num_classes);
+  RequirePositive(reader, "embedding_dim", model.embedding_dim);
+  RequirePositive(reader, "shared_embedding_dim", model.shared_embedding_dim);
+  HeadKind head;
+  if (!ParseHeadKind(model.head, &head)) {
+    reader.Invalid("head", "must be one of unconditional, projection, acgan, reacgan, got '" +
+                               model.head + "'");
+  } else if (IsConditional(head) && model.num_classes == 0) {
+    reader.Invalid("head", "'" + model.head + "' is conditional: set model.num_classes");
+  }
   parent.Absorb(reader.Finish());
 }
 
@@ -74,6 +89,13 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("pull_away_weight", &train.pull_away_weight);
   reader.Read("began_gamma", &train.began_gamma);
   reader.Read("began_lambda_k", &train.began_lambda_k);
+  reader.Read("class_loss", &train.class_loss);
+  reader.Read("class_loss_weight", &train.class_loss_weight);
+  reader.Read("d2d_margin", &train.d2d_margin);
+  reader.Read("d2d_temperature", &train.d2d_temperature);
+  reader.Read("orthogonal_regularization", &train.orthogonal_regularization);
+  reader.Read("ema_decay", &train.ema_decay);
+  reader.Read("ema_start", &train.ema_start);
   reader.Read("seed", &train.seed);
   reader.Read("threads", &train.threads);
   reader.Read("workers", &train.workers);
@@ -106,6 +128,20 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   RequireNonNegative(reader, "pull_away_weight", train.pull_away_weight);
   RequireNonNegative(reader, "began_gamma", train.began_gamma);
   RequireNonNegative(reader, "began_lambda_k", train.began_lambda_k);
+  ClassLoss class_loss;
+  if (!ParseClassLoss(train.class_loss, &class_loss)) {
+    reader.Invalid("class_loss", "must be one of none, acgan, d2d_ce, got '" + train.class_loss + "'");
+  }
+  RequireNonNegative(reader, "class_loss_weight", train.class_loss_weight);
+  if (train.d2d_margin < 0 || train.d2d_margin > 1) {
+    reader.Invalid("d2d_margin", absl::StrCat("must be in [0, 1], got ", train.d2d_margin));
+  }
+  RequirePositive(reader, "d2d_temperature", train.d2d_temperature);
+  RequireNonNegative(reader, "orthogonal_regularization", train.orthogonal_regularization);
+  if (train.ema_decay < 0 || train.ema_decay >= 1) {
+    reader.Invalid("ema_decay", absl::StrCat("must be in [0, 1) (0 = off), got ", train.ema_decay));
+  }
+  RequireNonNegative(reader, "ema_start", static_cast<double>(train.ema_start));
   RequireNonNegative(reader, "seed", static_cast<double>(train.seed));
   RequireNonNegative(reader, "threads", train.threads);
   RequireNonNegative(reader, "workers", train.workers);
@@ -160,6 +196,22 @@ absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& jso
   const absl::Status status = root.Finish();
   if (!status.ok()) return status;
   const TrainConfig& train = config.train;
+  const ModelConfig& model = config.model;
+  const bool resnet = model.family == "resnet" || model.family == "sagan" || model.family == "biggan";
+  if (!resnet && (model.num_classes > 0 || model.head != "unconditional")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config keys 'model.num_classes' and 'model.head' need a resnet, sagan or biggan "
+        "model.family, not '", model.family, "'"));
+  }
+  const std::pair<const char*, const char*> class_loss_heads[] = {{"acgan", "acgan"},
+                                                                  {"d2d_ce", "reacgan"}};
+  for (const auto& [loss, head] : class_loss_heads) {
+    if ((train.class_loss == loss) != (model.head == head)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config: train.class_loss '", train.class_loss, "' and model.head '", model.head,
+          "' do not match: the ", loss, " class loss goes with the ", head, " head"));
+    }
+  }
   if (config.model.family == "ebgan" || config.model.family == "began") {
     const std::pair<const char*, bool> logit_only[] = {
         {"penalty", train.penalty != "none"},       {"weight_clip", train.weight_clip > 0},
@@ -187,6 +239,11 @@ std::string ArchitectureFingerprint(const ExperimentConfig& config, int64_t imag
                                       {"minibatch_kernels", config.model.minibatch_kernels},
                                       {"minibatch_kernel_dim", config.model.minibatch_kernel_dim},
                                       {"code_dim", config.model.code_dim},
+                                      {"num_classes", config.model.num_classes},
+                                      {"head", config.model.head},
+                                      {"embedding_dim", config.model.embedding_dim},
+                                      {"shared_embedding_dim", config.model.shared_embedding_dim},
+                                      {"ema", config.train.ema_decay > 0},
                                       {"image_size", image_size},
                                       {"image_channels", image_channels},
                                       {"loss", config.loss}};

@@ -16,7 +16,8 @@ namespace gan {
 
 struct ModelConfig {
   // dcgan: DCGAN G and D. ebgan / began: DCGAN G and an autoencoder D (energy-based
-  // training, the matching updater is chosen with the family).
+  // training, the matching updater is chosen with the family). resnet / sagan / biggan:
+  // the ResNet networks of gan/networks/resnet (SNGAN, SAGAN, BigGAN-style).
   std::string family = "dcgan";
   std::string variant = "standard";  // dcgan: standard | seed000 | libtorch_example
   int64_t width = 64;                // base channel count where the variant allows it
@@ -26,6 +27,12 @@ struct ModelConfig {
   int64_t minibatch_kernels = 0;     // > 0: minibatch discrimination in D
   int64_t minibatch_kernel_dim = 5;
   int64_t code_dim = 64;             // autoencoder D's code (ebgan, began)
+  // Conditional GANs (resnet families): classes > 0 makes G class-conditional; `head` is
+  // D's output head: unconditional | projection | acgan | reacgan.
+  int64_t num_classes = 0;
+  std::string head = "unconditional";
+  int64_t embedding_dim = 512;         // reacgan: D's hypersphere dimension
+  int64_t shared_embedding_dim = 128;  // biggan: G's shared class embedding
 };
 
 struct LossOptionsConfig {
@@ -54,6 +61,13 @@ struct TrainConfig {
   double pull_away_weight = 0.1;
   double began_gamma = 0.5;
   double began_lambda_k = 0.001;
+  std::string class_loss = "none";  // none | acgan | d2d_ce (needs the matching head)
+  double class_loss_weight = 1.0;
+  double d2d_margin = 0.98;          // D2D-CE positive margin m_p (m_n = 1 - m_p)
+  double d2d_temperature = 0.5;
+  double orthogonal_regularization = 0.0;  // BigGAN's beta on G's weights; 0 = off
+  double ema_decay = 0.0;            // > 0: sample from an EMA of G's weights
+  int64_t ema_start = 0;             // iterations before averaging starts (plain copy)
   int64_t seed = 0;
   int threads = 0;  // 0 = all hardware cores
   int workers = 2;  // data loader threads

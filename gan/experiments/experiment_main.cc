@@ -88,6 +88,21 @@ absl::StatusOr<nlohmann::json> ResolveConfig(const char* embedded, const std::st
   return json;
 }
 
+// Conditional networks need labels below num_classes.
+absl::Status CheckLabels(const ImageDataset& dataset, int64_t num_classes, const std::string& dir) {
+  if (num_classes == 0) return absl::OkStatus();
+  if (!dataset.has_labels()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model.num_classes is ", num_classes, " but the data in '", dir, "' has no labels"));
+  }
+  const int64_t max_label = dataset.labels.max().item<int64_t>();
+  if (dataset.labels.min().item<int64_t>() < 0 || max_label >= num_classes) {
+    return absl::InvalidArgumentError(absl::StrCat("the data in '", dir, "' has label ", max_label,
+                                                   ", outside model.num_classes = ", num_classes));
+  }
+  return absl::OkStatus();
+}
+
 std::string CommandLine(int argc, char** argv) {
   std::vector<std::string> words(argv, argv + argc);
   return absl::StrJoin(words, " ");
@@ -128,6 +143,10 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
         "; the networks need square images: set data.resize"));
   }
   GAN_ASSIGN_OR_RETURN(Networks networks, MakeNetworks(config.model, image_size, channels));
+  if (config.train.ema_decay > 0) {
+    GAN_ASSIGN_OR_RETURN(networks.ema_generator, MakeGenerator(config.model, image_size, channels));
+  }
+  GAN_RETURN_IF_ERROR(CheckLabels(dataset, config.model.num_classes, DataDirectory(config.data)));
   const std::string fingerprint = ArchitectureFingerprint(config, image_size, channels);
 
   GAN_ASSIGN_OR_RETURN(RunDirectory run, RunDirectory::Create(out_dir));
@@ -172,9 +191,16 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   sample_options.columns = out.sample_columns;
   sample_options.seed = static_cast<uint64_t>(config.train.seed) + 1;
   sample_options.batch_statistics = out.sample_batch_statistics;
+  const Generator& sampler = updater.sampling_generator();
+  if (sampler->num_classes() > 0) {
+    // One class per row.
+    sample_options.labels =
+        torch::arange(out.samples, torch::kLong).div(out.sample_columns, "floor") %
+        sampler->num_classes();
+  }
   trainer.Add(std::make_unique<LossLogExtension>(run.File("log.jsonl")),
               Trigger::EveryIterations(out.log_every).OrAtEnd());
-  trainer.Add(std::make_unique<SampleGridExtension>(networks.generator, run.samples(),
+  trainer.Add(std::make_unique<SampleGridExtension>(sampler, run.samples(),
                                                     sample_options, device),
               Trigger{out.sample_every, out.sample_every_epochs, true});
   trainer.Add(std::make_unique<CheckpointExtension>(updater, run.checkpoints(),

@@ -2,15 +2,49 @@
 
 #include "absl/strings/str_cat.h"
 #include "gan/networks/dcgan/dcgan.h"
+#include "gan/networks/heads/discriminator_head.h"
+#include "gan/networks/resnet/resnet.h"
 
 namespace gan {
 
+namespace {
+
+absl::StatusOr<Networks> MakeResnetNetworks(const ModelConfig& model, int64_t image_size,
+                                            int64_t image_channels) {
+  absl::StatusOr<ResnetSpec> spec = ResnetSpecByName(model.family, image_size, image_channels,
+                                                     model.width, model.latent_dim);
+  if (!spec.ok()) return spec.status();
+  spec->num_classes = model.num_classes;
+  ParseHeadKind(model.head, &spec->head);  // validated with the config
+  spec->embedding_dim = model.embedding_dim;
+  spec->shared_embedding_dim = model.shared_embedding_dim;
+  const absl::Status valid = ValidateResnetSpec(*spec);
+  if (!valid.ok()) return valid;
+  Networks networks;
+  networks.generator = std::make_shared<ResnetGenerator>(*spec);
+  networks.discriminator = std::make_shared<ResnetDiscriminator>(*spec);
+  return networks;
+}
+
+}  // namespace
+
+absl::StatusOr<Generator> MakeGenerator(const ModelConfig& model, int64_t image_size,
+                                        int64_t image_channels) {
+  absl::StatusOr<Networks> networks = MakeNetworks(model, image_size, image_channels);
+  if (!networks.ok()) return networks.status();
+  return networks->generator;
+}
+
 absl::StatusOr<Networks> MakeNetworks(const ModelConfig& model, int64_t image_size,
                                       int64_t image_channels) {
+  if (model.family == "resnet" || model.family == "sagan" || model.family == "biggan") {
+    return MakeResnetNetworks(model, image_size, image_channels);
+  }
   const bool energy_based = model.family == "ebgan" || model.family == "began";
   if (model.family != "dcgan" && !energy_based) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "model.family '", model.family, "' is not one of: dcgan, ebgan, began"));
+        "model.family '", model.family,
+        "' is not one of: dcgan, ebgan, began, resnet, sagan, biggan"));
   }
   absl::StatusOr<DcganSpec> spec = DcganSpecByName(model.variant, image_size, image_channels,
                                                    model.width, model.latent_dim);

@@ -17,11 +17,16 @@ struct Networks {
   Generator generator;
   Discriminator discriminator;  // logit discriminators (dcgan)
   std::shared_ptr<AutoencoderDiscriminator> autoencoder;  // energy-based (ebgan, began)
+  Generator ema_generator;  // a second G for the weight average, when train.ema_decay > 0
 };
 
 // Unsupported families, variants or image sizes are errors that say what is supported.
 absl::StatusOr<Networks> MakeNetworks(const ModelConfig& model, int64_t image_size,
                                       int64_t image_channels);
+
+// A generator alone (for sampling from checkpoints and for EMA shadows).
+absl::StatusOr<Generator> MakeGenerator(const ModelConfig& model, int64_t image_size,
+                                        int64_t image_channels);
 
 }  // namespace gan
 

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "gan/losses/adversarial_loss.h"
 #include "gan/train/alternating_updater.h"
+#include "gan/train/ema_updater.h"
 #include "gan/train/energy_updaters.h"
 #include "gan/train/optimization.h"
 
@@ -18,11 +19,9 @@ OptimizerOptions Optimizer(const TrainConfig& train, double lr) {
   return options;
 }
 
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(const ExperimentConfig& config,
-                                                     const Networks& networks,
-                                                     const torch::Device& device) {
+absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(const ExperimentConfig& config,
+                                                             const Networks& networks,
+                                                             const torch::Device& device) {
   const TrainConfig& train = config.train;
   const OptimizerOptions optimizer_g = Optimizer(train, train.lr_g);
   const OptimizerOptions optimizer_d = Optimizer(train, train.lr_d);
@@ -53,8 +52,28 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(const ExperimentConfig& con
   options.joint_batch_norm = train.joint_batch_norm;
   options.feature_matching = train.feature_matching;
   options.unroll_steps = train.unroll_steps;
+  ParseClassLoss(train.class_loss, &options.class_loss);  // validated with the config
+  options.class_loss_weight = train.class_loss_weight;
+  options.d2d_ce.margin = train.d2d_margin;
+  options.d2d_ce.temperature = train.d2d_temperature;
+  options.orthogonal_regularization = train.orthogonal_regularization;
   return std::unique_ptr<Updater>(std::make_unique<AlternatingUpdater>(
       networks.generator, networks.discriminator, *loss, options));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(const ExperimentConfig& config,
+                                                     const Networks& networks,
+                                                     const torch::Device& device) {
+  absl::StatusOr<std::unique_ptr<Updater>> updater = MakeTrainingUpdater(config, networks, device);
+  if (!updater.ok() || config.train.ema_decay == 0) return updater;
+  if (!networks.ema_generator) {
+    return absl::InvalidArgumentError("train.ema_decay > 0 needs Networks::ema_generator");
+  }
+  return std::unique_ptr<Updater>(std::make_unique<EmaUpdater>(
+      std::move(*updater), networks.ema_generator,
+      EmaOptions{config.train.ema_decay, config.train.ema_start}));
 }
 
 }  // namespace gan

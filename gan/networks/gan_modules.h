@@ -20,6 +20,8 @@ class GeneratorModule : public torch::nn::Module {
   virtual int64_t latent_dim() const = 0;
   virtual int64_t image_size() const = 0;
   virtual int64_t image_channels() const = 0;
+  // > 0 for class-conditional generators, which then require labels in [0, num_classes).
+  virtual int64_t num_classes() const { return 0; }
 
   // Draws a latent batch from the network's prior (standard normal by default).
   virtual torch::Tensor SampleLatent(int64_t n, const torch::Device& device) const {
@@ -27,11 +29,25 @@ class GeneratorModule : public torch::nn::Module {
   }
 };
 
+// Everything a discriminator computes for a batch. `logits` always; the rest only for
+// heads that have them (see gan/networks/heads).
+struct DiscriminatorOutput {
+  torch::Tensor logits;        // [N] real/fake logits
+  torch::Tensor class_logits;  // ACGAN: [N, classes] auxiliary classifier logits
+  torch::Tensor embeddings;    // ReACGAN: [N, d] L2-normalized sample embeddings
+  torch::Tensor proxies;       // ReACGAN: [N, d] L2-normalized embeddings of `labels`
+};
+
 class DiscriminatorModule : public torch::nn::Module {
  public:
   // images: [N, C, H, W]; returns logits [N].
   virtual torch::Tensor forward(const torch::Tensor& images, const torch::Tensor& labels) = 0;
   torch::Tensor forward(const torch::Tensor& images) { return forward(images, torch::Tensor()); }
+
+  // The logits and any auxiliary outputs (classifier logits, embeddings) in one pass.
+  virtual DiscriminatorOutput forward_all(const torch::Tensor& images, const torch::Tensor& labels) {
+    return {forward(images, labels)};
+  }
 
   // Intermediate features [N, ...] (the input of the last layer), for feature matching.
   virtual torch::Tensor features(const torch::Tensor& images, const torch::Tensor& labels) {

@@ -4,8 +4,10 @@
 #include <sstream>
 #include <utility>
 
+#include "gan/losses/auxiliary_classifier.h"
 #include "gan/losses/feature_matching.h"
 #include "gan/losses/gradient_penalty.h"
+#include "gan/nn/orthogonal.h"
 
 namespace gan {
 namespace {
@@ -50,6 +52,14 @@ bool ParsePenalty(const std::string& name, Penalty* penalty) {
   return true;
 }
 
+bool ParseClassLoss(const std::string& name, ClassLoss* class_loss) {
+  if (name == "none") *class_loss = ClassLoss::kNone;
+  else if (name == "acgan") *class_loss = ClassLoss::kAcgan;
+  else if (name == "d2d_ce") *class_loss = ClassLoss::kD2dCe;
+  else return false;
+  return true;
+}
+
 AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discriminator,
                                        AdversarialLoss loss, AlternatingUpdaterOptions options)
     : generator_(std::move(generator)),
@@ -66,16 +76,46 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
   optimizer_d_ = MakeOptimizer(*discriminator_, options_.optimizer_d);
 }
 
+torch::Tensor AlternatingUpdater::ClassTerm(const DiscriminatorOutput& out,
+                                            const torch::Tensor& labels) const {
+  if (options_.class_loss == ClassLoss::kNone) return {};
+  TORCH_CHECK(labels.defined(), "the class loss needs labelled data");
+  if (options_.class_loss == ClassLoss::kAcgan) {
+    TORCH_CHECK(out.class_logits.defined(),
+                "the ACGAN class loss needs a discriminator with the acgan head");
+    return options_.class_loss_weight * AuxiliaryClassifierLoss(out.class_logits, labels);
+  }
+  TORCH_CHECK(out.embeddings.defined() && out.proxies.defined(),
+              "the D2D-CE class loss needs a discriminator with the reacgan head");
+  return options_.class_loss_weight *
+         D2dCrossEntropy(out.embeddings, out.proxies, labels, options_.d2d_ce);
+}
+
 torch::Tensor AlternatingUpdater::GeneratorObjective(const torch::Tensor& real,
                                                     const torch::Tensor& fakes,
                                                     const torch::Tensor& labels) {
-  if (!options_.feature_matching) return loss_.generator(discriminator_->forward(fakes, labels));
-  torch::Tensor real_features;
-  {
-    torch::NoGradGuard no_grad;
-    real_features = discriminator_->features(real, labels);
+  torch::Tensor loss;
+  class_loss_g_ = torch::Tensor();
+  if (options_.feature_matching) {
+    torch::Tensor real_features;
+    {
+      torch::NoGradGuard no_grad;
+      real_features = discriminator_->features(real, labels);
+    }
+    loss = FeatureMatchingLoss(real_features, discriminator_->features(fakes, labels));
+  } else {
+    const DiscriminatorOutput out = discriminator_->forward_all(fakes, labels);
+    loss = loss_.generator(out.logits);
+    const torch::Tensor class_term = ClassTerm(out, labels);
+    if (class_term.defined()) {
+      loss = loss + class_term;
+      class_loss_g_ = class_term.detach();
+    }
   }
-  return FeatureMatchingLoss(real_features, discriminator_->features(fakes, labels));
+  if (options_.orthogonal_regularization > 0) {
+    loss = loss + OrthogonalRegularization(*generator_, options_.orthogonal_regularization);
+  }
+  return loss;
 }
 
 std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
@@ -107,18 +147,28 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
     torch::NoGradGuard no_grad;
     fakes = generator_->forward(generator_->SampleLatent(real.size(0), options_.device), labels);
   }
-  torch::Tensor real_logits, fake_logits;
+  DiscriminatorOutput real_out, fake_out;
   if (options_.joint_batch_norm) {
     const torch::Tensor joint_labels =
         labels.defined() ? torch::cat({labels, labels}) : torch::Tensor();
-    const torch::Tensor logits = discriminator_->forward(torch::cat({real, fakes}), joint_labels);
-    real_logits = logits.slice(0, 0, real.size(0));
-    fake_logits = logits.slice(0, real.size(0));
+    const DiscriminatorOutput joint = discriminator_->forward_all(torch::cat({real, fakes}), joint_labels);
+    const int64_t n = real.size(0);
+    auto half = [n](const torch::Tensor& t, bool first) {
+      return !t.defined() ? t : first ? t.slice(0, 0, n) : t.slice(0, n);
+    };
+    real_out = {half(joint.logits, true), half(joint.class_logits, true),
+                half(joint.embeddings, true), half(joint.proxies, true)};
+    fake_out.logits = half(joint.logits, false);
   } else {
-    real_logits = discriminator_->forward(real, labels);
-    fake_logits = discriminator_->forward(fakes, labels);
+    real_out = discriminator_->forward_all(real, labels);
+    fake_out.logits = discriminator_->forward(fakes, labels);
   }
-  torch::Tensor loss = loss_.discriminator(real_logits, fake_logits);
+  torch::Tensor loss = loss_.discriminator(real_out.logits, fake_out.logits);
+  class_loss_d_ = ClassTerm(real_out, labels);
+  if (class_loss_d_.defined()) {
+    loss = loss + class_loss_d_;
+    class_loss_d_ = class_loss_d_.detach();
+  }
   if (options_.penalty != Penalty::kNone) {
     const Critic critic = [&](const torch::Tensor& x) { return discriminator_->forward(x, labels); };
     torch::Tensor term;
@@ -163,6 +213,8 @@ std::map<std::string, torch::Tensor> AlternatingUpdater::Update(const Batch& bat
     }
   }
   if (penalty.defined()) losses["penalty_d"] = penalty;
+  if (class_loss_d_.defined()) losses["class_d"] = class_loss_d_;
+  if (losses.count("loss_g") && class_loss_g_.defined()) losses["class_g"] = class_loss_g_;
   return losses;
 }
 

@@ -11,6 +11,10 @@
 //   joint_batch_norm D sees real and fake as one concatenated batch (BatchNorm statistics
 //                    over both, seed 001) instead of two separate forward passes
 //   feature_matching G matches the batch mean of D's features on real data
+//   class_loss       conditional GANs with an auxiliary task on D's head (seed 002):
+//                    ACGAN's cross-entropy or ReACGAN's D2D-CE, on real images in D's
+//                    step and on fakes (of the batch's labels) in G's step
+//   orthogonal_regularization  BigGAN's beta * ||W W^T (1 - I)||^2 over G's weights
 //   unroll_steps     unrolled GAN: G's loss is taken against D advanced K more steps on
 //                    the current real batch; D (and its optimizer) are then restored, so
 //                    the look-ahead never reaches D's real weights or a checkpoint
@@ -26,12 +30,14 @@
 #include <torch/torch.h>
 
 #include "gan/losses/adversarial_loss.h"
+#include "gan/losses/d2d_ce.h"
 #include "gan/train/optimization.h"
 #include "gan/train/updater.h"
 
 namespace gan {
 
 enum class Penalty { kNone, kWganGp, kDragan, kR1 };
+enum class ClassLoss { kNone, kAcgan, kD2dCe };
 
 struct AlternatingUpdaterOptions {
   bool generator_first = false;
@@ -45,10 +51,16 @@ struct AlternatingUpdaterOptions {
   bool joint_batch_norm = false;
   bool feature_matching = false;
   int unroll_steps = 0;
+  ClassLoss class_loss = ClassLoss::kNone;
+  double class_loss_weight = 1.0;
+  D2dCrossEntropyOptions d2d_ce;
+  double orthogonal_regularization = 0.0;  // beta; 0 = off
 };
 
 // "none", "wgan_gp", "dragan", "r1"; false for anything else.
 bool ParsePenalty(const std::string& name, Penalty* penalty);
+// "none", "acgan", "d2d_ce"; false for anything else.
+bool ParseClassLoss(const std::string& name, ClassLoss* class_loss);
 
 class AlternatingUpdater : public Updater {
  public:
@@ -80,6 +92,10 @@ class AlternatingUpdater : public Updater {
   AlternatingUpdaterOptions options_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_g_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_d_;
+
+  // The weighted auxiliary class loss of `out` (undefined when class_loss is kNone).
+  torch::Tensor ClassTerm(const DiscriminatorOutput& out, const torch::Tensor& labels) const;
+  torch::Tensor class_loss_d_, class_loss_g_;  // of the last steps, for the log
 
   torch::Tensor GeneratorObjective(const torch::Tensor& real, const torch::Tensor& fakes,
                                    const torch::Tensor& labels);

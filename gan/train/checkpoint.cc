@@ -103,6 +103,61 @@ absl::Status LoadCheckpoint(const std::string& path, Updater& updater, TrainingS
   return absl::OkStatus();
 }
 
+namespace {
+
+// Opens a checkpoint of this toolkit, or says why it is not one.
+absl::Status OpenCheckpoint(const std::string& path, const torch::Device& device,
+                            torch::serialize::InputArchive& archive) {
+  try {
+    archive.load_from(path, device);
+    torch::Tensor format;
+    if (!archive.try_read("format", format) || TensorString(format) != kFormat) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", path, "' is not a checkpoint of this toolkit (", kFormat, ")"));
+    }
+  } catch (const c10::Error& e) {
+    return absl::DataLossError(
+        absl::StrCat("cannot load checkpoint '", path, "': ", e.what_without_backtrace()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ReadCheckpointFingerprint(const std::string& path) {
+  torch::serialize::InputArchive archive;
+  const absl::Status opened = OpenCheckpoint(path, torch::kCPU, archive);
+  if (!opened.ok()) return opened;
+  torch::Tensor fingerprint;
+  if (!archive.try_read("fingerprint", fingerprint)) {
+    return absl::DataLossError(absl::StrCat("checkpoint '", path, "' has no fingerprint"));
+  }
+  return TensorString(fingerprint);
+}
+
+absl::StatusOr<bool> LoadCheckpointGenerator(const std::string& path,
+                                             torch::nn::Module& generator, bool prefer_average) {
+  torch::serialize::InputArchive archive;
+  const absl::Status opened = OpenCheckpoint(path, torch::kCPU, archive);
+  if (!opened.ok()) return opened;
+  try {
+    torch::serialize::InputArchive updater, average, weights;
+    archive.read("updater", updater);
+    // Layout of EmaUpdater::Save and GeneratorEma::Save: generator_ema/shadow.
+    const bool use_average = prefer_average && updater.try_read("generator_ema", average);
+    if (use_average) {
+      average.read("shadow", weights);
+    } else {
+      updater.read("generator", weights);
+    }
+    generator.load(weights);
+    return use_average;
+  } catch (const c10::Error& e) {
+    return absl::DataLossError(absl::StrCat("cannot load the generator of checkpoint '", path,
+                                            "': ", e.what_without_backtrace()));
+  }
+}
+
 std::vector<std::pair<int64_t, std::string>> ListCheckpoints(const std::string& dir) {
   std::vector<std::pair<int64_t, std::string>> found;
   DIR* handle = opendir(dir.c_str());

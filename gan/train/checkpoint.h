@@ -34,6 +34,15 @@ absl::Status SaveCheckpoint(const std::string& path, const Updater& updater,
 absl::Status LoadCheckpoint(const std::string& path, Updater& updater, TrainingState& state,
                             const std::string& fingerprint);
 
+// The configuration fingerprint a checkpoint was written with.
+absl::StatusOr<std::string> ReadCheckpointFingerprint(const std::string& path);
+
+// Loads only the generator's weights into `generator` (on the CPU): the moving average
+// ("generator_ema", see ema_updater.h) when `prefer_average` and the checkpoint has one,
+// else the trained generator. Returns whether the average was used.
+absl::StatusOr<bool> LoadCheckpointGenerator(const std::string& path,
+                                             torch::nn::Module& generator, bool prefer_average);
+
 // (iteration, path) of every ckpt_*.pt in `dir`, oldest first.
 std::vector<std::pair<int64_t, std::string>> ListCheckpoints(const std::string& dir);
 

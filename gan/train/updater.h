@@ -27,6 +27,8 @@ class Updater {
   virtual void Load(torch::serialize::InputArchive& archive) = 0;
 
   virtual const Generator& generator() const = 0;
+  // The generator to sample and evaluate with: the trained one, or its moving average.
+  virtual const Generator& sampling_generator() const { return generator(); }
   virtual torch::Device device() const = 0;
 };
 

@@ -1,0 +1,118 @@
+// The ResNet, SAGAN, BigGAN and conditional-GAN experiments run a few steps through their
+// own binaries at tiny width; sngan_resnet and biggan also on CIFAR-10 binary files; the
+// `sample` tool reads a run's checkpoint.
+#include <sys/stat.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "gan/experiments/experiment_test_support.h"
+
+namespace gan {
+namespace {
+
+constexpr char kTinyModel[] =
+    " --max_iterations=4 --batch_size=8 --threads=1"
+    " --set=model.width=2,output.sample_every=0,output.checkpoint_every=0";
+
+constexpr char kCifar10[] = ",data.dataset=cifar10,data.pad=0";  // appended to the --set
+
+// Runs `name` on `data_flags`, checks the run directory and its losses, returns the log.
+std::vector<nlohmann::json> ExpectTrainsFourSteps(const std::string& name,
+                                                  const std::string& data_dir,
+                                                  const std::string& run,
+                                                  const std::string& more_settings = "") {
+  const BinaryResult result = RunExperimentBinary(
+      name, "--data_dir=" + data_dir + " --out_dir=" + run + kTinyModel + more_settings);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  if (result.exit_code != 0) return {};
+  EXPECT_TRUE(FileExists(run + "/samples/iter_000000004.png"));
+  EXPECT_TRUE(FileExists(run + "/checkpoints/ckpt_000000004.pt"));
+  const auto log = ReadJsonLines(run + "/log.jsonl");
+  EXPECT_FALSE(log.empty());
+  if (log.empty()) return log;
+  EXPECT_EQ(log.back()["iteration"], 4);
+  for (const auto& line : log) {
+    for (const auto& [key, value] : line.items()) {
+      EXPECT_TRUE(value.is_number() && std::isfinite(value.get<double>()))
+          << name << ": " << key << " = " << value;
+    }
+  }
+  return log;
+}
+
+class ArchitectureExperimentTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ArchitectureExperimentTest, TrainsOnFashionMnistFormat) {
+  const std::string& name = GetParam();
+  const std::string data = MakeFashionMnistFixture("fashion_" + name, 32);
+  const auto log = ExpectTrainsFourSteps(name, data, TestTmpDir() + "/run_" + name);
+  if (name == "acgan" || name == "reacgan") {
+    // The auxiliary class loss of D's step is logged beside the adversarial losses.
+    ASSERT_FALSE(log.empty());
+    EXPECT_GT(log.back()["class_d"].get<double>(), 0.0);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllExperiments, ArchitectureExperimentTest,
+                         ::testing::Values("sngan_resnet", "sagan", "biggan", "acgan",
+                                           "projection_gan", "reacgan"));
+
+// A few records of CIFAR-10's binary format: label byte, then 32x32 R, G and B planes.
+std::string MakeCifar10Fixture(const std::string& name) {
+  const std::string dir = TestTmpDir() + "/" + name;
+  ::mkdir(dir.c_str(), 0755);
+  for (int batch = 1; batch <= 5; ++batch) {
+    std::FILE* file = std::fopen((dir + "/data_batch_" + std::to_string(batch) + ".bin").c_str(), "wb");
+    for (int record = 0; record < 4; ++record) {
+      const int label = (batch * 4 + record) % 10;
+      std::fputc(label, file);
+      for (int channel = 0; channel < 3; ++channel) {
+        for (int pixel = 0; pixel < 32 * 32; ++pixel) {
+          std::fputc((pixel * (channel + 1) + label * 25) % 256, file);
+        }
+      }
+    }
+    std::fclose(file);
+  }
+  return dir;
+}
+
+TEST(Cifar10FixtureTest, SnganResnetAndBigganTrainOnCifar10Records) {
+  const std::string data = MakeCifar10Fixture("cifar10");
+  EXPECT_FALSE(ExpectTrainsFourSteps("sngan_resnet", data, TestTmpDir() + "/cifar_sngan", kCifar10).empty());
+  EXPECT_FALSE(ExpectTrainsFourSteps("biggan", data, TestTmpDir() + "/cifar_biggan", kCifar10).empty());
+}
+
+TEST(SampleToolTest, WritesGridsClassRowsInterpolationsAndImages) {
+  const std::string data = MakeFashionMnistFixture("fashion_sample", 32);
+  const std::string run = TestTmpDir() + "/run_sample";
+  ASSERT_FALSE(ExpectTrainsFourSteps("biggan", data, run).empty());
+  for (const std::string mode : {"grid", "classes", "interpolate"}) {
+    const BinaryResult result = RunExperimentBinary(
+        "sample", "--run_dir=" + run + " --mode=" + mode + " --n=16 --truncation=1.0");
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_TRUE(FileExists(run + "/samples/sample_" + mode + ".png")) << mode;
+    EXPECT_NE(result.output.find("moving-average weights"), std::string::npos) << result.output;
+  }
+  const BinaryResult images = RunExperimentBinary(
+      "sample", "--run_dir=" + run + " --mode=images --n=3 --ema=false --out=" + run + "/pngs");
+  ASSERT_EQ(images.exit_code, 0) << images.output;
+  EXPECT_NE(images.output.find("trained weights"), std::string::npos) << images.output;
+  EXPECT_TRUE(FileExists(run + "/pngs/image_00002.png"));
+  EXPECT_FALSE(FileExists(run + "/pngs/image_00003.png"));
+
+  const BinaryResult bad_label =
+      RunExperimentBinary("sample", "--run_dir=" + run + " --label=10");
+  EXPECT_NE(bad_label.exit_code, 0);
+  EXPECT_NE(bad_label.output.find("--label=10 but the generator has 10 classes"), std::string::npos)
+      << bad_label.output;
+}
+
+}  // namespace
+}  // namespace gan

@@ -1,0 +1,76 @@
+#include "gan/networks/heads/discriminator_head.h"
+
+#include <gtest/gtest.h>
+
+namespace gan {
+namespace {
+
+TEST(DiscriminatorHeadTest, ParsesTheFourKinds) {
+  HeadKind kind;
+  ASSERT_TRUE(ParseHeadKind("reacgan", &kind));
+  EXPECT_EQ(kind, HeadKind::kReacgan);
+  ASSERT_TRUE(ParseHeadKind("projection", &kind));
+  EXPECT_EQ(kind, HeadKind::kProjection);
+  EXPECT_FALSE(ParseHeadKind("contra", &kind));
+}
+
+TEST(DiscriminatorHeadTest, UnconditionalIsOneLinearLayer) {
+  torch::manual_seed(0);
+  DiscriminatorHead head(DiscriminatorHeadOptions(6, HeadKind::kUnconditional).spectral_norm(false));
+  const torch::Tensor h = torch::randn({4, 6});
+  const auto params = head->named_parameters();
+  const torch::Tensor expected =
+      torch::matmul(h, params["linear.weight"].t()).squeeze(1) + params["linear.bias"];
+  const DiscriminatorOutput out = head->forward(h, {});
+  EXPECT_TRUE(torch::allclose(out.logits, expected, 1e-6, 1e-6));
+  EXPECT_FALSE(out.class_logits.defined());
+  EXPECT_FALSE(out.embeddings.defined());
+}
+
+TEST(DiscriminatorHeadTest, ProjectionAddsTheInnerProductWithTheClassEmbedding) {
+  torch::manual_seed(1);
+  DiscriminatorHead head(
+      DiscriminatorHeadOptions(5, HeadKind::kProjection).num_classes(3).spectral_norm(false));
+  const torch::Tensor h = torch::randn({4, 5});
+  const torch::Tensor labels = torch::tensor({0, 2, 2, 1}, torch::kLong);
+  const auto params = head->named_parameters();
+  const torch::Tensor w = params["linear.weight"], b = params["linear.bias"];
+  const torch::Tensor table = params["embedding.weight"];
+  const DiscriminatorOutput out = head->forward(h, labels);
+  for (int64_t i = 0; i < 4; ++i) {
+    const double expected = (h[i] * w[0]).sum().item<double>() + b[0].item<double>() +
+                            (h[i] * table[labels[i].item<int64_t>()]).sum().item<double>();
+    EXPECT_NEAR(out.logits[i].item<double>(), expected, 1e-5) << i;
+  }
+  // Same features, different labels: different logits.
+  const DiscriminatorOutput other = head->forward(h, torch::tensor({1, 0, 1, 2}, torch::kLong));
+  EXPECT_GT((out.logits - other.logits).abs().max().item<float>(), 1e-4);
+}
+
+TEST(DiscriminatorHeadTest, AcganAddsClassLogits) {
+  DiscriminatorHead head(DiscriminatorHeadOptions(8, HeadKind::kAcgan).num_classes(10));
+  const DiscriminatorOutput out = head->forward(torch::randn({3, 8}), torch::tensor({1, 2, 3}));
+  EXPECT_EQ(out.logits.sizes(), (torch::IntArrayRef{3}));
+  EXPECT_EQ(out.class_logits.sizes(), (torch::IntArrayRef{3, 10}));
+}
+
+TEST(DiscriminatorHeadTest, ReacganEmbeddingsAndProxiesLieOnTheUnitSphere) {
+  DiscriminatorHead head(
+      DiscriminatorHeadOptions(8, HeadKind::kReacgan).num_classes(4).embedding_dim(16));
+  const torch::Tensor labels = torch::tensor({0, 3, 3}, torch::kLong);
+  const DiscriminatorOutput out = head->forward(torch::randn({3, 8}) * 7, labels);
+  ASSERT_EQ(out.embeddings.sizes(), (torch::IntArrayRef{3, 16}));
+  ASSERT_EQ(out.proxies.sizes(), (torch::IntArrayRef{3, 16}));
+  EXPECT_TRUE(torch::allclose(out.embeddings.norm(2, 1), torch::ones({3}), 1e-5, 1e-5));
+  EXPECT_TRUE(torch::allclose(out.proxies.norm(2, 1), torch::ones({3}), 1e-5, 1e-5));
+  EXPECT_TRUE(torch::equal(out.proxies[1], out.proxies[2]));  // same class, same proxy
+}
+
+TEST(DiscriminatorHeadTest, ConditionalHeadsRejectMissingLabels) {
+  DiscriminatorHead head(DiscriminatorHeadOptions(4, HeadKind::kProjection).num_classes(2));
+  EXPECT_THROW(head->forward(torch::randn({2, 4}), {}), c10::Error);
+  EXPECT_THROW(DiscriminatorHead(DiscriminatorHeadOptions(4, HeadKind::kAcgan)), c10::Error);
+}
+
+}  // namespace
+}  // namespace gan

@@ -1,0 +1,24 @@
+// Conv and linear layers with or without spectral normalization behind one type, so a
+// network takes SN as a switch (SNGAN puts it in D, SAGAN and BigGAN in both G and D).
+//
+//   torch::nn::AnyModule conv = gan::MakeConv2d(torch::nn::Conv2dOptions(64, 64, 3).padding(1),
+//                                               /*spectral_norm=*/true);
+//   torch::Tensor y = conv.forward(x);
+#ifndef GAN_NN_MAYBE_SPECTRAL_NORM_H_
+#define GAN_NN_MAYBE_SPECTRAL_NORM_H_
+
+#include <torch/torch.h>
+
+namespace gan {
+
+torch::nn::AnyModule MakeConv2d(const torch::nn::Conv2dOptions& options, bool spectral_norm);
+torch::nn::AnyModule MakeLinear(const torch::nn::LinearOptions& options, bool spectral_norm);
+
+// Initializes the weight of every conv and linear layer in `module` (plain or spectrally
+// normalized) with Xavier-uniform (SNGAN's choice) and zeroes their biases; embeddings
+// and normalization gains are left alone.
+void XavierInitLayers(torch::nn::Module& module);
+
+}  // namespace gan
+
+#endif  // GAN_NN_MAYBE_SPECTRAL_NORM_H_

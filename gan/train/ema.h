@@ -1,0 +1,56 @@
+// An exponential moving average of the generator's weights (BigGAN, StudioGAN): samples
+// and metrics from the averaged generator are smoother and usually better than from the
+// raw one. The shadow is a second module of the same structure, built by the caller.
+//
+//   auto g = std::make_shared<MyGenerator>(spec);
+//   auto g_ema = std::make_shared<MyGenerator>(spec);
+//   GeneratorEma ema(g, g_ema, {/*decay=*/0.9999, /*start_step=*/1000});
+//   ... after each generator step:  ema.Update(step);
+//   ... sample with g_ema; checkpoint with ema.Save(archive) / ema.Load(archive).
+#ifndef GAN_TRAIN_EMA_H_
+#define GAN_TRAIN_EMA_H_
+
+#include <cstdint>
+#include <memory>
+
+#include <torch/torch.h>
+
+namespace gan {
+
+struct EmaOptions {
+  double decay = 0.9999;   // in [0, 1]
+  int64_t start_step = 0;  // before this step the shadow tracks the source exactly
+};
+
+class GeneratorEma {
+ public:
+  // `shadow` must have the same parameter and buffer names and shapes as `source`
+  // (checked; the error names the first mismatch). It receives an exact copy of
+  // `source`, and its parameters stop requiring grad. Train/eval mode is left to callers.
+  GeneratorEma(std::shared_ptr<torch::nn::Module> source,
+               std::shared_ptr<torch::nn::Module> shadow, EmaOptions options = {});
+
+  // step < start_step: shadow = source. Otherwise, per parameter,
+  // shadow = decay * shadow + (1 - decay) * source; buffers (BatchNorm running stats,
+  // spectral-norm u/v) are copied, since averaging them has no meaning. In place, no autograd.
+  void Update(int64_t step);
+
+  // The shadow's parameters and buffers, under the key "shadow". Load restores them in
+  // place (tensors land on the archive's map location, as with Module::load).
+  void Save(torch::serialize::OutputArchive& archive) const;
+  void Load(torch::serialize::InputArchive& archive);
+
+  const std::shared_ptr<torch::nn::Module>& shadow() const { return shadow_; }
+  const EmaOptions& options() const { return options_; }
+
+ private:
+  void CopySource();
+
+  std::shared_ptr<torch::nn::Module> source_;
+  std::shared_ptr<torch::nn::Module> shadow_;
+  EmaOptions options_;
+};
+
+}  // namespace gan
+
+#endif  // GAN_TRAIN_EMA_H_

@@ -1,0 +1,41 @@
+// Wraps any updater and keeps an exponential moving average of its generator's weights
+// (gan/train/ema.h) after every iteration. The average is what samples and metrics use
+// (sampling_generator()); it is saved with the updater as "generator_ema", so resumed
+// runs continue it exactly and the `sample` tool can pick it.
+//
+//   auto updater = std::make_unique<gan::EmaUpdater>(std::move(inner), shadow_generator,
+//                                                    gan::EmaOptions{0.999, 1000});
+#ifndef GAN_TRAIN_EMA_UPDATER_H_
+#define GAN_TRAIN_EMA_UPDATER_H_
+
+#include <memory>
+
+#include "gan/train/ema.h"
+#include "gan/train/updater.h"
+
+namespace gan {
+
+// The key of the averaged generator inside an updater's archive.
+inline constexpr char kGeneratorEmaKey[] = "generator_ema";
+
+class EmaUpdater : public Updater {
+ public:
+  // `shadow`: a second generator built exactly like inner->generator().
+  EmaUpdater(std::unique_ptr<Updater> inner, Generator shadow, EmaOptions options);
+
+  std::map<std::string, torch::Tensor> Update(const Batch& batch, int64_t iteration) override;
+  void Save(torch::serialize::OutputArchive& archive) const override;
+  void Load(torch::serialize::InputArchive& archive) override;
+  const Generator& generator() const override { return inner_->generator(); }
+  const Generator& sampling_generator() const override { return shadow_; }
+  torch::Device device() const override { return inner_->device(); }
+
+ private:
+  std::unique_ptr<Updater> inner_;
+  Generator shadow_;
+  GeneratorEma ema_;
+};
+
+}  // namespace gan
+
+#endif  // GAN_TRAIN_EMA_UPDATER_H_
