@@ -49,6 +49,7 @@ void ReadModel(ConfigReader reader, ModelConfig& model, ConfigReader& parent) {
   reader.Read("head", &model.head);
   reader.Read("embedding_dim", &model.embedding_dim);
   reader.Read("shared_embedding_dim", &model.shared_embedding_dim);
+  reader.Read("attention_resolution", &model.attention_resolution);
   RequirePositive(reader, "width", model.width);
   RequirePositive(reader, "latent_dim", model.latent_dim);
   RequireNonNegative(reader, "init_std", model.init_std);
@@ -58,6 +59,11 @@ void ReadModel(ConfigReader reader, ModelConfig& model, ConfigReader& parent) {
   RequireNonNegative(reader, "num_classes", model.num_classes);
   RequirePositive(reader, "embedding_dim", model.embedding_dim);
   RequirePositive(reader, "shared_embedding_dim", model.shared_embedding_dim);
+  if (model.attention_resolution < -1) {
+    reader.Invalid("attention_resolution",
+                   absl::StrCat("must be -1 (family default), 0 (none) or a resolution, got ",
+                                model.attention_resolution));
+  }
   HeadKind head;
   if (!ParseHeadKind(model.head, &head)) {
     reader.Invalid("head", "must be one of unconditional, projection, acgan, reacgan, got '" +
@@ -198,18 +204,24 @@ absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& jso
   const TrainConfig& train = config.train;
   const ModelConfig& model = config.model;
   const bool resnet = model.family == "resnet" || model.family == "sagan" || model.family == "biggan";
-  if (!resnet && (model.num_classes > 0 || model.head != "unconditional")) {
+  if (!resnet && (model.num_classes > 0 || model.head != "unconditional" ||
+                  model.attention_resolution != -1)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "config keys 'model.num_classes' and 'model.head' need a resnet, sagan or biggan "
-        "model.family, not '", model.family, "'"));
+        "config keys 'model.num_classes', 'model.head' and 'model.attention_resolution' need "
+        "a resnet, sagan or biggan model.family, not '", model.family, "'"));
   }
   const std::pair<const char*, const char*> class_loss_heads[] = {{"acgan", "acgan"},
                                                                   {"d2d_ce", "reacgan"}};
   for (const auto& [loss, head] : class_loss_heads) {
-    if ((train.class_loss == loss) != (model.head == head)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "config: train.class_loss '", train.class_loss, "' and model.head '", model.head,
-          "' do not match: the ", loss, " class loss goes with the ", head, " head"));
+    if (train.class_loss == loss && model.head != head) {
+      return absl::InvalidArgumentError(absl::StrCat("config: train.class_loss '", loss,
+                                                     "' needs model.head '", head, "', not '",
+                                                     model.head, "'"));
+    }
+    if (model.head == head && train.class_loss != loss) {
+      return absl::InvalidArgumentError(absl::StrCat("config: model.head '", head,
+                                                     "' needs train.class_loss '", loss,
+                                                     "', not '", train.class_loss, "'"));
     }
   }
   if (config.model.family == "ebgan" || config.model.family == "began") {
@@ -243,6 +255,7 @@ std::string ArchitectureFingerprint(const ExperimentConfig& config, int64_t imag
                                       {"head", config.model.head},
                                       {"embedding_dim", config.model.embedding_dim},
                                       {"shared_embedding_dim", config.model.shared_embedding_dim},
+                                      {"attention_resolution", config.model.attention_resolution},
                                       {"ema", config.train.ema_decay > 0},
                                       {"image_size", image_size},
                                       {"image_channels", image_channels},

@@ -33,6 +33,9 @@ struct ModelConfig {
   std::string head = "unconditional";
   int64_t embedding_dim = 512;         // reacgan: D's hypersphere dimension
   int64_t shared_embedding_dim = 128;  // biggan: G's shared class embedding
+  // Self-attention in G and D after the blocks at this resolution: -1 = the family's
+  // default (sagan: half the image size; others: none), 0 = none.
+  int64_t attention_resolution = -1;
 };
 
 struct LossOptionsConfig {

@@ -89,6 +89,63 @@ TEST(ExperimentConfigTest, BadValuesAreRejectedNamingTheKey) {
   EXPECT_THAT(ParseExperimentConfig(nameless).status().message(), HasSubstr("'name' is required"));
 }
 
+TEST(ExperimentConfigTest, ArchitectureExperimentsBuildTheirNetworksAndHeads) {
+  struct Case {
+    std::string name;
+    int64_t classes;
+    bool class_logits, embeddings, ema;
+  };
+  for (const Case& c : std::vector<Case>{{"sngan_resnet", 0, false, false, false},
+                                         {"sagan", 10, false, false, false},
+                                         {"biggan", 10, false, false, true},
+                                         {"acgan", 10, true, false, false},
+                                         {"projection_gan", 10, false, false, false},
+                                         {"reacgan", 10, false, true, true}}) {
+    SCOPED_TRACE(c.name);
+    auto config = ParseExperimentConfig(Shipped(c.name));
+    ASSERT_TRUE(config.ok()) << config.status();
+    EXPECT_EQ(config->train.ema_decay > 0, c.ema);
+    config->model.width = 2;
+    auto networks = MakeNetworks(config->model, 32, 1);
+    ASSERT_TRUE(networks.ok()) << networks.status();
+    EXPECT_EQ(networks->generator->num_classes(), c.classes);
+    const torch::Tensor labels = torch::tensor({1, 7}, torch::kLong);
+    const torch::Tensor images = networks->generator->forward(
+        torch::randn({2, networks->generator->latent_dim()}), c.classes ? labels : torch::Tensor());
+    EXPECT_EQ(images.sizes().vec(), (std::vector<int64_t>{2, 1, 32, 32}));
+    const DiscriminatorOutput out = networks->discriminator->forward_all(images, labels);
+    EXPECT_EQ(out.logits.sizes().vec(), std::vector<int64_t>{2});
+    EXPECT_EQ(out.class_logits.defined(), c.class_logits);
+    EXPECT_EQ(out.embeddings.defined(), c.embeddings);
+  }
+}
+
+TEST(ExperimentConfigTest, ConditionalSettingsMustAgree) {
+  const nlohmann::json acgan = Shipped("acgan");
+  EXPECT_THAT(Error(acgan, "train.class_loss=none"),
+              HasSubstr("model.head 'acgan' needs train.class_loss 'acgan', not 'none'"));
+  EXPECT_THAT(Error(acgan, "train.class_loss=d2d_ce"),
+              HasSubstr("model.head 'acgan' needs train.class_loss 'acgan', not 'd2d_ce'"));
+  EXPECT_THAT(Error(Shipped("projection_gan"), "train.class_loss=d2d_ce"),
+              HasSubstr("train.class_loss 'd2d_ce' needs model.head 'reacgan', not 'projection'"));
+  EXPECT_THAT(Error(acgan, "model.num_classes=0"),
+              HasSubstr("'model.head' 'acgan' is conditional: set model.num_classes"));
+  EXPECT_THAT(Error(acgan, "model.head=contrastive"), HasSubstr("'model.head' must be one of"));
+  EXPECT_THAT(Error(acgan, "train.ema_decay=1.0"), HasSubstr("'train.ema_decay' must be in [0, 1)"));
+  EXPECT_THAT(Error(Shipped("reacgan"), "train.d2d_temperature=0"),
+              HasSubstr("'train.d2d_temperature' must be positive"));
+  EXPECT_THAT(Error(Shipped("dcgan_fashion_mnist"), "model.num_classes=10"),
+              HasSubstr("need a resnet, sagan or biggan model.family, not 'dcgan'"));
+  ModelConfig biggan = ParseExperimentConfig(Shipped("biggan"))->model;
+  biggan.latent_dim = 81;
+  EXPECT_THAT(MakeNetworks(biggan, 32, 1).status().message(),
+              HasSubstr("latent_dim 81 is not divisible by 4"));
+  biggan.latent_dim = 80;
+  biggan.attention_resolution = 12;
+  EXPECT_THAT(MakeNetworks(biggan, 32, 1).status().message(),
+              HasSubstr("self-attention resolution"));
+}
+
 TEST(NetworkFactoryTest, UnsupportedFamiliesAndSizesAreExplained) {
   ModelConfig model;
   model.family = "vae";
@@ -96,6 +153,9 @@ TEST(NetworkFactoryTest, UnsupportedFamiliesAndSizesAreExplained) {
   model.family = "dcgan";
   model.variant = "standard";
   EXPECT_THAT(MakeNetworks(model, 28, 1).status().message(), HasSubstr("pad 28x28 data by 2"));
+  model.family = "resnet";
+  EXPECT_THAT(MakeNetworks(model, 28, 1).status().message(),
+              HasSubstr("ResNet networks support image sizes 32, 48 and 64"));
 }
 
 TEST(ArchitectureFingerprintTest, ChangesWithShapeNotWithSchedule) {

@@ -18,6 +18,10 @@ absl::StatusOr<Networks> MakeResnetNetworks(const ModelConfig& model, int64_t im
   ParseHeadKind(model.head, &spec->head);  // validated with the config
   spec->embedding_dim = model.embedding_dim;
   spec->shared_embedding_dim = model.shared_embedding_dim;
+  if (model.attention_resolution >= 0) {
+    spec->g_attention_resolution = model.attention_resolution;
+    spec->d_attention_resolution = model.attention_resolution;
+  }
   const absl::Status valid = ValidateResnetSpec(*spec);
   if (!valid.ok()) return valid;
   Networks networks;
