@@ -9,7 +9,9 @@
 #include <gtest/gtest.h>
 
 #include "gan/core/atomic_file.h"
+#include "gan/core/file_hash.h"
 #include "gan/core/run_directory.h"
+#include "gan/core/runfiles.h"
 
 namespace gan {
 namespace {
@@ -103,6 +105,35 @@ TEST(ResolveUserPathTest, UsesBuildWorkingDirectoryForRelativePaths) {
   EXPECT_EQ(ResolveUserPath("/abs/x"), "/abs/x");
   unsetenv("BUILD_WORKING_DIRECTORY");
   EXPECT_EQ(ResolveUserPath("runs/x"), "runs/x");
+}
+
+}  // namespace
+}  // namespace gan
+
+namespace gan {
+namespace {
+
+TEST(FileHashTest, IsFnv1a64OfTheBytes) {
+  // Reference values of the FNV-1a 64-bit test suite.
+  EXPECT_EQ(ContentHash(""), "fnv1a64:cbf29ce484222325");
+  EXPECT_EQ(ContentHash("a"), "fnv1a64:af63dc4c8601ec8c");
+  const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/hashed.txt";
+  ASSERT_TRUE(WriteFileAtomically(path, "a").ok());
+  EXPECT_EQ(*FileHash(path), "fnv1a64:af63dc4c8601ec8c");
+  EXPECT_THAT(std::string(FileHash(path + ".missing").status().message()),
+              ::testing::HasSubstr("hashed.txt.missing"));
+}
+
+TEST(RunfilesTest, FindsFilesOfTheTestAndListsWhereItLooked) {
+  const absl::StatusOr<std::string> build = FindRunfile("gan/core/BUILD");
+  ASSERT_TRUE(build.ok()) << build.status();
+  std::string contents;
+  ASSERT_TRUE(ReadFile(*build, &contents).ok());
+  EXPECT_NE(contents.find("name = \"runfiles\""), std::string::npos);
+  const absl::StatusOr<std::string> missing = FindRunfile("gan/core/no_such_file");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(std::string(missing.status().message()),
+              ::testing::HasSubstr("cannot find the toolkit file 'gan/core/no_such_file'"));
 }
 
 }  // namespace

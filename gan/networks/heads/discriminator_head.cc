@@ -1,6 +1,7 @@
 #include "gan/networks/heads/discriminator_head.h"
 
 #include "gan/nn/maybe_spectral_norm.h"
+#include "gan/nn/spectral_norm.h"
 
 namespace gan {
 
@@ -24,6 +25,13 @@ DiscriminatorHeadImpl::DiscriminatorHeadImpl(DiscriminatorHeadOptions options)
   switch (options.kind()) {
     case HeadKind::kProjection:
       embedding_ = register_module("embedding", torch::nn::Embedding(options.num_classes(), f));
+      if (sn) {
+        namespace F = torch::nn::functional;
+        embedding_u_ = register_buffer(
+            "embedding_u", F::normalize(torch::randn({options.num_classes()}), F::NormalizeFuncOptions().dim(0)));
+        embedding_v_ = register_buffer(
+            "embedding_v", F::normalize(torch::randn({f}), F::NormalizeFuncOptions().dim(0)));
+      }
       break;
     case HeadKind::kAcgan:
       classifier_ = MakeLinear(torch::nn::LinearOptions(f, options.num_classes()), sn);
@@ -38,6 +46,16 @@ DiscriminatorHeadImpl::DiscriminatorHeadImpl(DiscriminatorHeadOptions options)
     case HeadKind::kUnconditional:
       break;
   }
+  // Network-wide initializers leave embeddings alone; LibTorch's N(0, 1) default would
+  // make the class terms dwarf the rest at the start.
+  if (embedding_) torch::nn::init::xavier_uniform_(embedding_->weight);
+}
+
+torch::Tensor DiscriminatorHeadImpl::ClassEmbedding(const torch::Tensor& labels) {
+  if (!embedding_u_.defined()) return embedding_->forward(labels);
+  const torch::Tensor table =
+      SpectralNormalize(embedding_->weight, embedding_u_, embedding_v_, is_training());
+  return torch::nn::functional::embedding(labels, table);
 }
 
 DiscriminatorOutput DiscriminatorHeadImpl::forward(const torch::Tensor& features,
@@ -54,7 +72,7 @@ DiscriminatorOutput DiscriminatorHeadImpl::forward(const torch::Tensor& features
   namespace F = torch::nn::functional;
   switch (options_.kind()) {
     case HeadKind::kProjection:
-      out.logits = out.logits + (embedding_->forward(labels) * features).sum(1);
+      out.logits = out.logits + (ClassEmbedding(labels) * features).sum(1);
       break;
     case HeadKind::kAcgan:
       out.class_logits = classifier_.forward(features);

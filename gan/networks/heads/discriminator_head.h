@@ -2,6 +2,7 @@
 // unconditional and class-conditional GANs (seed 002, seed 003):
 //   unconditional  logit = w.h + b
 //   projection     logit = w.h + b + embed(y).h                  (Miyato & Koyama 2018)
+//                  (embed spectrally normalized when the head is)
 //   acgan          logit = w.h + b; class_logits = W_c h + b_c   (Odena et al. 2017)
 //   reacgan        logit = w.h + b; embeddings = normalize(W_e h); proxies =
 //                  normalize(embed(y))   (Kang et al. 2021; D2D-CE in gan/losses:d2d_ce)
@@ -52,6 +53,11 @@ class DiscriminatorHeadImpl : public torch::nn::Module {
   torch::nn::AnyModule classifier_;  // acgan
   torch::nn::AnyModule projector_;   // reacgan
   torch::nn::Embedding embedding_{nullptr};  // projection, reacgan
+  // Projection with spectral_norm: the class embedding is spectrally normalized too (as
+  // SNGAN-projection's SNEmbedID), so the projection term cannot outgrow the linear one.
+  torch::Tensor embedding_u_, embedding_v_;
+
+  torch::Tensor ClassEmbedding(const torch::Tensor& labels);
 };
 TORCH_MODULE(DiscriminatorHead);
 

@@ -1,5 +1,7 @@
 #include "gan/networks/heads/discriminator_head.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 namespace gan {
@@ -45,6 +47,24 @@ TEST(DiscriminatorHeadTest, ProjectionAddsTheInnerProductWithTheClassEmbedding) 
   // Same features, different labels: different logits.
   const DiscriminatorOutput other = head->forward(h, torch::tensor({1, 0, 1, 2}, torch::kLong));
   EXPECT_GT((out.logits - other.logits).abs().max().item<float>(), 1e-4);
+}
+
+TEST(DiscriminatorHeadTest, ProjectionEmbeddingIsDividedByItsSpectralNorm) {
+  torch::manual_seed(2);
+  const int64_t f = 6;
+  DiscriminatorHead head(DiscriminatorHeadOptions(f, HeadKind::kProjection).num_classes(4));
+  for (int i = 0; i < 50; ++i) head->forward(torch::randn({2, f}), torch::tensor({0, 1}));  // power steps
+  head->eval();
+  // Two labels, same features: the logits differ by h.(E[a] - E[b]) / sigma(E) only.
+  const torch::Tensor table = head->named_parameters()["embedding.weight"].detach();
+  const double sigma = torch::linalg::svdvals(table, c10::nullopt)[0].item<double>();
+  const torch::Tensor h = torch::randn({1, f}) * 10;
+  torch::NoGradGuard no_grad;
+  const double difference = (head->forward(h, torch::tensor({2})).logits -
+                             head->forward(h, torch::tensor({3})).logits).item<double>();
+  const double expected = (h[0] * (table[2] - table[3])).sum().item<double>() / sigma;
+  EXPECT_NEAR(difference, expected, 1e-3 * std::abs(expected) + 1e-5);
+  EXPECT_GT(sigma, 1.05);  // the normalization did something
 }
 
 TEST(DiscriminatorHeadTest, AcganAddsClassLogits) {
