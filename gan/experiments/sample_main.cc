@@ -15,15 +15,12 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "gan/core/config.h"
 #include "gan/core/image_grid.h"
 #include "gan/core/run_directory.h"
 #include "gan/core/runtime.h"
 #include "gan/core/status_macros.h"
-#include "gan/experiments/experiment_config.h"
-#include "gan/experiments/network_factory.h"
+#include "gan/experiments/run_generator.h"
 #include "gan/networks/truncation.h"
-#include "gan/train/checkpoint.h"
 
 ABSL_FLAG(std::string, run_dir, "", "run directory of an experiment (config.json, checkpoints/)");
 ABSL_FLAG(std::string, checkpoint, "", "checkpoint file (default: the newest in --run_dir)");
@@ -117,32 +114,12 @@ absl::Status Run() {
   if (absl::GetFlag(FLAGS_run_dir).empty()) {
     return absl::InvalidArgumentError("--run_dir is required (the directory a training run wrote)");
   }
-  GAN_ASSIGN_OR_RETURN(nlohmann::json json, ReadJsonFile(run_dir + "/config.json"));
-  GAN_ASSIGN_OR_RETURN(ExperimentConfig config, ParseExperimentConfig(json));
-  std::string checkpoint = absl::GetFlag(FLAGS_checkpoint);
-  if (checkpoint.empty()) {
-    const auto checkpoints = ListCheckpoints(run_dir + "/checkpoints");
-    if (checkpoints.empty()) {
-      return absl::NotFoundError(absl::StrCat("no checkpoints in '", run_dir, "/checkpoints'"));
-    }
-    checkpoint = checkpoints.back().second;
-  } else {
-    checkpoint = ResolveUserPath(checkpoint);
-  }
-  // The image shape comes from the checkpoint's fingerprint, so no data set is needed.
-  GAN_ASSIGN_OR_RETURN(const std::string fingerprint, ReadCheckpointFingerprint(checkpoint));
-  GAN_ASSIGN_OR_RETURN(const nlohmann::json saved, ParseJson(fingerprint, checkpoint));
-  const int64_t image_size = saved.value("image_size", int64_t{0});
-  const int64_t channels = saved.value("image_channels", int64_t{0});
-  const std::string expected = ArchitectureFingerprint(config, image_size, channels);
-  if (expected != fingerprint) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "checkpoint '", checkpoint, "' was not written with '", run_dir,
-        "/config.json':\n  saved:  ", fingerprint, "\n  config: ", expected));
-  }
-  GAN_ASSIGN_OR_RETURN(Generator g, MakeGenerator(config.model, image_size, channels));
-  GAN_ASSIGN_OR_RETURN(const bool used_ema,
-                       LoadCheckpointGenerator(checkpoint, *g, absl::GetFlag(FLAGS_ema)));
+  const std::string checkpoint = absl::GetFlag(FLAGS_checkpoint).empty()
+                                     ? ""
+                                     : ResolveUserPath(absl::GetFlag(FLAGS_checkpoint));
+  GAN_ASSIGN_OR_RETURN(const RunGenerator run,
+                       LoadRunGenerator(run_dir, checkpoint, absl::GetFlag(FLAGS_ema)));
+  const Generator& g = run.generator;
   g->train(absl::GetFlag(FLAGS_batch_statistics));
 
   torch::manual_seed(static_cast<uint64_t>(absl::GetFlag(FLAGS_seed)));
@@ -164,7 +141,7 @@ absl::Status Run() {
   }
   std::printf("wrote %lld images (%s) to %s from %s, %s weights, truncation %s\n",
               static_cast<long long>(images.size(0)), mode.c_str(), out.c_str(),
-              checkpoint.c_str(), used_ema ? "moving-average" : "trained",
+              run.checkpoint.c_str(), run.moving_average ? "moving-average" : "trained",
               absl::GetFlag(FLAGS_truncation) > 0 ? absl::StrCat(absl::GetFlag(FLAGS_truncation)).c_str()
                                                   : "off");
   return absl::OkStatus();

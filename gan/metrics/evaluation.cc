@@ -1,0 +1,327 @@
+#include "gan/metrics/evaluation.h"
+
+#include <unistd.h>
+
+#include <mutex>
+#include <random>
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gan/core/atomic_file.h"
+#include "gan/metrics/fid.h"
+#include "gan/metrics/inception_score.h"
+#include "gan/metrics/kid.h"
+#include "gan/metrics/precision_recall.h"
+#include "gan/networks/truncation.h"
+
+namespace gan {
+namespace {
+
+// Restores LibTorch's global CPU generator when it goes out of scope, so an evaluation in
+// the middle of training leaves the training's random stream as it was.
+class GlobalRngGuard {
+ public:
+  GlobalRngGuard() {
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    state_ = generator.get_state();
+  }
+  ~GlobalRngGuard() {
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(state_);
+  }
+
+ private:
+  torch::Tensor state_;
+};
+
+// The first word of the extractor's name ("fmnist-classifier", "inception-v3-fid").
+std::string FeatureSpace(const std::string& extractor_name) {
+  return extractor_name.substr(0, extractor_name.find(' '));
+}
+
+std::string ExtraFeaturesPath(const std::string& statistics_path) {
+  return statistics_path + ".extra.pt";
+}
+
+}  // namespace
+
+RealImages DatasetImages(const ImageDataset& data, TransformPipeline transforms) {
+  return {data.size(), [data, transforms](int64_t first, int64_t count) {
+            std::mt19937_64 unused_rng(0);
+            torch::Tensor images = transforms(data.images.slice(0, first, first + count), unused_rng);
+            torch::Tensor labels =
+                data.has_labels() ? data.labels.slice(0, first, first + count) : torch::Tensor();
+            return std::make_pair(images, labels);
+          }};
+}
+
+FakeImages GeneratorImages(Generator generator, const EvaluationOptions& options,
+                           const torch::Device& device) {
+  const double truncation = options.truncation;
+  const bool batch_statistics = options.batch_statistics;
+  return [generator, truncation, batch_statistics, device](int64_t count,
+                                                           const torch::Tensor& labels) {
+    torch::NoGradGuard no_grad;
+    const bool was_training = generator->is_training();
+    std::vector<torch::Tensor> buffers;
+    if (batch_statistics) {
+      // Training-mode BatchNorm updates running statistics: keep them as they were.
+      for (const auto& buffer : generator->buffers()) buffers.push_back(buffer.clone());
+    }
+    generator->train(batch_statistics);
+    const torch::Tensor z = TruncatedNormal({count, generator->latent_dim()}, truncation).to(device);
+    torch::Tensor images =
+        generator->forward(z, labels.defined() ? labels.to(device) : labels).to(torch::kCPU);
+    if (batch_statistics) {
+      auto now = generator->buffers();
+      for (size_t i = 0; i < now.size(); ++i) now[i].copy_(buffers[i]);
+    }
+    generator->train(was_training);
+    return images;
+  };
+}
+
+FakeImages StoredImages(const ImageDataset& images) {
+  auto next = std::make_shared<int64_t>(0);
+  return [images, next](int64_t count, const torch::Tensor&) {
+    TORCH_CHECK(*next + count <= images.size(), "asked for more fake images than the ",
+                images.size(), " stored");
+    torch::Tensor batch = images.images.slice(0, *next, *next + count).to(torch::kFloat) / 127.5 - 1;
+    *next += count;
+    return batch;
+  };
+}
+
+absl::StatusOr<ReferenceFeatures> ComputeReferenceFeatures(const RealImages& real,
+                                                           FeatureExtractor& extractor,
+                                                           const StatisticsKey& key,
+                                                           const EvaluationOptions& options) {
+  if (real.size < 2) {
+    return absl::InvalidArgumentError(absl::StrCat("reference data '", key.dataset, "' (",
+                                                   key.split, ") has ", real.size,
+                                                   " images; metrics need at least 2"));
+  }
+  ReferenceFeatures reference;
+  reference.key = key;
+  // A seeded subset of rows for KID and the k-NN metrics.
+  torch::Tensor keep = torch::zeros({real.size}, torch::kBool);
+  const int64_t kept = std::min(options.sample_features, real.size);
+  {
+    at::Generator rng = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+    keep.index_fill_(0, torch::randperm(real.size, rng, torch::kLong).slice(0, 0, kept), true);
+  }
+  std::vector<torch::Tensor> samples;
+  for (int64_t first = 0; first < real.size; first += options.batch_size) {
+    const int64_t count = std::min(options.batch_size, real.size - first);
+    const auto [images, labels] = real.batch(first, count);
+    const torch::Tensor features = extractor.Extract(images).features.to(torch::kCPU);
+    reference.statistics.Add(features);
+    samples.push_back(features.index({keep.slice(0, first, first + count)}));
+    if (labels.defined()) {
+      const int64_t classes = labels.max().item<int64_t>() + 1;
+      while (static_cast<int64_t>(reference.per_class.size()) < classes) {
+        reference.per_class.emplace_back(features.size(1));
+      }
+      for (int64_t c = 0; c < classes; ++c) {
+        reference.per_class[c].Add(features.index({labels == c}));
+      }
+    }
+  }
+  reference.samples = torch::cat(samples);
+  return reference;
+}
+
+absl::StatusOr<ReferenceFeatures> LoadOrComputeReferenceFeatures(
+    const std::string& cache_dir, const RealImages& real, FeatureExtractor& extractor,
+    const StatisticsKey& key, const EvaluationOptions& options) {
+  const std::string path = ReferenceStatisticsPath(cache_dir, key);
+  const std::string extra_path = ExtraFeaturesPath(path);
+  if (::access(path.c_str(), R_OK) == 0 && ::access(extra_path.c_str(), R_OK) == 0) {
+    ReferenceFeatures reference;
+    reference.key = key;
+    absl::StatusOr<FeatureStatistics> statistics = LoadStatistics(path, key);
+    if (!statistics.ok()) return statistics.status();
+    reference.statistics = *statistics;
+    try {
+      torch::serialize::InputArchive archive;
+      archive.load_from(extra_path);
+      torch::Tensor counts, means, comoments;
+      archive.read("samples", reference.samples);
+      archive.read("class_counts", counts);
+      archive.read("class_means", means);
+      archive.read("class_comoments", comoments);
+      for (int64_t c = 0; c < counts.size(0); ++c) {
+        reference.per_class.push_back(
+            counts[c].item<int64_t>() > 0
+                ? FeatureStatistics::FromState(counts[c].item<int64_t>(), means[c], comoments[c])
+                : FeatureStatistics(means.size(1)));
+      }
+    } catch (const c10::Error& e) {
+      return absl::DataLossError(absl::StrCat("cannot read cached reference features '",
+                                              extra_path, "': ", e.what_without_backtrace(),
+                                              " (delete it to recompute)"));
+    }
+    if (reference.samples.size(0) < std::min(options.sample_features, real.size)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cached reference features '", extra_path, "' hold ", reference.samples.size(0),
+          " sample rows, fewer than the ", options.sample_features, " asked for; delete it to recompute"));
+    }
+    reference.samples = reference.samples.slice(0, 0, options.sample_features);
+    return reference;
+  }
+  absl::StatusOr<ReferenceFeatures> computed =
+      ComputeReferenceFeatures(real, extractor, key, options);
+  if (!computed.ok()) return computed.status();
+  absl::Status saved = computed->statistics.Save(path, key);
+  if (!saved.ok()) return saved;
+  saved = WriteAtomically(extra_path, [&](const std::string& temporary) {
+    const int64_t classes = static_cast<int64_t>(computed->per_class.size());
+    const int64_t d = computed->statistics.dim();
+    torch::Tensor counts = torch::zeros({classes}, torch::kLong);
+    torch::Tensor means = torch::zeros({classes, d}, torch::kDouble);
+    torch::Tensor comoments = torch::zeros({classes, d, d}, torch::kDouble);
+    for (int64_t c = 0; c < classes; ++c) {
+      const FeatureStatistics& s = computed->per_class[c];
+      counts[c] = s.count();
+      if (s.count() == 0) continue;
+      means[c] = s.mean();
+      comoments[c] = s.comoment();
+    }
+    torch::serialize::OutputArchive archive;
+    archive.write("samples", computed->samples);
+    archive.write("class_counts", counts);
+    archive.write("class_means", means);
+    archive.write("class_comoments", comoments);
+    archive.save_to(temporary);
+    return absl::OkStatus();
+  });
+  if (!saved.ok()) return saved;
+  return computed;
+}
+
+absl::StatusOr<nlohmann::json> Evaluate(const FakeImages& fakes, int64_t num_classes,
+                                        FeatureExtractor& extractor,
+                                        const ReferenceFeatures& real,
+                                        const EvaluationOptions& options) {
+  if (options.num_fake < std::max<int64_t>(2, options.is_splits)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "evaluation needs at least max(2, IS splits = ", options.is_splits, ") fake images, got ",
+        options.num_fake));
+  }
+  GlobalRngGuard rng_guard;
+  torch::manual_seed(options.seed);
+  FeatureStatistics fake_statistics;
+  std::vector<torch::Tensor> logits, samples;
+  int64_t sampled = 0;
+  for (int64_t made = 0; made < options.num_fake; made += options.batch_size) {
+    const int64_t count = std::min(options.batch_size, options.num_fake - made);
+    const torch::Tensor labels =
+        num_classes > 0 ? torch::randint(num_classes, {count}, torch::kLong) : torch::Tensor();
+    const ExtractedFeatures out = extractor.Extract(fakes(count, labels));
+    const torch::Tensor features = out.features.to(torch::kCPU);
+    fake_statistics.Add(features);
+    if (out.logits.defined()) logits.push_back(out.logits.to(torch::kCPU));
+    if (sampled < options.sample_features) {
+      samples.push_back(features.slice(0, 0, options.sample_features - sampled));
+      sampled += samples.back().size(0);
+    }
+  }
+  nlohmann::json metrics;
+  metrics["feature_space"] = FeatureSpace(extractor.name());
+  metrics["fid"] = FrechetDistance(real.statistics.mean(), real.statistics.covariance(),
+                                   fake_statistics.mean(), fake_statistics.covariance());
+  if (!logits.empty()) {
+    InceptionScoreOptions is_options;
+    is_options.splits = options.is_splits;
+    const InceptionScoreResult is = InceptionScore(torch::cat(logits), is_options);
+    metrics["is_mean"] = is.mean;
+    metrics["is_std"] = is.std;
+  }
+  const torch::Tensor fake_samples = torch::cat(samples);
+  KernelInceptionDistanceOptions kid_options;
+  kid_options.subsets = options.kid_subsets;
+  kid_options.subset_size = options.kid_subset_size;
+  kid_options.seed = options.seed;
+  const KernelInceptionDistanceResult kid =
+      KernelInceptionDistance(real.samples, fake_samples, kid_options);
+  metrics["kid_mean"] = kid.mean;
+  metrics["kid_std"] = kid.std;
+  if (options.manifold_metrics) {
+    const ManifoldMetrics manifold = ComputeManifoldMetrics(real.samples, fake_samples);
+    metrics["precision"] = manifold.precision;
+    metrics["recall"] = manifold.recall;
+    metrics["density"] = manifold.density;
+    metrics["coverage"] = manifold.coverage;
+  }
+  bool intra = false;
+  if (options.intra_class_fid && num_classes > 0 &&
+      static_cast<int64_t>(real.per_class.size()) >= num_classes) {
+    // Per class: num_fake / classes fakes of that label against that class's real images.
+    const int64_t per_class = std::max<int64_t>(2, options.num_fake / num_classes);
+    std::vector<double> distances;
+    for (int64_t c = 0; c < num_classes; ++c) {
+      if (real.per_class[c].count() < 2) continue;
+      FeatureStatistics class_statistics;
+      for (int64_t made = 0; made < per_class; made += options.batch_size) {
+        const int64_t count = std::min(options.batch_size, per_class - made);
+        class_statistics.Add(
+            extractor.Extract(fakes(count, torch::full({count}, c, torch::kLong))).features.to(torch::kCPU));
+      }
+      distances.push_back(FrechetDistance(real.per_class[c].mean(), real.per_class[c].covariance(),
+                                          class_statistics.mean(), class_statistics.covariance()));
+    }
+    if (!distances.empty()) {
+      double sum = 0;
+      for (double d : distances) sum += d;
+      metrics["intra_fid"] = sum / distances.size();
+      metrics["intra_fid_per_class"] = distances;
+      intra = true;
+    }
+  }
+  nlohmann::json protocol = {
+      {"extractor", extractor.name()},
+      {"reference", nlohmann::json::parse(real.key.ToJson())},
+      {"n_real", real.statistics.count()},
+      {"n_fake", options.num_fake},
+      {"fid", "float64 statistics, N-1 covariance, tr sqrt via eigh of sqrt(S1) S2 sqrt(S1)"},
+      {"is_splits", logits.empty() ? 0 : options.is_splits},
+      {"kid", absl::StrFormat("(x.y/d + 1)^3 kernel, unbiased MMD^2, %d subsets of %d",
+                              options.kid_subsets, kid.subset_size)},
+      {"sample_features", {{"real", real.samples.size(0)}, {"fake", fake_samples.size(0)}}},
+      {"seed", options.seed},
+      {"generator_batch_norm", options.batch_statistics ? "batch statistics (train mode)"
+                                                        : "running statistics (eval mode)"},
+      {"truncation", options.truncation > 0 ? nlohmann::json(options.truncation) : nlohmann::json("off")},
+      {"fake_labels", num_classes > 0 ? "uniform over classes" : "none"}};
+  if (options.manifold_metrics) protocol["k"] = {{"precision_recall", 3}, {"density_coverage", 5}};
+  if (intra) protocol["intra_fid"] = absl::StrCat(std::max<int64_t>(2, options.num_fake / num_classes),
+                                                  " fakes per class vs that class's real images");
+  return nlohmann::json{{"metrics", metrics}, {"protocol", protocol}};
+}
+
+std::string DescribeMetrics(const nlohmann::json& result) {
+  const nlohmann::json& m = result.at("metrics");
+  const std::string space = absl::StrCat("(", m.value("feature_space", std::string("?")), " features)");
+  std::string text = absl::StrFormat("FID %s %.4f", space, m.at("fid").get<double>());
+  if (m.contains("is_mean")) {
+    absl::StrAppendFormat(&text, ", IS %s %.4f ± %.4f", space, m["is_mean"].get<double>(),
+                          m["is_std"].get<double>());
+  }
+  absl::StrAppendFormat(&text, ", KID %s %.6f ± %.6f", space, m.at("kid_mean").get<double>(),
+                        m.at("kid_std").get<double>());
+  if (m.contains("precision")) {
+    absl::StrAppendFormat(&text, ", precision %.4f, recall %.4f, density %.4f, coverage %.4f",
+                          m["precision"].get<double>(), m["recall"].get<double>(),
+                          m["density"].get<double>(), m["coverage"].get<double>());
+  }
+  if (m.contains("intra_fid")) {
+    absl::StrAppendFormat(&text, ", intra-class FID %s %.4f", space, m["intra_fid"].get<double>());
+  }
+  return text;
+}
+
+}  // namespace gan
