@@ -175,6 +175,13 @@ void ReadOutput(ConfigReader reader, OutputConfig& output, ConfigReader& parent)
   reader.Read("checkpoint_every_epochs", &output.checkpoint_every_epochs);
   reader.Read("keep_checkpoints", &output.keep_checkpoints);
   reader.Read("progress_seconds", &output.progress_seconds);
+  reader.Read("evaluate_every_epochs", &output.evaluate_every_epochs);
+  reader.Read("evaluate_every", &output.evaluate_every);
+  reader.Read("evaluate_samples", &output.evaluate_samples);
+  reader.Read("evaluate_split", &output.evaluate_split);
+  reader.Read("evaluate_extractor", &output.evaluate_extractor);
+  reader.Read("evaluate_resize", &output.evaluate_resize);
+  reader.Read("evaluate_cache_dir", &output.evaluate_cache_dir);
   RequireNonNegative(reader, "sample_every", output.sample_every);
   RequirePositive(reader, "samples", output.samples);
   RequirePositive(reader, "sample_columns", output.sample_columns);
@@ -184,6 +191,15 @@ void ReadOutput(ConfigReader reader, OutputConfig& output, ConfigReader& parent)
   RequireNonNegative(reader, "checkpoint_every_epochs", output.checkpoint_every_epochs);
   RequirePositive(reader, "keep_checkpoints", output.keep_checkpoints);
   RequireNonNegative(reader, "progress_seconds", output.progress_seconds);
+  RequireNonNegative(reader, "evaluate_every_epochs", output.evaluate_every_epochs);
+  RequireNonNegative(reader, "evaluate_every", output.evaluate_every);
+  if (output.evaluate_samples < 10) {
+    reader.Invalid("evaluate_samples",
+                   absl::StrCat("must be at least 10 (the IS splits), got ", output.evaluate_samples));
+  }
+  if (output.evaluate_resize != "pytorch" && output.evaluate_resize != "tf1") {
+    reader.Invalid("evaluate_resize", "must be pytorch or tf1, got '" + output.evaluate_resize + "'");
+  }
   parent.Absorb(reader.Finish());
 }
 

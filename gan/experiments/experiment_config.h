@@ -88,6 +88,15 @@ struct OutputConfig {
   int64_t checkpoint_every_epochs = 1;
   int keep_checkpoints = 3;
   double progress_seconds = 30;  // plain progress lines when not on a terminal
+  // Metrics during training (gan/metrics): every N epochs / iterations (both 0 = off) and
+  // at the end; the checkpoint with the best FID is kept as checkpoints/best.pt.
+  int64_t evaluate_every_epochs = 0;
+  int64_t evaluate_every = 0;
+  int64_t evaluate_samples = 10000;       // generated images per evaluation
+  std::string evaluate_split = "train";   // reference split
+  std::string evaluate_extractor = "auto";  // see gan/metrics/extractor_factory.h
+  std::string evaluate_resize = "pytorch";  // inception-v3: pytorch | tf1
+  std::string evaluate_cache_dir;         // reference features; "" = ~/.cache/gan-toolkit
 };
 
 struct ExperimentConfig {

@@ -22,9 +22,11 @@
 #include "gan/core/status_macros.h"
 #include "gan/data/batch_loader.h"
 #include "gan/data/dataset_source.h"
+#include "gan/experiments/evaluation_setup.h"
 #include "gan/experiments/experiment_config.h"
 #include "gan/experiments/network_factory.h"
 #include "gan/experiments/updater_factory.h"
+#include "gan/metrics/evaluation_extension.h"
 #include "gan/train/checkpoint.h"
 #include "gan/train/loss_log_extension.h"
 #include "gan/train/progress_extension.h"
@@ -203,6 +205,25 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   trainer.Add(std::make_unique<SampleGridExtension>(sampler, run.samples(),
                                                     sample_options, device),
               Trigger{out.sample_every, out.sample_every_epochs, true});
+  if (out.evaluate_every_epochs > 0 || out.evaluate_every > 0) {
+    // Set up (and cache the real features) before the first iteration, so a bad
+    // extractor or missing weights stop the run at once.
+    EvaluationOptions evaluation;
+    evaluation.num_fake = out.evaluate_samples;
+    evaluation.seed = static_cast<uint64_t>(config.train.seed);
+    evaluation.sample_features = std::min<int64_t>(evaluation.sample_features, out.evaluate_samples);
+    evaluation.kid_subset_size = std::min<int64_t>(evaluation.kid_subset_size, out.evaluate_samples);
+    GAN_ASSIGN_OR_RETURN(EvaluationSetup setup,
+                         PrepareEvaluation(config.data, out.evaluate_split, out.evaluate_extractor,
+                                           out.evaluate_resize, ResolveUserPath(out.evaluate_cache_dir),
+                                           evaluation, device));
+    EvaluationFiles files{run.File("log.jsonl"), run.File("metrics.jsonl"),
+                          run.checkpoints() + "/best.pt", run.checkpoints() + "/best.json"};
+    trainer.Add(std::make_unique<EvaluationExtension>(updater, setup.extractor,
+                                                      std::move(setup.reference), evaluation,
+                                                      files, fingerprint, device),
+                Trigger{out.evaluate_every, out.evaluate_every_epochs, true});
+  }
   trainer.Add(std::make_unique<CheckpointExtension>(updater, run.checkpoints(),
                                                     out.keep_checkpoints, fingerprint),
               Trigger{out.checkpoint_every, out.checkpoint_every_epochs, true});

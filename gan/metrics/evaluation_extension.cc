@@ -1,0 +1,84 @@
+#include "gan/metrics/evaluation_extension.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include <glog/logging.h>
+
+#include "absl/strings/str_cat.h"
+#include "gan/core/atomic_file.h"
+#include "gan/train/checkpoint.h"
+
+namespace gan {
+namespace {
+
+absl::Status AppendLine(const std::string& path, const nlohmann::json& entry) {
+  const std::string line = entry.dump() + "\n";
+  std::FILE* file = std::fopen(path.c_str(), "ab");
+  if (file == nullptr) {
+    return absl::InternalError(absl::StrCat("cannot open '", path, "': ", std::strerror(errno)));
+  }
+  const bool written = std::fwrite(line.data(), 1, line.size(), file) == line.size();
+  if (std::fclose(file) != 0 || !written) {
+    return absl::InternalError(absl::StrCat("cannot write '", path, "': ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+EvaluationExtension::EvaluationExtension(const Updater& updater,
+                                         std::shared_ptr<FeatureExtractor> extractor,
+                                         ReferenceFeatures reference, EvaluationOptions options,
+                                         EvaluationFiles files, std::string fingerprint,
+                                         torch::Device device)
+    : updater_(updater),
+      extractor_(std::move(extractor)),
+      reference_(std::move(reference)),
+      options_(options),
+      files_(std::move(files)),
+      fingerprint_(std::move(fingerprint)),
+      device_(device) {
+  std::string summary;
+  if (ReadFile(files_.best_summary, &summary).ok()) {
+    const nlohmann::json best = nlohmann::json::parse(summary, nullptr, /*allow_exceptions=*/false);
+    if (best.is_object() && best.contains("fid") && best["fid"].is_number()) {
+      best_fid_ = best["fid"].get<double>();
+    }
+  }
+}
+
+absl::Status EvaluationExtension::Run(TrainingState& state) {
+  const Generator& generator = updater_.sampling_generator();
+  absl::StatusOr<nlohmann::json> result =
+      Evaluate(GeneratorImages(generator, options_, device_), generator->num_classes(),
+               *extractor_, reference_, options_);
+  if (!result.ok()) return result.status();
+  LOG(INFO) << "iteration " << state.iteration << ": " << DescribeMetrics(*result);
+
+  nlohmann::json log_entry = {{"iteration", state.iteration}, {"epoch", state.epoch}};
+  for (const auto& [key, value] : (*result)["metrics"].items()) {
+    if (value.is_number()) log_entry[key] = value;
+  }
+  absl::Status status = AppendLine(files_.log, log_entry);
+  if (!status.ok()) return status;
+  nlohmann::json full = *result;
+  full["iteration"] = state.iteration;
+  full["epoch"] = state.epoch;
+  status = AppendLine(files_.metrics, full);
+  if (!status.ok()) return status;
+
+  const double fid = (*result)["metrics"]["fid"].get<double>();
+  if (fid < best_fid_) {
+    status = SaveCheckpoint(files_.best_checkpoint, updater_, state, fingerprint_);
+    if (!status.ok()) return status;
+    best_fid_ = fid;
+    status = WriteFileAtomically(files_.best_summary, full.dump(2) + "\n");
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace gan
