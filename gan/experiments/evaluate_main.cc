@@ -21,9 +21,13 @@
 #include "gan/data/image_folder.h"
 #include "gan/experiments/evaluation_setup.h"
 #include "gan/experiments/run_generator.h"
+#include "gan/train/checkpoint.h"
 
 ABSL_FLAG(std::string, run_dir, "", "run directory of an experiment (config.json, checkpoints/)");
 ABSL_FLAG(std::string, checkpoint, "", "checkpoint file (default: the newest in --run_dir)");
+ABSL_FLAG(bool, all_checkpoints, false,
+          "with --run_dir: evaluate every checkpoint of the run, oldest first (seed 000's IS "
+          "per checkpoint), one JSON per checkpoint and one summary line each");
 ABSL_FLAG(std::string, images, "", "a folder of PNG/JPEG images to evaluate instead of a run");
 ABSL_FLAG(std::string, fake_split, "",
           "evaluate this split of the reference dataset instead of generated images (the "
@@ -128,27 +132,46 @@ absl::Status Run() {
                                          absl::GetFlag(FLAGS_resize),
                                          ResolveUserPath(absl::GetFlag(FLAGS_cache_dir)), options,
                                          device));
-  GAN_ASSIGN_OR_RETURN(nlohmann::json result,
-                       Evaluate(fakes, num_classes, *setup.extractor, setup.reference, options));
-  result["source"] = source;
-  std::string out = ResolveUserPath(absl::GetFlag(FLAGS_out));
-  if (out.empty()) {
-    if (!run_dir.empty()) {
-      const std::string checkpoint = source["checkpoint"];
-      const std::string name = checkpoint.substr(checkpoint.rfind('/') + 1);
-      GAN_RETURN_IF_ERROR(MakeDirectories(run_dir + "/metrics"));
-      out = absl::StrCat(run_dir, "/metrics/", name.substr(0, name.rfind('.')), "_", split, ".json");
-    } else {
-      out = images_dir.empty() ? absl::StrCat("metrics_", fake_split, "_vs_", split, ".json")
-                               : images_dir + "/metrics.json";
-      out = ResolveUserPath(out);
+  // Evaluates `images`, writes the JSON next to the run's checkpoints (or as --out) and
+  // prints the summary.
+  auto evaluate = [&](const FakeImages& images, nlohmann::json from) -> absl::Status {
+    GAN_ASSIGN_OR_RETURN(nlohmann::json result,
+                         Evaluate(images, num_classes, *setup.extractor, setup.reference, options));
+    result["source"] = from;
+    std::string out = ResolveUserPath(absl::GetFlag(FLAGS_out));
+    if (out.empty() || absl::GetFlag(FLAGS_all_checkpoints)) {
+      if (from.contains("checkpoint")) {
+        const std::string checkpoint = from["checkpoint"];
+        const std::string name = checkpoint.substr(checkpoint.rfind('/') + 1);
+        GAN_RETURN_IF_ERROR(MakeDirectories(run_dir + "/metrics"));
+        out = absl::StrCat(run_dir, "/metrics/", name.substr(0, name.rfind('.')), "_", split, ".json");
+      } else {
+        out = ResolveUserPath(images_dir.empty()
+                                  ? absl::StrCat("metrics_", fake_split, "_vs_", split, ".json")
+                                  : images_dir + "/metrics.json");
+      }
     }
+    GAN_RETURN_IF_ERROR(WriteFileAtomically(out, result.dump(2) + "\n"));
+    std::printf("%s%s\n(n_fake %lld vs %lld real images of %s %s; written to %s)\n",
+                from.contains("checkpoint") ? absl::StrCat(from["checkpoint"].get<std::string>(), ": ").c_str() : "",
+                DescribeMetrics(result).c_str(), static_cast<long long>(options.num_fake),
+                static_cast<long long>(setup.reference.statistics.count()), data.dataset.c_str(),
+                split.c_str(), out.c_str());
+    std::fflush(stdout);
+    return absl::OkStatus();
+  };
+  if (!absl::GetFlag(FLAGS_all_checkpoints)) return evaluate(fakes, source);
+  if (run_dir.empty()) return absl::InvalidArgumentError("--all_checkpoints needs --run_dir");
+  for (const auto& [iteration, path] : ListCheckpoints(run_dir + "/checkpoints")) {
+    GAN_ASSIGN_OR_RETURN(RunGenerator run, LoadRunGenerator(run_dir, path, absl::GetFlag(FLAGS_ema)));
+    run.generator->to(device);
+    GAN_RETURN_IF_ERROR(evaluate(GeneratorImages(run.generator, options, device),
+                                 {{"run_dir", run_dir},
+                                  {"checkpoint", path},
+                                  {"iteration", iteration},
+                                  {"weights", run.moving_average ? "moving average (EMA) of G"
+                                                                 : "trained G"}}));
   }
-  GAN_RETURN_IF_ERROR(WriteFileAtomically(out, result.dump(2) + "\n"));
-  std::printf("%s\n(n_fake %lld vs %lld real images of %s %s; written to %s)\n",
-              DescribeMetrics(result).c_str(), static_cast<long long>(options.num_fake),
-              static_cast<long long>(setup.reference.statistics.count()), data.dataset.c_str(),
-              split.c_str(), out.c_str());
   return absl::OkStatus();
 }
 

@@ -68,6 +68,14 @@ TEST(EvaluationIntegrationTest, TrainingEvaluatesKeepsTheBestAndEvaluateAgrees) 
   EXPECT_NEAR(result["metrics"]["fid"].get<double>(), fids[1], 1e-6 * (1 + fids[1]));
   EXPECT_EQ(result["source"]["weights"], "trained G");
   EXPECT_EQ(result["protocol"]["generator_batch_norm"], "running statistics (eval mode)");
+
+  // Seed 000 reported IS per checkpoint: every checkpoint of the run, one line each.
+  const BinaryResult all = RunExperimentBinary(
+      "evaluate", "--run_dir=" + run + " --all_checkpoints --num_fake=20 --kid_subset_size=10"
+                  " --threads=1 --cache_dir=" + cache);
+  ASSERT_EQ(all.exit_code, 0) << all.output;
+  EXPECT_THAT(all.output, HasSubstr("ckpt_000000008.pt: FID (fmnist-classifier features)"));
+  EXPECT_THAT(all.output, HasSubstr("IS (fmnist-classifier features)"));
 }
 
 TEST(EvaluationIntegrationTest, ASplitAgainstItselfHasZeroFid) {
