@@ -15,6 +15,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "gan/core/atomic_file.h"
+#include "gan/core/file_hash.h"
 #include "gan/core/run_directory.h"
 #include "gan/core/runtime.h"
 #include "gan/core/status_macros.h"
@@ -138,6 +139,13 @@ absl::Status Run() {
     GAN_ASSIGN_OR_RETURN(nlohmann::json result,
                          Evaluate(images, num_classes, *setup.extractor, setup.reference, options));
     result["source"] = from;
+    const std::string spec = absl::GetFlag(FLAGS_extractor);
+    if (spec.find(':') != std::string::npos) {
+      // Weights given by the user: record exactly which file it was.
+      const std::string weights = spec.substr(spec.find(':') + 1);
+      GAN_ASSIGN_OR_RETURN(const std::string hash, FileHash(weights));
+      result["protocol"]["extractor_weights"] = {{"file", weights}, {"hash", hash}};
+    }
     std::string out = ResolveUserPath(absl::GetFlag(FLAGS_out));
     if (out.empty() || absl::GetFlag(FLAGS_all_checkpoints)) {
       if (from.contains("checkpoint")) {

@@ -107,12 +107,19 @@ absl::StatusOr<ReferenceFeatures> ComputeReferenceFeatures(const RealImages& rea
   }
   ReferenceFeatures reference;
   reference.key = key;
-  // A seeded subset of rows for KID and the k-NN metrics.
+  // A seeded subset of rows for KID and the k-NN metrics, kept in the seeded permutation's
+  // order (not the data's): then every prefix is a seeded subset too, so a cache written
+  // with more sample rows serves a smaller request with the rows it would have computed
+  // (a prefix in data order would favour the first images, e.g. the first classes of a
+  // class-sorted image folder).
   torch::Tensor keep = torch::zeros({real.size}, torch::kBool);
+  torch::Tensor rank = torch::full({real.size}, -1, torch::kLong);
   const int64_t kept = std::min(options.sample_features, real.size);
   {
     at::Generator rng = at::make_generator<at::CPUGeneratorImpl>(options.seed);
-    keep.index_fill_(0, torch::randperm(real.size, rng, torch::kLong).slice(0, 0, kept), true);
+    const torch::Tensor chosen = torch::randperm(real.size, rng, torch::kLong).slice(0, 0, kept);
+    keep.index_fill_(0, chosen, true);
+    rank.index_put_({chosen}, torch::arange(kept, torch::kLong));
   }
   std::vector<torch::Tensor> samples;
   for (int64_t first = 0; first < real.size; first += options.batch_size) {
@@ -131,7 +138,7 @@ absl::StatusOr<ReferenceFeatures> ComputeReferenceFeatures(const RealImages& rea
       }
     }
   }
-  reference.samples = torch::cat(samples);
+  reference.samples = torch::cat(samples).index_select(0, rank.index({keep}).argsort());
   return reference;
 }
 
