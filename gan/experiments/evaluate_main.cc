@@ -11,13 +11,12 @@
 #include <torch/torch.h>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/file_hash.h"
 #include "gan/core/run_directory.h"
 #include "gan/core/runtime.h"
+#include "gan/core/tool_main.h"
 #include "gan/core/status_macros.h"
 #include "gan/data/image_folder.h"
 #include "gan/experiments/evaluation_setup.h"
@@ -187,16 +186,8 @@ absl::Status Run() {
 }  // namespace gan
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Computes FID, IS, KID, precision/recall, density/coverage (and intra-class FID for "
-      "conditional generators) of a run's checkpoint or a folder of images.");
-  absl::ParseCommandLine(argc, argv);
-  FLAGS_logtostderr = true;
-  google::InitGoogleLogging(argv[0]);
-  const absl::Status status = gan::Run();
-  if (!status.ok()) {
-    std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
-    return 1;
-  }
-  return 0;
+  return gan::RunTool(argc, argv,
+                      "Computes FID, IS, KID, precision/recall, density/coverage (and intra-class FID "
+                      "for conditional generators) of a run's checkpoint or a folder of images.",
+                      gan::Run);
 }

@@ -11,8 +11,6 @@
 #include <torch/torch.h>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gan/core/atomic_file.h"
@@ -20,6 +18,7 @@
 #include "gan/core/run_directory.h"
 #include "gan/core/runtime.h"
 #include "gan/core/status_macros.h"
+#include "gan/core/tool_main.h"
 #include "gan/data/batch_loader.h"
 #include "gan/data/dataset_source.h"
 #include "gan/experiments/evaluation_setup.h"
@@ -247,18 +246,10 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
 }  // namespace
 
 int ExperimentMain(int argc, char** argv, const char* embedded_config) {
-  absl::SetProgramUsageMessage(
-      "Trains one GAN experiment. The config built into this binary can be replaced with "
-      "--config=FILE and edited with --set=key=value; see README.md.");
-  absl::ParseCommandLine(argc, argv);
-  FLAGS_logtostderr = true;
-  google::InitGoogleLogging(argv[0]);
-  const absl::Status status = Run(argc, argv, embedded_config);
-  if (!status.ok()) {
-    std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
-    return 1;
-  }
-  return 0;
+  return RunTool(argc, argv,
+                 "Trains one GAN experiment. The config built into this binary can be replaced "
+                 "with --config=FILE and edited with --set=key=value; see README.md.",
+                 [&] { return Run(argc, argv, embedded_config); });
 }
 
 }  // namespace gan

@@ -11,13 +11,12 @@
 #include <torch/torch.h>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gan/core/image_grid.h"
 #include "gan/core/run_directory.h"
 #include "gan/core/runtime.h"
+#include "gan/core/tool_main.h"
 #include "gan/core/status_macros.h"
 #include "gan/experiments/run_generator.h"
 #include "gan/networks/truncation.h"
@@ -151,16 +150,8 @@ absl::Status Run() {
 }  // namespace gan
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Writes samples of a trained run: a grid, separate images, one row per class, or "
-      "interpolations between latents; see --mode.");
-  absl::ParseCommandLine(argc, argv);
-  FLAGS_logtostderr = true;
-  google::InitGoogleLogging(argv[0]);
-  const absl::Status status = gan::Run();
-  if (!status.ok()) {
-    std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
-    return 1;
-  }
-  return 0;
+  return gan::RunTool(argc, argv,
+                      "Writes samples of a trained run: a grid, separate images, one row per class, or "
+                      "interpolations between latents; see --mode.",
+                      gan::Run);
 }

@@ -12,12 +12,12 @@
 #include <torch/torch.h>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/image_grid.h"
 #include "gan/core/run_directory.h"
+#include "gan/core/tool_main.h"
 #include "gan/losses/logit_toy.h"
 
 ABSL_FLAG(std::string, out_dir, "runs/seed000_logit_toy",
@@ -87,11 +87,8 @@ absl::Status Run() {
 }  // namespace gan
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
-  const absl::Status status = gan::Run();
-  if (!status.ok()) {
-    std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
-    return 1;
-  }
-  return 0;
+  return gan::RunTool(argc, argv,
+                      "Seed 000's 20-logit toy: BCE, LSGAN and hinge gradient descent on fixed "
+                      "logits, as CSV and pictures.",
+                      gan::Run);
 }

@@ -269,23 +269,30 @@ absl::StatusOr<nlohmann::json> Evaluate(const FakeImages& fakes, int64_t num_cla
       static_cast<int64_t>(real.per_class.size()) >= num_classes) {
     // Per class: num_fake / classes fakes of that label against that class's real images.
     const int64_t per_class = std::max<int64_t>(2, options.num_fake / num_classes);
-    std::vector<double> distances;
+    // Classes with fewer than 2 real images have no covariance: null in the per-class list.
+    nlohmann::json per_class_fid = nlohmann::json::array();
+    double sum = 0;
+    int64_t measured = 0;
     for (int64_t c = 0; c < num_classes; ++c) {
-      if (real.per_class[c].count() < 2) continue;
+      if (real.per_class[c].count() < 2) {
+        per_class_fid.push_back(nullptr);
+        continue;
+      }
       FeatureStatistics class_statistics;
       for (int64_t made = 0; made < per_class; made += options.batch_size) {
         const int64_t count = std::min(options.batch_size, per_class - made);
         class_statistics.Add(
             extractor.Extract(fakes(count, torch::full({count}, c, torch::kLong))).features.to(torch::kCPU));
       }
-      distances.push_back(FrechetDistance(real.per_class[c].mean(), real.per_class[c].covariance(),
-                                          class_statistics.mean(), class_statistics.covariance()));
+      const double fid = FrechetDistance(real.per_class[c].mean(), real.per_class[c].covariance(),
+                                         class_statistics.mean(), class_statistics.covariance());
+      per_class_fid.push_back(fid);
+      sum += fid;
+      ++measured;
     }
-    if (!distances.empty()) {
-      double sum = 0;
-      for (double d : distances) sum += d;
-      metrics["intra_fid"] = sum / distances.size();
-      metrics["intra_fid_per_class"] = distances;
+    if (measured > 0) {
+      metrics["intra_fid"] = sum / measured;
+      metrics["intra_fid_per_class"] = per_class_fid;
       intra = true;
     }
   }

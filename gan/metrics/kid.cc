@@ -5,15 +5,13 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include "gan/metrics/feature_checks.h"
+
 namespace gan {
 namespace {
 
-void CheckFeatures(const torch::Tensor& t, const char* name, const char* caller) {
-  TORCH_CHECK(t.defined(), caller, ": ", name, " features are undefined");
-  TORCH_CHECK(t.dim() == 2 && t.size(1) > 0, caller, ": ", name, " features must be [N, d], got ",
-              t.sizes());
-  TORCH_CHECK(at::isFloatingType(t.scalar_type()), caller, ": ", name,
-              " features must be floating point, got ", t.scalar_type());
+void CheckKidFeatures(const torch::Tensor& t, const char* name, const char* caller) {
+  CheckFeatures(t, name, caller);
   TORCH_CHECK(t.size(0) >= 2, caller, ": the unbiased estimate needs at least 2 ", name,
               " samples, got ", t.size(0));
 }
@@ -43,8 +41,8 @@ torch::Tensor CubicPolynomialKernel(const torch::Tensor& x, const torch::Tensor&
 }
 
 double UnbiasedPolynomialMmd2(const torch::Tensor& x, const torch::Tensor& y) {
-  CheckFeatures(x, "x", "UnbiasedPolynomialMmd2");
-  CheckFeatures(y, "y", "UnbiasedPolynomialMmd2");
+  CheckKidFeatures(x, "x", "UnbiasedPolynomialMmd2");
+  CheckKidFeatures(y, "y", "UnbiasedPolynomialMmd2");
   TORCH_CHECK(x.size(1) == y.size(1), "UnbiasedPolynomialMmd2: x and y must have the same width, got ",
               x.sizes(), " and ", y.sizes());
   torch::NoGradGuard no_grad;
@@ -54,8 +52,8 @@ double UnbiasedPolynomialMmd2(const torch::Tensor& x, const torch::Tensor& y) {
 KernelInceptionDistanceResult KernelInceptionDistance(
     const torch::Tensor& real, const torch::Tensor& fake,
     const KernelInceptionDistanceOptions& options) {
-  CheckFeatures(real, "real", "KernelInceptionDistance");
-  CheckFeatures(fake, "fake", "KernelInceptionDistance");
+  CheckKidFeatures(real, "real", "KernelInceptionDistance");
+  CheckKidFeatures(fake, "fake", "KernelInceptionDistance");
   TORCH_CHECK(real.size(1) == fake.size(1),
               "KernelInceptionDistance: real and fake features must have the same width, got ",
               real.sizes(), " and ", fake.sizes());

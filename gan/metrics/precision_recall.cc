@@ -3,16 +3,10 @@
 #include <algorithm>
 #include <vector>
 
+#include "gan/metrics/feature_checks.h"
+
 namespace gan {
 namespace {
-
-void CheckFeatures(const torch::Tensor& t, const char* name, const char* caller) {
-  TORCH_CHECK(t.defined(), caller, ": ", name, " features are undefined");
-  TORCH_CHECK(t.dim() == 2 && t.size(1) > 0, caller, ": ", name, " features must be [N, d], got ",
-              t.sizes());
-  TORCH_CHECK(at::isFloatingType(t.scalar_type()), caller, ": ", name,
-              " features must be floating point, got ", t.scalar_type());
-}
 
 void CheckK(int64_t k, const torch::Tensor& t, const char* name, const char* caller) {
   TORCH_CHECK(k >= 1, caller, ": k must be >= 1, got ", k);

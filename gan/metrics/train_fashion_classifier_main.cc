@@ -9,12 +9,11 @@
 #include <torch/torch.h>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/run_directory.h"
 #include "gan/core/runtime.h"
+#include "gan/core/tool_main.h"
 #include "gan/core/status_macros.h"
 #include "gan/data/batch_loader.h"
 #include "gan/data/dataset_source.h"
@@ -102,14 +101,7 @@ absl::Status Run() {
 }  // namespace gan
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("Trains the Fashion-MNIST classifier used as a metric feature extractor.");
-  absl::ParseCommandLine(argc, argv);
-  FLAGS_logtostderr = true;
-  google::InitGoogleLogging(argv[0]);
-  const absl::Status status = gan::Run();
-  if (!status.ok()) {
-    std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
-    return 1;
-  }
-  return 0;
+  return gan::RunTool(argc, argv,
+                      "Trains the Fashion-MNIST classifier used as a metric feature extractor.",
+                      gan::Run);
 }
