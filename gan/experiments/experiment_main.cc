@@ -18,6 +18,7 @@
 #include "gan/core/run_directory.h"
 #include "gan/core/runtime.h"
 #include "gan/core/status_macros.h"
+#include "gan/core/stop_signal.h"
 #include "gan/core/tool_main.h"
 #include "gan/data/batch_loader.h"
 #include "gan/data/dataset_source.h"
@@ -200,7 +201,7 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
         sampler->num_classes();
   }
   trainer.Add(std::make_unique<LossLogExtension>(run.File("log.jsonl")),
-              Trigger::EveryIterations(out.log_every).OrAtEnd());
+              Trigger::EveryIterations(out.log_every).OrAtEnd().OrAtStop());
   trainer.Add(std::make_unique<SampleGridExtension>(sampler, run.samples(),
                                                     sample_options, device),
               Trigger{out.sample_every, out.sample_every_epochs, true});
@@ -225,7 +226,7 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   }
   trainer.Add(std::make_unique<CheckpointExtension>(updater, run.checkpoints(),
                                                     out.keep_checkpoints, fingerprint),
-              Trigger{out.checkpoint_every, out.checkpoint_every_epochs, true});
+              Trigger{out.checkpoint_every, out.checkpoint_every_epochs, true, true});
   trainer.Add(std::make_unique<ProgressExtension>(out.progress_seconds),
               Trigger::EveryIterations(1));
 
@@ -233,7 +234,18 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
             << image_size << "x" << image_size << " from '" << DataDirectory(config.data)
             << "', " << loader.batches_per_epoch() << " iterations per epoch, " << total
             << " in all, " << threads << " threads on " << device << "; writing to " << out_dir;
-  GAN_RETURN_IF_ERROR(trainer.Run());
+  InstallStopSignalHandlers();
+  const absl::Status trained = trainer.Run();
+  if (absl::IsCancelled(trained)) {
+    std::fprintf(stderr,
+                 "%s. Checkpoint %s written.\nTo continue: the same command with --out_dir=%s "
+                 "--resume\n",
+                 std::string(trained.message()).c_str(),
+                 CheckpointPath(run.checkpoints(), trainer.state().iteration).c_str(),
+                 out_dir.c_str());
+    return trained;
+  }
+  GAN_RETURN_IF_ERROR(trained);
   std::fprintf(stderr,
                "Done: %lld iterations. Samples in %s, losses in %s, checkpoints in %s.\n"
                "To train further: add --out_dir=%s --resume --%s=N (N = the new total).\n",
@@ -246,10 +258,13 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
 }  // namespace
 
 int ExperimentMain(int argc, char** argv, const char* embedded_config) {
-  return RunTool(argc, argv,
-                 "Trains one GAN experiment. The config built into this binary can be replaced "
-                 "with --config=FILE and edited with --set=key=value; see README.md.",
-                 [&] { return Run(argc, argv, embedded_config); });
+  const int code = RunTool(argc, argv,
+                           "Trains one GAN experiment. The config built into this binary can be "
+                           "replaced with --config=FILE and edited with --set=key=value; see "
+                           "README.md.",
+                           [&] { return Run(argc, argv, embedded_config); });
+  // Stopped by a signal: the shell convention 128 + signal, after the checkpoint.
+  return code != 0 && StopSignal() != 0 ? 128 + StopSignal() : code;
 }
 
 }  // namespace gan

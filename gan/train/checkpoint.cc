@@ -194,6 +194,15 @@ absl::StatusOr<std::string> ResumeFromLatest(const std::string& dir, Updater& up
 }
 
 absl::Status CheckpointExtension::Run(TrainingState& state) {
+  // Weights that went non-finite in this iteration's update must not replace good ones.
+  for (const auto& parameter : updater_.generator()->parameters()) {
+    if (!torch::isfinite(parameter).all().item<bool>()) {
+      return absl::DataLossError(absl::StrCat(
+          "not writing a checkpoint at iteration ", state.iteration,
+          ": the generator's weights contain NaN or Inf (training diverged); the newest "
+          "checkpoint in '", dir_, "' is the last good one"));
+    }
+  }
   const absl::Status status =
       SaveCheckpoint(CheckpointPath(dir_, state.iteration), updater_, state, fingerprint_);
   if (!status.ok()) return status;

@@ -30,7 +30,11 @@ class Trainer {
   void Add(std::unique_ptr<Extension> extension, Trigger trigger);
 
   // Trains from state() (fresh, or restored by a checkpoint) to total_iterations. An
-  // extension's error stops training and is returned.
+  // extension's error stops training and is returned. So does a loss that is NaN or
+  // infinite: the error names the iteration and the loss, and no extension runs on that
+  // iteration, so the last checkpoint stays the last good one. After SIGINT / SIGTERM
+  // (gan/core/stop_signal.h) the current iteration completes, the extensions with
+  // Trigger::at_stop run, and a Cancelled status says where training stopped.
   absl::Status Run();
 
   TrainingState& state() { return state_; }

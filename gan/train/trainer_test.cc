@@ -1,9 +1,12 @@
 // The trainer loop with its extensions and checkpoints, on a tiny DCGAN.
 #include "gan/train/trainer.h"
 
+#include <csignal>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,6 +14,7 @@
 
 #include "gan/core/atomic_file.h"
 #include "gan/core/run_directory.h"
+#include "gan/core/stop_signal.h"
 #include "gan/networks/dcgan/dcgan.h"
 #include "gan/train/alternating_updater.h"
 #include "gan/train/checkpoint.h"
@@ -288,6 +292,82 @@ TEST(ProgressExtensionTest, PlainOutputPrintsWholeLinesAtTheEnd) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);  // only the final line
   EXPECT_THAT(text, HasSubstr("iter 3/3"));
   EXPECT_EQ(text.find('\r'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gan
+
+namespace gan {
+namespace {
+
+// Wraps a real updater and reports a non-finite loss at one iteration.
+class DivergingUpdater : public Updater {
+ public:
+  DivergingUpdater(Updater& inner, int64_t bad_iteration, double bad_value)
+      : inner_(inner), bad_iteration_(bad_iteration), bad_value_(bad_value) {}
+  std::map<std::string, torch::Tensor> Update(const Batch& batch, int64_t iteration) override {
+    auto losses = inner_.Update(batch, iteration);
+    if (iteration == bad_iteration_) losses["loss_d"] = torch::tensor(bad_value_);
+    return losses;
+  }
+  void Save(torch::serialize::OutputArchive& archive) const override { inner_.Save(archive); }
+  void Load(torch::serialize::InputArchive& archive) override { inner_.Load(archive); }
+  const Generator& generator() const override { return inner_.generator(); }
+  torch::Device device() const override { return inner_.device(); }
+
+ private:
+  Updater& inner_;
+  int64_t bad_iteration_;
+  double bad_value_;
+};
+
+TEST(TrainerTest, NonFiniteLossStopsBeforeAnyExtensionSeesIt) {
+  for (double bad : {std::nan(""), std::numeric_limits<double>::infinity()}) {
+    TinyRun run = MakeTinyRun();
+    DivergingUpdater updater(*run.updater, /*bad_iteration=*/3, bad);
+    Trainer trainer(updater, *run.loader, 10);
+    std::vector<int64_t> fired;
+    trainer.Add(std::make_unique<RecordingExtension>(&fired), Trigger::EveryIterations(1).OrAtEnd());
+    const absl::Status status = trainer.Run();
+    EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+    EXPECT_THAT(std::string(status.message()), HasSubstr("training diverged at iteration 4: loss_d = "));
+    EXPECT_EQ(fired, (std::vector<int64_t>{1, 2, 3}));  // nothing ran for the bad iteration
+  }
+}
+
+TEST(TrainerTest, StopSignalFinishesTheIterationAndRunsOnlyStopTriggers) {
+  TinyRun run = MakeTinyRun();
+  Trainer trainer(*run.updater, *run.loader, 10);
+  std::vector<int64_t> every, at_stop;
+  trainer.Add(std::make_unique<RecordingExtension>(&every), Trigger::EveryIterations(1).OrAtEnd());
+  trainer.Add(std::make_unique<RecordingExtension>(&at_stop), Trigger::AtEnd().OrAtStop());
+  InstallStopSignalHandlers();
+  std::raise(SIGTERM);  // recorded, not fatal: handled after the next iteration
+  const absl::Status status = trainer.Run();
+  ClearStopSignal();
+  EXPECT_EQ(status.code(), absl::StatusCode::kCancelled);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("after iteration 1"));
+  EXPECT_EQ(trainer.state().iteration, 1);
+  EXPECT_TRUE(every.empty());  // periodic triggers do not fire on the stopping iteration
+  EXPECT_EQ(at_stop, (std::vector<int64_t>{1}));
+}
+
+TEST(CheckpointTest, RefusesToOverwriteGoodWeightsWithNonFiniteOnes) {
+  TinyRun run = MakeTinyRun();
+  const std::string dir = TestDir("nan_checkpoints");
+  CheckpointExtension extension(*run.updater, dir, 3, "fingerprint");
+  TrainingState state;
+  state.iteration = 5;
+  ASSERT_TRUE(extension.Run(state).ok());
+  {
+    torch::NoGradGuard no_grad;
+    run.g->parameters()[0][0].fill_(std::nan(""));
+  }
+  state.iteration = 6;
+  const absl::Status status = extension.Run(state);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("NaN or Inf"));
+  EXPECT_EQ(ListCheckpoints(dir).size(), 1u);
 }
 
 }  // namespace
