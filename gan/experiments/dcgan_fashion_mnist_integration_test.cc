@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "gan/core/atomic_file.h"
 #include "gan/experiments/experiment_test_support.h"
 
 namespace gan {
@@ -40,6 +41,11 @@ TEST(DcganFashionMnistTest, TrainsWritesItsRunDirectoryAndResumes) {
   EXPECT_TRUE(Exists(run + "/checkpoints/ckpt_000000006.pt"));
   EXPECT_TRUE(Exists(run + "/config.json"));
   EXPECT_TRUE(Exists(run + "/command.txt"));
+  // report.html shows the grids and the loss curves of the run.
+  std::string report;
+  ASSERT_TRUE(ReadFile(run + "/report.html", &report).ok());
+  EXPECT_NE(report.find("<img src=\"samples/iter_000000006.png\""), std::string::npos);
+  EXPECT_NE(report.find(">loss_d</text>"), std::string::npos);
   const auto log = ReadJsonLines(run + "/log.jsonl");
   ASSERT_EQ(log.size(), 3u);
   for (size_t i = 0; i < log.size(); ++i) {

@@ -30,6 +30,7 @@
 #include "gan/train/checkpoint.h"
 #include "gan/train/loss_log_extension.h"
 #include "gan/train/progress_extension.h"
+#include "gan/train/run_report.h"
 #include "gan/train/sample_grid_extension.h"
 #include "gan/train/trainer.h"
 
@@ -224,6 +225,9 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
                                                       files, fingerprint, device),
                 Trigger{out.evaluate_every, out.evaluate_every_epochs, true});
   }
+  // After the samples, metrics and log lines of the same iteration, so the page shows them.
+  trainer.Add(std::make_unique<RunReportExtension>(out_dir),
+              Trigger{out.sample_every, out.sample_every_epochs, true, true});
   trainer.Add(std::make_unique<CheckpointExtension>(updater, run.checkpoints(),
                                                     out.keep_checkpoints, fingerprint),
               Trigger{out.checkpoint_every, out.checkpoint_every_epochs, true, true});
