@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libpng-dev libjpeg-dev zlib1g-dev
   dataset-fashion-mnist    # the default experiment's data, in /usr/share/datasets/fashion-mnist
+  chromium                 # headless check that report.html renders
 )
 
 missing=()

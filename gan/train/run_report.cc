@@ -98,6 +98,14 @@ std::string SvgLineChart(const std::string& title,
                                             kTop + (y_max - y) / (y_max - y_min) * plot_h));
     }
     const char* stroke = kColors[color % 8];
+    if (coordinates.size() <= 50) {
+      // Markers, so that sparse series (metrics every few epochs, one point) are visible.
+      for (const std::string& point : coordinates) {
+        const size_t comma = point.find(',');
+        absl::StrAppendFormat(&svg, "<circle cx=\"%s\" cy=\"%s\" r=\"3\" fill=\"%s\"/>",
+                              point.substr(0, comma), point.substr(comma + 1), stroke);
+      }
+    }
     absl::StrAppendFormat(&svg,
                           "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%s\"/>"
                           "<text x=\"%.0f\" y=\"%.0f\" fill=\"%s\" font-size=\"12\">%s</text>",
