@@ -46,6 +46,8 @@ TEST(DcganFashionMnistTest, TrainsWritesItsRunDirectoryAndResumes) {
   ASSERT_TRUE(ReadFile(run + "/report.html", &report).ok());
   EXPECT_NE(report.find("<img src=\"samples/iter_000000006.png\""), std::string::npos);
   EXPECT_NE(report.find(">loss_d</text>"), std::string::npos);
+  // TensorBoard event file beside it.
+  EXPECT_EQ(system(("ls " + run + "/events.out.tfevents.* > /dev/null").c_str()), 0);
   const auto log = ReadJsonLines(run + "/log.jsonl");
   ASSERT_EQ(log.size(), 3u);
   for (size_t i = 0; i < log.size(); ++i) {

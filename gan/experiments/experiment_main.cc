@@ -31,6 +31,7 @@
 #include "gan/train/loss_log_extension.h"
 #include "gan/train/progress_extension.h"
 #include "gan/train/run_report.h"
+#include "gan/train/tensorboard.h"
 #include "gan/train/sample_grid_extension.h"
 #include "gan/train/trainer.h"
 
@@ -228,6 +229,9 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   // After the samples, metrics and log lines of the same iteration, so the page shows them.
   trainer.Add(std::make_unique<RunReportExtension>(out_dir),
               Trigger{out.sample_every, out.sample_every_epochs, true, true});
+  GAN_ASSIGN_OR_RETURN(std::unique_ptr<EventFileWriter> events, EventFileWriter::Create(out_dir));
+  trainer.Add(std::make_unique<TensorBoardExtension>(std::move(events), run.samples()),
+              Trigger::EveryIterations(out.log_every).OrAtEnd().OrAtStop());
   trainer.Add(std::make_unique<CheckpointExtension>(updater, run.checkpoints(),
                                                     out.keep_checkpoints, fingerprint),
               Trigger{out.checkpoint_every, out.checkpoint_every_epochs, true, true});
