@@ -78,6 +78,14 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
   });
 }
 
+absl::Status AppendToFile(const std::string& path, absl::string_view text) {
+  std::FILE* file = std::fopen(path.c_str(), "ab");
+  if (file == nullptr) return ErrnoError("cannot open", path);
+  const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+  if (std::fclose(file) != 0 || !written) return ErrnoError("cannot write", path);
+  return absl::OkStatus();
+}
+
 absl::Status ReadFile(const std::string& path, std::string* contents) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return ErrnoError("cannot open", path);

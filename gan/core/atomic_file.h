@@ -27,6 +27,10 @@ absl::Status WriteAtomically(
     const std::string& path,
     const std::function<absl::Status(const std::string& temporary_path)>& write);
 
+// Appends `text` to `path` (created if missing) and closes it, for logs that grow line
+// by line; the error names the file.
+absl::Status AppendToFile(const std::string& path, absl::string_view text);
+
 // Reads a whole file; the error names the file.
 absl::Status ReadFile(const std::string& path, std::string* contents);
 

@@ -138,3 +138,20 @@ TEST(RunfilesTest, FindsFilesOfTheTestAndListsWhereItLooked) {
 
 }  // namespace
 }  // namespace gan
+
+namespace gan {
+namespace {
+
+TEST(AppendToFileTest, AppendsAndNamesTheFileOnError) {
+  const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/appended.txt";
+  ASSERT_TRUE(AppendToFile(path, "one\n").ok());
+  ASSERT_TRUE(AppendToFile(path, "two\n").ok());
+  std::string text;
+  ASSERT_TRUE(ReadFile(path, &text).ok());
+  EXPECT_EQ(text, "one\ntwo\n");
+  const absl::Status error = AppendToFile("/nonexistent-dir/log.jsonl", "x");
+  EXPECT_THAT(std::string(error.message()), ::testing::HasSubstr("/nonexistent-dir/log.jsonl"));
+}
+
+}  // namespace
+}  // namespace gan

@@ -1,8 +1,5 @@
 #include "gan/metrics/evaluation_extension.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <utility>
 
 #include <glog/logging.h>
@@ -15,16 +12,7 @@ namespace gan {
 namespace {
 
 absl::Status AppendLine(const std::string& path, const nlohmann::json& entry) {
-  const std::string line = entry.dump() + "\n";
-  std::FILE* file = std::fopen(path.c_str(), "ab");
-  if (file == nullptr) {
-    return absl::InternalError(absl::StrCat("cannot open '", path, "': ", std::strerror(errno)));
-  }
-  const bool written = std::fwrite(line.data(), 1, line.size(), file) == line.size();
-  if (std::fclose(file) != 0 || !written) {
-    return absl::InternalError(absl::StrCat("cannot write '", path, "': ", std::strerror(errno)));
-  }
-  return absl::OkStatus();
+  return AppendToFile(path, entry.dump() + "\n");
 }
 
 }  // namespace

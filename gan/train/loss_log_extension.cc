@@ -2,9 +2,6 @@
 
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -36,17 +33,7 @@ absl::Status LossLogExtension::Run(TrainingState& state) {
   entry["seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   for (const auto& [name, value] : state.TakeLossMeans()) entry[name] = value;
-  const std::string line = entry.dump() + "\n";
-  std::FILE* file = std::fopen(path_.c_str(), "ab");
-  if (file == nullptr) {
-    return absl::InternalError(absl::StrCat("cannot open '", path_, "': ", std::strerror(errno)));
-  }
-  const bool ok = std::fwrite(line.data(), 1, line.size(), file) == line.size();
-  const bool closed = std::fclose(file) == 0;
-  if (!ok || !closed) {
-    return absl::InternalError(absl::StrCat("cannot write '", path_, "': ", std::strerror(errno)));
-  }
-  return absl::OkStatus();
+  return AppendToFile(path_, entry.dump() + "\n");
 }
 
 }  // namespace gan

@@ -3,9 +3,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 
 #include "absl/strings/match.h"
@@ -124,15 +122,7 @@ absl::Status EventFileWriter::WriteEvent(int64_t step, const std::string& summar
   const std::string length = LittleEndian(event.size(), 8);
   const std::string record = length + LittleEndian(MaskedCrc32c(length), 4) + event +
                              LittleEndian(MaskedCrc32c(event), 4);
-  std::FILE* file = std::fopen(path_.c_str(), "ab");
-  if (file == nullptr) {
-    return absl::InternalError(absl::StrCat("cannot open '", path_, "': ", std::strerror(errno)));
-  }
-  const bool written = std::fwrite(record.data(), 1, record.size(), file) == record.size();
-  if (std::fclose(file) != 0 || !written) {
-    return absl::InternalError(absl::StrCat("cannot write '", path_, "': ", std::strerror(errno)));
-  }
-  return absl::OkStatus();
+  return AppendToFile(path_, record);
 }
 
 std::set<std::string> TensorBoardExtension::GridFiles() const {
