@@ -106,7 +106,6 @@ absl::Status Run() {
     fakes = StoredImages(stored);
     source = {{"images", images_dir}, {"count", stored.size()}};
   }
-  RealImages fake_split_images{0, nullptr};
   if (!absl::GetFlag(FLAGS_dataset).empty()) data.dataset = absl::GetFlag(FLAGS_dataset);
   if (!absl::GetFlag(FLAGS_data_dir).empty()) data.dir = ResolveUserPath(absl::GetFlag(FLAGS_data_dir));
   if (absl::GetFlag(FLAGS_pad).has_value()) data.pad = *absl::GetFlag(FLAGS_pad);
@@ -117,13 +116,7 @@ absl::Status Run() {
     fake_data.random_flip = false;
     GAN_ASSIGN_OR_RETURN(stored, LoadDataset(fake_data));
     if (stored.size() < options.num_fake) options.num_fake = stored.size();
-    fake_split_images = DatasetImages(stored, MakeTransforms(fake_data));
-    auto next = std::make_shared<int64_t>(0);
-    fakes = [fake_split_images, next](int64_t count, const torch::Tensor&) {
-      torch::Tensor images = fake_split_images.batch(*next, count).first;
-      *next += count;
-      return images;
-    };
+    fakes = ImagesInOrder(DatasetImages(stored, MakeTransforms(fake_data)));
     source = {{"real_split_as_fakes", fake_split}, {"count", stored.size()}};
   }
 

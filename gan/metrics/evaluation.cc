@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <memory>
 #include <mutex>
 #include <random>
 
@@ -14,6 +15,7 @@
 #include "gan/metrics/inception_score.h"
 #include "gan/metrics/kid.h"
 #include "gan/metrics/precision_recall.h"
+#include "gan/networks/generate.h"
 #include "gan/networks/truncation.h"
 
 namespace gan {
@@ -65,35 +67,26 @@ FakeImages GeneratorImages(Generator generator, const EvaluationOptions& options
   const bool batch_statistics = options.batch_statistics;
   return [generator, truncation, batch_statistics, device](int64_t count,
                                                            const torch::Tensor& labels) {
-    torch::NoGradGuard no_grad;
-    const bool was_training = generator->is_training();
-    std::vector<torch::Tensor> buffers;
-    if (batch_statistics) {
-      // Training-mode BatchNorm updates running statistics: keep them as they were.
-      for (const auto& buffer : generator->buffers()) buffers.push_back(buffer.clone());
-    }
-    generator->train(batch_statistics);
     const torch::Tensor z = TruncatedNormal({count, generator->latent_dim()}, truncation).to(device);
-    torch::Tensor images =
-        generator->forward(z, labels.defined() ? labels.to(device) : labels).to(torch::kCPU);
-    if (batch_statistics) {
-      auto now = generator->buffers();
-      for (size_t i = 0; i < now.size(); ++i) now[i].copy_(buffers[i]);
-    }
-    generator->train(was_training);
-    return images;
+    return GenerateImages(*generator, z, labels.defined() ? labels.to(device) : labels,
+                          batch_statistics)
+        .to(torch::kCPU);
+  };
+}
+
+FakeImages ImagesInOrder(RealImages images) {
+  auto next = std::make_shared<int64_t>(0);
+  return [images, next](int64_t count, const torch::Tensor&) {
+    TORCH_CHECK(*next + count <= images.size, "asked for more fake images than the ",
+                images.size, " stored");
+    torch::Tensor batch = images.batch(*next, count).first;
+    *next += count;
+    return batch;
   };
 }
 
 FakeImages StoredImages(const ImageDataset& images) {
-  auto next = std::make_shared<int64_t>(0);
-  return [images, next](int64_t count, const torch::Tensor&) {
-    TORCH_CHECK(*next + count <= images.size(), "asked for more fake images than the ",
-                images.size(), " stored");
-    torch::Tensor batch = images.images.slice(0, *next, *next + count).to(torch::kFloat) / 127.5 - 1;
-    *next += count;
-    return batch;
-  };
+  return ImagesInOrder(DatasetImages(images, TransformPipeline({ScaleToMinusOneOne()})));
 }
 
 absl::StatusOr<ReferenceFeatures> ComputeReferenceFeatures(const RealImages& real,

@@ -55,7 +55,10 @@ RealImages DatasetImages(const ImageDataset& data, TransformPipeline transforms)
 using FakeImages = std::function<torch::Tensor(int64_t count, const torch::Tensor& labels)>;
 FakeImages GeneratorImages(Generator generator, const EvaluationOptions& options,
                            const torch::Device& device);
-// A fixed set of images (e.g. a folder of PNGs), served in order; labels are ignored.
+// A fixed set of images served in order (labels are ignored), e.g. a real split
+// evaluated as if it were generated.
+FakeImages ImagesInOrder(RealImages images);
+// A folder of PNGs and the like: uint8 images scaled to [-1, 1], in order.
 FakeImages StoredImages(const ImageDataset& images);
 
 struct ReferenceFeatures {

@@ -37,6 +37,25 @@ int64_t ReadInt(torch::serialize::InputArchive& archive, const char* key) {
   return value.item<int64_t>();
 }
 
+// Opens a checkpoint of this toolkit, or says why it is not one.
+absl::Status OpenCheckpoint(const std::string& path, const torch::Device& device,
+                            torch::serialize::InputArchive& archive) {
+  try {
+    archive.load_from(path, device);
+    torch::Tensor format;
+    if (!archive.try_read("format", format) || TensorString(format) != kFormat) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", path, "' is not a checkpoint of this toolkit (", kFormat, ")"));
+    }
+  } catch (const c10::Error& e) {
+    return absl::DataLossError(
+        absl::StrCat("cannot load checkpoint '", path, "': ", e.what_without_backtrace()));
+  } catch (const std::exception& e) {
+    return absl::DataLossError(absl::StrCat("cannot load checkpoint '", path, "': ", e.what()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string CheckpointPath(const std::string& dir, int64_t iteration) {
@@ -67,14 +86,11 @@ absl::Status SaveCheckpoint(const std::string& path, const Updater& updater,
 
 absl::Status LoadCheckpoint(const std::string& path, Updater& updater, TrainingState& state,
                             const std::string& fingerprint) {
+  torch::serialize::InputArchive archive;
+  const absl::Status opened = OpenCheckpoint(path, updater.device(), archive);
+  if (!opened.ok()) return opened;
   try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(path, updater.device());
-    torch::Tensor format, saved_fingerprint;
-    if (!archive.try_read("format", format) || TensorString(format) != kFormat) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("'", path, "' is not a checkpoint of this toolkit (", kFormat, ")"));
-    }
+    torch::Tensor saved_fingerprint;
     archive.read("fingerprint", saved_fingerprint);
     if (TensorString(saved_fingerprint) != fingerprint) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -103,26 +119,6 @@ absl::Status LoadCheckpoint(const std::string& path, Updater& updater, TrainingS
   return absl::OkStatus();
 }
 
-namespace {
-
-// Opens a checkpoint of this toolkit, or says why it is not one.
-absl::Status OpenCheckpoint(const std::string& path, const torch::Device& device,
-                            torch::serialize::InputArchive& archive) {
-  try {
-    archive.load_from(path, device);
-    torch::Tensor format;
-    if (!archive.try_read("format", format) || TensorString(format) != kFormat) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("'", path, "' is not a checkpoint of this toolkit (", kFormat, ")"));
-    }
-  } catch (const c10::Error& e) {
-    return absl::DataLossError(
-        absl::StrCat("cannot load checkpoint '", path, "': ", e.what_without_backtrace()));
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 absl::StatusOr<std::string> ReadCheckpointFingerprint(const std::string& path) {
   torch::serialize::InputArchive archive;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_format.h"
 #include "gan/core/image_grid.h"
+#include "gan/networks/generate.h"
 
 namespace gan {
 
@@ -16,22 +17,7 @@ SampleGridExtension::SampleGridExtension(Generator generator, std::string dir,
 }
 
 torch::Tensor SampleGridExtension::Sample() {
-  torch::NoGradGuard no_grad;
-  const bool was_training = generator_->is_training();
-  std::vector<torch::Tensor> saved_buffers;
-  if (options_.batch_statistics) {
-    for (const auto& buffer : generator_->buffers()) saved_buffers.push_back(buffer.clone());
-    generator_->train();
-  } else {
-    generator_->eval();
-  }
-  const torch::Tensor images = generator_->forward(latent_, labels_).to(torch::kCPU);
-  if (options_.batch_statistics) {
-    auto buffers = generator_->buffers();
-    for (size_t i = 0; i < buffers.size(); ++i) buffers[i].copy_(saved_buffers[i]);
-  }
-  generator_->train(was_training);
-  return images;
+  return GenerateImages(*generator_, latent_, labels_, options_.batch_statistics).to(torch::kCPU);
 }
 
 absl::Status SampleGridExtension::Run(TrainingState& state) {
