@@ -17,7 +17,7 @@ const nlohmann::json& EmptyObject() {
 }
 
 std::string Describe(const nlohmann::json& value) {
-  std::string text = value.dump();
+  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (text.size() > 60) text = text.substr(0, 57) + "...";
   return absl::StrCat(value.type_name(), " ", text);
 }
@@ -157,11 +157,25 @@ absl::Status ApplyOverride(const std::string& assignment, nlohmann::json* config
     return absl::InvalidArgumentError(absl::StrCat(
         "override '", assignment, "' is not of the form dotted.key=value"));
   }
+  // Config files are valid UTF-8 (the JSON parser checks); an override must be too, or
+  // writing config.json into the run directory would fail later.
+  try {
+    (void)nlohmann::json(assignment).dump();
+  } catch (const nlohmann::json::exception&) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("override '", nlohmann::json(assignment).dump(
+                                       -1, ' ', false, nlohmann::json::error_handler_t::replace),
+                     "' is not valid UTF-8"));
+  }
   const std::string key = assignment.substr(0, equals);
   const std::string text = assignment.substr(equals + 1);
   nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) value = text;
 
+  if (!config->is_object() && !config->is_null()) {
+    return absl::InvalidArgumentError(absl::StrCat("override '", assignment, "': the config is a ",
+                                                   config->type_name(), ", not an object"));
+  }
   nlohmann::json* node = config;
   const std::vector<std::string> parts = absl::StrSplit(key, '.');
   for (size_t i = 0; i + 1 < parts.size(); ++i) {

@@ -123,6 +123,16 @@ TEST(ApplyOverrideTest, RejectsMalformedAndMissingParents) {
               HasSubstr("'train.epochs' is not an object"));
   ASSERT_TRUE(ApplyOverride("loss_options.real_target=0.9", &config).ok());
   EXPECT_EQ(config["loss_options"]["real_target"], 0.9);
+  // Found by the config fuzzer: a bare string value that is not UTF-8 used to be accepted
+  // and then threw from nlohmann::json::dump() when an error message described it.
+  const absl::Status not_utf8 = ApplyOverride("train.batch_size=\xff\xfe", &config);
+  EXPECT_EQ(not_utf8.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(not_utf8.message()), HasSubstr("not valid UTF-8"));
+  EXPECT_FALSE(config["train"].contains("batch_size"));
+  // Also from the fuzzer: a config that is not an object used to throw from operator[].
+  nlohmann::json number = 5;
+  EXPECT_THAT(std::string(ApplyOverride("train.epochs=1", &number).message()),
+              HasSubstr("the config is a number, not an object"));
 }
 
 TEST(ParseJsonTest, ErrorNamesSource) {

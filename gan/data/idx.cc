@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -68,8 +69,17 @@ absl::StatusOr<torch::Tensor> ReadIdxFile(const std::string& path) {
                                               "+ bytes of data, more than is plausible"));
     }
   }
-  torch::Tensor data = torch::empty(dims, torch::kUInt8);
-  const int64_t got = ReadUpTo(file, data.data_ptr<uint8_t>(), count);
+  // Grow the buffer with the data actually read: a corrupt header must not make us
+  // allocate the tens of gigabytes it claims before the truncation is noticed.
+  std::vector<uint8_t> bytes;
+  int64_t got = 0;
+  while (got < count) {
+    const int64_t chunk = std::min(count - got, std::max<int64_t>(got, int64_t{1} << 20));
+    bytes.resize(static_cast<size_t>(got + chunk));
+    const int64_t read = ReadUpTo(file, bytes.data() + got, chunk);
+    got += read;
+    if (read < chunk) break;
+  }
   if (got != count) {
     return absl::DataLossError(absl::StrCat("'", path, "' is truncated: header promises ",
                                             count, " bytes of data, found ", got));
@@ -79,7 +89,7 @@ absl::StatusOr<torch::Tensor> ReadIdxFile(const std::string& path) {
     return absl::DataLossError(absl::StrCat(
         "'", path, "' has bytes after the ", count, " the IDX header describes"));
   }
-  return data;
+  return torch::from_blob(bytes.data(), dims, torch::kUInt8).clone();
 }
 
 absl::StatusOr<ImageDataset> LoadIdxDataset(const std::string& images_path,

@@ -14,6 +14,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "gan/core/atomic_file.h"
+#include "gan/train/archive_check.h"
+#include "gan/train/strict_load.h"
 
 namespace gan {
 namespace {
@@ -40,6 +42,8 @@ int64_t ReadInt(torch::serialize::InputArchive& archive, const char* key) {
 // Opens a checkpoint of this toolkit, or says why it is not one.
 absl::Status OpenCheckpoint(const std::string& path, const torch::Device& device,
                             torch::serialize::InputArchive& archive) {
+  const absl::Status structure = CheckArchiveStructure(path);
+  if (!structure.ok()) return structure;
   try {
     archive.load_from(path, device);
     torch::Tensor format;
@@ -146,7 +150,7 @@ absl::StatusOr<bool> LoadCheckpointGenerator(const std::string& path,
     } else {
       updater.read("generator", weights);
     }
-    generator.load(weights);
+    LoadModuleStrictly(generator, weights, "generator");
     return use_average;
   } catch (const c10::Error& e) {
     return absl::DataLossError(absl::StrCat("cannot load the generator of checkpoint '", path,

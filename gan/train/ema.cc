@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "gan/train/strict_load.h"
+
 namespace gan {
 namespace {
 
@@ -88,7 +90,7 @@ void GeneratorEma::Save(torch::serialize::OutputArchive& archive) const {
 void GeneratorEma::Load(torch::serialize::InputArchive& archive) {
   torch::serialize::InputArchive shadow_archive;
   archive.read("shadow", shadow_archive);
-  shadow_->load(shadow_archive);
+  LoadModuleStrictly(*shadow_, shadow_archive, "generator moving average");
   SetNoGrad(*shadow_);
 }
 

@@ -1,5 +1,7 @@
 #include "gan/train/optimization.h"
 
+#include "gan/train/strict_load.h"
+
 namespace gan {
 
 bool ParseOptimizerKind(const std::string& name, OptimizerOptions::Kind* kind) {
@@ -54,10 +56,10 @@ void LoadGanPair(torch::serialize::InputArchive& archive, torch::nn::Module& gen
   archive.read("discriminator", d);
   archive.read("optimizer_g", opt_g);
   archive.read("optimizer_d", opt_d);
-  generator.load(g);
-  discriminator.load(d);
-  optimizer_g.load(opt_g);
-  optimizer_d.load(opt_d);
+  LoadModuleStrictly(generator, g, "generator");
+  LoadModuleStrictly(discriminator, d, "discriminator");
+  LoadOptimizerStrictly(optimizer_g, opt_g, "generator optimizer");
+  LoadOptimizerStrictly(optimizer_d, opt_d, "discriminator optimizer");
   generator.to(device);
   discriminator.to(device);
 }

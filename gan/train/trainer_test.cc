@@ -206,6 +206,30 @@ TEST(CheckpointTest, OtherConfigurationsAndForeignFilesAreClearErrors) {
             absl::StatusCode::kNotFound);
 }
 
+// A fingerprint can only catch configurations it knows; a file whose tensors have other
+// shapes (another width under the same fingerprint) must still fail at load, naming the
+// tensor, not later inside a convolution.
+TEST(CheckpointTest, TensorsOfAnotherShapeAreRefusedAtLoad) {
+  const std::string dir = TestDir("shapes");
+  TinyRun s = MakeTinyRun();
+  TrainingState state;
+  const std::string path = CheckpointPath(dir, 0);
+  ASSERT_TRUE(SaveCheckpoint(path, *s.updater, state, "same").ok());
+  torch::manual_seed(1);
+  const DcganSpec wider = StandardDcganSpec(32, 1, 4, 16);
+  AlternatingUpdater other(MakeDcganGenerator(wider), MakeDcganDiscriminator(wider),
+                           *AdversarialLossByName("bce"), AlternatingUpdaterOptions());
+  const absl::Status status = LoadCheckpoint(path, other, state, "same");
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("ckpt_000000000.pt"));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("generator tensor '"));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("the network expects"));
+
+  auto generator = MakeDcganGenerator(wider);
+  EXPECT_THAT(std::string(LoadCheckpointGenerator(path, *generator, false).status().message()),
+              HasSubstr("in the checkpoint, the network expects"));
+}
+
 TEST(SampleGridExtensionTest, WritesGridWithoutDisturbingTraining) {
   const std::string dir = TestDir("samples");
   TinyRun s = MakeTinyRun();

@@ -1,0 +1,26 @@
+// Checks the structure of a LibTorch archive (the zip that torch::serialize::OutputArchive
+// writes) before LibTorch's TorchScript importer sees it. That importer is not hardened
+// against damaged files: the checkpoint fuzzer found entries whose class definitions
+// refer to each other or appear twice, which send it into unbounded recursion (a stack
+// overflow, not an exception). OutputArchive never writes such files, so refusing them
+// loses nothing.
+//
+//   GAN_RETURN_IF_ERROR(gan::CheckArchiveStructure(path));
+//   archive.load_from(path);
+#ifndef GAN_TRAIN_ARCHIVE_CHECK_H_
+#define GAN_TRAIN_ARCHIVE_CHECK_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace gan {
+
+// OK when `path` is a zip archive with unique entry names whose TorchScript class files
+// (code/__torch__*.py) refer only to classes the archive defines, without cycles, and
+// nest brackets at most 32 deep. Otherwise DataLoss naming the file and the problem.
+absl::Status CheckArchiveStructure(const std::string& path);
+
+}  // namespace gan
+
+#endif  // GAN_TRAIN_ARCHIVE_CHECK_H_
