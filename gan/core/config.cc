@@ -138,7 +138,7 @@ absl::Status ConfigReader::Finish() const {
 absl::StatusOr<nlohmann::json> ParseJson(const std::string& text, const std::string& source) {
   try {
     return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
     return absl::InvalidArgumentError(
         absl::StrCat("'", source, "' is not valid JSON: ", e.what()));
   }

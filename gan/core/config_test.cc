@@ -139,6 +139,10 @@ TEST(ParseJsonTest, ErrorNamesSource) {
   const auto parsed = ParseJson("{\"a\": }", "my_config.json");
   ASSERT_FALSE(parsed.ok());
   EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("'my_config.json'"));
+  // From the config fuzzer: a number too large for a double is nlohmann's out_of_range.
+  const auto overflow = ParseJson("{\"a\": 5E400}", "big.json");
+  ASSERT_FALSE(overflow.ok());
+  EXPECT_THAT(std::string(overflow.status().message()), HasSubstr("'big.json' is not valid JSON"));
 }
 
 TEST(ReadJsonFileTest, MissingFileIsNamed) {

@@ -102,6 +102,8 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("orthogonal_regularization", &train.orthogonal_regularization);
   reader.Read("ema_decay", &train.ema_decay);
   reader.Read("ema_start", &train.ema_start);
+  reader.Read("nonfinite", &train.nonfinite);
+  reader.Read("max_skipped_steps", &train.max_skipped_steps);
   reader.Read("seed", &train.seed);
   reader.Read("threads", &train.threads);
   reader.Read("workers", &train.workers);
@@ -148,6 +150,10 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
     reader.Invalid("ema_decay", absl::StrCat("must be in [0, 1) (0 = off), got ", train.ema_decay));
   }
   RequireNonNegative(reader, "ema_start", static_cast<double>(train.ema_start));
+  if (train.nonfinite != "stop" && train.nonfinite != "skip") {
+    reader.Invalid("nonfinite", "must be stop or skip, got '" + train.nonfinite + "'");
+  }
+  RequireNonNegative(reader, "max_skipped_steps", static_cast<double>(train.max_skipped_steps));
   RequireNonNegative(reader, "seed", static_cast<double>(train.seed));
   RequireNonNegative(reader, "threads", train.threads);
   RequireNonNegative(reader, "workers", train.workers);

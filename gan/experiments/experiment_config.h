@@ -71,6 +71,10 @@ struct TrainConfig {
   double orthogonal_regularization = 0.0;  // BigGAN's beta on G's weights; 0 = off
   double ema_decay = 0.0;            // > 0: sample from an EMA of G's weights
   int64_t ema_start = 0;             // iterations before averaging starts (plain copy)
+  // A non-finite loss or gradient: "stop" the run (the newest checkpoint is from before
+  // it), or "skip" that optimizer step and count it, stopping after max_skipped_steps.
+  std::string nonfinite = "stop";
+  int64_t max_skipped_steps = 100;
   int64_t seed = 0;
   int threads = 0;  // 0 = all hardware cores
   int workers = 2;  // data loader threads

@@ -1,8 +1,8 @@
 // Checks the structure of a LibTorch archive (the zip that torch::serialize::OutputArchive
 // writes) before LibTorch's TorchScript importer sees it. That importer is not hardened
-// against damaged files: the checkpoint fuzzer found entries whose class definitions
-// refer to each other or appear twice, which send it into unbounded recursion (a stack
-// overflow, not an exception). OutputArchive never writes such files, so refusing them
+// against damaged files: the checkpoint fuzzer found a duplicated class entry that sent it
+// into unbounded recursion (a stack overflow, not an exception) and a pickle memo index
+// that made it allocate 48 GB. OutputArchive never writes such files, so refusing them
 // loses nothing.
 //
 //   GAN_RETURN_IF_ERROR(gan::CheckArchiveStructure(path));
@@ -16,9 +16,11 @@
 
 namespace gan {
 
-// OK when `path` is a zip archive with unique entry names whose TorchScript class files
-// (code/__torch__*.py) refer only to classes the archive defines, without cycles, and
-// nest brackets at most 32 deep. Otherwise DataLoss naming the file and the problem.
+// OK when `path` is a zip archive whose entries declare sizes the file can hold, with
+// unique names, pickles (*.pkl) that use only LibTorch's opcodes with in-range lengths and
+// dense memo indices, and TorchScript class files (code/__torch__*.py) that refer only to
+// classes the archive defines, without cycles, nesting brackets at most 32 deep.
+// Otherwise DataLoss naming the file and the problem.
 absl::Status CheckArchiveStructure(const std::string& path);
 
 }  // namespace gan

@@ -27,6 +27,15 @@ TEST(ArchiveCheckTest, RefusesDuplicateEntries) {
   EXPECT_THAT(std::string(status.message()), HasSubstr("duplicate entry names"));
 }
 
+// Also found by the fuzzer: a LONG_BINPUT memo index of ~3e9 in data.pkl made LibTorch's
+// unpickler resize its memo table to 48 GB.
+TEST(ArchiveCheckTest, RefusesPickleMemoIndicesOutOfRange) {
+  const absl::Status status = CheckArchiveStructure(kCorpus + "oom-pickle-memo-index.pt");
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("data.pkl': pickle opcode 0x72"));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("out of range"));
+}
+
 TEST(ArchiveCheckTest, RefusesFilesThatAreNotZipArchives) {
   const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/text.pt";
   std::ofstream(path) << "not a checkpoint";
