@@ -13,6 +13,7 @@ packages=(
   libpng-dev libjpeg-dev zlib1g-dev
   dataset-fashion-mnist    # the default experiment's data, in /usr/share/datasets/fashion-mnist
   chromium                 # headless check that report.html renders
+  clang                    # libFuzzer targets (tools/fuzz.sh, bazel --config=fuzz)
 )
 
 missing=()
