@@ -8,6 +8,7 @@
 #include "gan/losses/feature_matching.h"
 #include "gan/losses/gradient_penalty.h"
 #include "gan/nn/orthogonal.h"
+#include "gan/train/optimization.h"
 
 namespace gan {
 namespace {
@@ -123,7 +124,9 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
   std::optional<DiscriminatorSnapshot> snapshot;
   if (options_.unroll_steps > 0) {
     snapshot.emplace(*discriminator_, *optimizer_d_);
+    const bool skipped = discriminator_skipped_;  // look-ahead steps are not D's steps
     for (int k = 0; k < options_.unroll_steps; ++k) DiscriminatorStep(real, labels, {});
+    discriminator_skipped_ = skipped;
   }
   const torch::Tensor z = generator_->SampleLatent(real.size(0), options_.device);
   const torch::Tensor fakes = generator_->forward(z, labels);
@@ -132,7 +135,7 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
   ClearGradients(*generator_);
   loss.backward();
   SetRequiresGrad(*discriminator_, true);
-  optimizer_g_->step();
+  if (!Step(*optimizer_g_, loss, *generator_)) generator_skipped_ = true;
   if (snapshot) {
     snapshot->Restore();
     ClearGradients(*discriminator_);
@@ -188,9 +191,25 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
   }
   ClearGradients(*discriminator_);
   loss.backward();
-  optimizer_d_->step();
+  if (!Step(*optimizer_d_, loss, *discriminator_)) {
+    discriminator_skipped_ = true;
+    return loss.detach();
+  }
   if (options_.weight_clip > 0) ClipWeights(*discriminator_, options_.weight_clip);
   return loss.detach();
+}
+
+bool AlternatingUpdater::Step(torch::optim::Optimizer& optimizer, const torch::Tensor& loss,
+                              const torch::nn::Module& module) {
+  if (options_.skip_nonfinite_steps && !LossAndGradientsFinite(loss, module)) {
+    for (auto& group : optimizer.param_groups()) {
+      for (auto& parameter : group.params()) parameter.mutable_grad().reset();
+    }
+    ++skipped_steps_;
+    return false;
+  }
+  optimizer.step();
+  return true;
 }
 
 std::map<std::string, torch::Tensor> AlternatingUpdater::Update(const Batch& batch,
@@ -200,6 +219,7 @@ std::map<std::string, torch::Tensor> AlternatingUpdater::Update(const Batch& bat
       batch.labels.defined() ? batch.labels.to(options_.device) : torch::Tensor();
   std::map<std::string, torch::Tensor> losses;
   torch::Tensor penalty;
+  generator_skipped_ = discriminator_skipped_ = false;
   if (options_.generator_first) {
     torch::Tensor fakes;
     if (iteration % options_.n_dis == 0) {
@@ -215,16 +235,31 @@ std::map<std::string, torch::Tensor> AlternatingUpdater::Update(const Batch& bat
   if (penalty.defined()) losses["penalty_d"] = penalty;
   if (class_loss_d_.defined()) losses["class_d"] = class_loss_d_;
   if (losses.count("loss_g") && class_loss_g_.defined()) losses["class_g"] = class_loss_g_;
+  if (options_.skip_nonfinite_steps) {
+    // A skipped step's loss is left out, unless too many were skipped: then the trainer
+    // sees it and stops.
+    if (skipped_steps_ <= options_.max_skipped_steps) {
+      if (generator_skipped_) losses.erase("loss_g"), losses.erase("class_g");
+      if (discriminator_skipped_) {
+        losses.erase("loss_d"), losses.erase("penalty_d"), losses.erase("class_d");
+      }
+    }
+    losses["skipped_steps"] = torch::tensor(static_cast<float>(skipped_steps_));
+  }
   return losses;
 }
 
 void AlternatingUpdater::Save(torch::serialize::OutputArchive& archive) const {
   SaveGanPair(archive, *generator_, *discriminator_, *optimizer_g_, *optimizer_d_);
+  archive.write("skipped_steps", torch::tensor(skipped_steps_));
 }
 
 void AlternatingUpdater::Load(torch::serialize::InputArchive& archive) {
   LoadGanPair(archive, *generator_, *discriminator_, *optimizer_g_, *optimizer_d_,
               options_.device);
+  torch::Tensor skipped;
+  // Checkpoints from before skipping existed have no count.
+  skipped_steps_ = archive.try_read("skipped_steps", skipped) ? skipped.item<int64_t>() : 0;
 }
 
 }  // namespace gan

@@ -19,6 +19,11 @@
 //                    the current real batch; D (and its optimizer) are then restored, so
 //                    the look-ahead never reaches D's real weights or a checkpoint
 //
+// Divergence: with skip_nonfinite_steps, a step whose loss or gradients are NaN or Inf is
+// not applied; its loss is left out of Update's result and "skipped_steps" (the running
+// count, kept in checkpoints) is added. Past max_skipped_steps the non-finite loss is
+// returned, so the trainer stops as it does without skipping.
+//
 //   gan::AlternatingUpdater updater(g, d, *gan::AdversarialLossByName("hinge"), options);
 //   auto losses = updater.Update(batch, iteration);
 #ifndef GAN_TRAIN_ALTERNATING_UPDATER_H_
@@ -55,6 +60,8 @@ struct AlternatingUpdaterOptions {
   double class_loss_weight = 1.0;
   D2dCrossEntropyOptions d2d_ce;
   double orthogonal_regularization = 0.0;  // beta; 0 = off
+  bool skip_nonfinite_steps = false;
+  int64_t max_skipped_steps = 100;
 };
 
 // "none", "wgan_gp", "dragan", "r1"; false for anything else.
@@ -96,6 +103,12 @@ class AlternatingUpdater : public Updater {
   // The weighted auxiliary class loss of `out` (undefined when class_loss is kNone).
   torch::Tensor ClassTerm(const DiscriminatorOutput& out, const torch::Tensor& labels) const;
   torch::Tensor class_loss_d_, class_loss_g_;  // of the last steps, for the log
+
+  // Steps `optimizer` unless skipping is on and the step is not finite; see above.
+  bool Step(torch::optim::Optimizer& optimizer, const torch::Tensor& loss,
+            const torch::nn::Module& module);
+  int64_t skipped_steps_ = 0;
+  bool generator_skipped_ = false, discriminator_skipped_ = false;  // in this Update
 
   torch::Tensor GeneratorObjective(const torch::Tensor& real, const torch::Tensor& fakes,
                                    const torch::Tensor& labels);

@@ -1,5 +1,8 @@
 #include "gan/train/alternating_updater.h"
 
+#include <cmath>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "gan/networks/dcgan/dcgan.h"
@@ -242,6 +245,79 @@ TEST(AlternatingUpdaterTest, UnrollingChangesGeneratorButNeverTheRealDiscriminat
   bool g_differs = false;
   for (size_t i = 0; i < g_after[0].size(); ++i) g_differs |= !g_after[0][i].equal(g_after[1][i]);
   EXPECT_TRUE(g_differs) << "unrolling had no effect on G";
+}
+
+}  // namespace
+}  // namespace gan
+
+namespace gan {
+namespace {
+
+// A real batch with one NaN pixel makes D's loss and gradients NaN; G's step (on fakes
+// only) stays finite.
+Batch PoisonedBatch() {
+  Batch batch = RealBatch();
+  batch.images[0][0][5][5] = std::nan("");
+  return batch;
+}
+
+TEST(AlternatingUpdaterSkipTest, NonFiniteStepIsSkippedCountedAndLeftOutOfTheLosses) {
+  Nets nets = TinyDcgan();
+  AlternatingUpdaterOptions options;
+  options.skip_nonfinite_steps = true;
+  AlternatingUpdater updater = MakeUpdater(nets, options);
+  const auto d_before = Snapshot(*nets.d);
+  const auto g_before = Snapshot(*nets.g);
+  auto losses = updater.Update(PoisonedBatch(), 0);
+  EXPECT_EQ(losses.count("loss_d"), 0u);
+  ASSERT_EQ(losses.count("loss_g"), 1u);
+  EXPECT_TRUE(std::isfinite(losses["loss_g"].item<double>()));
+  EXPECT_EQ(losses["skipped_steps"].item<double>(), 1.0);
+  EXPECT_FALSE(Changed(*nets.d, d_before));  // the NaN step never reached D's weights
+  EXPECT_TRUE(Changed(*nets.g, g_before));
+  for (const auto& p : nets.d->parameters()) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
+
+  losses = updater.Update(RealBatch(), 1);
+  EXPECT_EQ(losses.count("loss_d"), 1u);
+  EXPECT_EQ(losses["skipped_steps"].item<double>(), 1.0);
+  EXPECT_TRUE(Changed(*nets.d, d_before));
+
+  // The count survives a checkpoint.
+  torch::serialize::OutputArchive out;
+  updater.Save(out);
+  std::ostringstream bytes;
+  out.save_to(bytes);
+  Nets other_nets = TinyDcgan();
+  AlternatingUpdater restored = MakeUpdater(other_nets, options);
+  torch::serialize::InputArchive in;
+  std::istringstream stream(bytes.str());
+  in.load_from(stream);
+  restored.Load(in);
+  EXPECT_EQ(restored.Update(RealBatch(), 2)["skipped_steps"].item<double>(), 1.0);
+}
+
+TEST(AlternatingUpdaterSkipTest, PastTheLimitTheNonFiniteLossIsReturned) {
+  Nets nets = TinyDcgan();
+  AlternatingUpdaterOptions options;
+  options.skip_nonfinite_steps = true;
+  options.max_skipped_steps = 1;
+  AlternatingUpdater updater = MakeUpdater(nets, options);
+  EXPECT_EQ(updater.Update(PoisonedBatch(), 0).count("loss_d"), 0u);
+  auto losses = updater.Update(PoisonedBatch(), 1);
+  ASSERT_EQ(losses.count("loss_d"), 1u);
+  EXPECT_TRUE(std::isnan(losses["loss_d"].item<double>()));
+  EXPECT_EQ(losses["skipped_steps"].item<double>(), 2.0);
+}
+
+TEST(AlternatingUpdaterSkipTest, WithoutSkippingTheStepIsApplied) {
+  Nets nets = TinyDcgan();
+  AlternatingUpdater updater = MakeUpdater(nets, {});
+  auto losses = updater.Update(PoisonedBatch(), 0);
+  EXPECT_TRUE(std::isnan(losses["loss_d"].item<double>()));
+  EXPECT_EQ(losses.count("skipped_steps"), 0u);
+  bool any_nan = false;
+  for (const auto& p : nets.d->parameters()) any_nan |= !torch::isfinite(p).all().item<bool>();
+  EXPECT_TRUE(any_nan);  // what skipping prevents
 }
 
 }  // namespace

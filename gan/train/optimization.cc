@@ -34,6 +34,15 @@ void ClearGradients(torch::nn::Module& module) {
   for (auto& parameter : module.parameters()) parameter.mutable_grad().reset();
 }
 
+bool LossAndGradientsFinite(const torch::Tensor& loss, const torch::nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  torch::Tensor finite = torch::isfinite(loss).all();
+  for (const auto& parameter : module.parameters()) {
+    if (parameter.grad().defined()) finite = finite.logical_and(torch::isfinite(parameter.grad()).all());
+  }
+  return finite.item<bool>();
+}
+
 void SaveGanPair(torch::serialize::OutputArchive& archive, const torch::nn::Module& generator,
                  const torch::nn::Module& discriminator, const torch::optim::Optimizer& optimizer_g,
                  const torch::optim::Optimizer& optimizer_d) {

@@ -30,6 +30,9 @@ void SetRequiresGrad(torch::nn::Module& module, bool requires_grad);
 // Drops gradients (cheaper than zeroing them, and leaves no stale values).
 void ClearGradients(torch::nn::Module& module);
 
+// True when `loss` and every gradient of `module` are finite (one host sync).
+bool LossAndGradientsFinite(const torch::Tensor& loss, const torch::nn::Module& module);
+
 // Writes/reads "generator", "discriminator", "optimizer_g", "optimizer_d".
 void SaveGanPair(torch::serialize::OutputArchive& archive, const torch::nn::Module& generator,
                  const torch::nn::Module& discriminator, const torch::optim::Optimizer& optimizer_g,

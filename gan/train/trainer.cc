@@ -48,8 +48,13 @@ absl::Status Trainer::Run() {
       state_.losses = updater_.Update(*batch, state_.iteration);
       const std::string diverged = NonFiniteLosses(state_.losses);
       if (!diverged.empty()) {
+        const auto skipped = state_.losses.find("skipped_steps");
         return absl::DataLossError(absl::StrCat(
             "training diverged at iteration ", state_.iteration + 1, ": ", diverged,
+            skipped == state_.losses.end()
+                ? ""
+                : absl::StrCat(" (after ", skipped->second.item<int64_t>(),
+                               " non-finite steps skipped, more than train.max_skipped_steps)"),
             "; nothing of this iteration was saved, the newest checkpoint is from before it "
             "(lower the learning rates, or add a gradient penalty)"));
       }

@@ -359,6 +359,19 @@ TEST(TrainerTest, NonFiniteLossStopsBeforeAnyExtensionSeesIt) {
   }
 }
 
+TEST(TrainerTest, DivergenceAfterSkippedStepsSaysHowManyWereSkipped) {
+  TinyRun run = MakeTinyRun();
+  AlternatingUpdaterOptions options;
+  options.skip_nonfinite_steps = true;
+  AlternatingUpdater skipping(run.g, run.d, *AdversarialLossByName("bce"), options);
+  DivergingUpdater updater(skipping, /*bad_iteration=*/2, std::nan(""));
+  Trainer trainer(updater, *run.loader, 10);
+  const absl::Status status = trainer.Run();
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("iteration 3: loss_d = nan (after 0 non-finite steps skipped"));
+}
+
 TEST(TrainerTest, StopSignalFinishesTheIterationAndRunsOnlyStopTriggers) {
   TinyRun run = MakeTinyRun();
   Trainer trainer(*run.updater, *run.loader, 10);
