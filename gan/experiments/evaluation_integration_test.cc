@@ -2,6 +2,7 @@
 // metrics.jsonl, best checkpoint), and the `evaluate` tool reproduces its FID from the
 // checkpoint; the real-vs-real baseline of a split against itself is 0.
 #include <cmath>
+#include <filesystem>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -53,6 +54,16 @@ TEST(EvaluationIntegrationTest, TrainingEvaluatesKeepsTheBestAndEvaluateAgrees) 
   for (const char* key : {"is_mean", "kid_mean", "precision", "recall", "density", "coverage"}) {
     EXPECT_TRUE(metrics[1]["metrics"].contains(key)) << key;
   }
+  // And in the TensorBoard file, under metrics/ (its records are checked in tensorboard_test).
+  std::string event_bytes;
+  for (const auto& entry : std::filesystem::directory_iterator(run)) {
+    if (entry.path().filename().string().rfind("events.out.tfevents.", 0) == 0) {
+      ASSERT_TRUE(ReadFile(entry.path().string(), &event_bytes).ok());
+    }
+  }
+  EXPECT_THAT(event_bytes, HasSubstr("metrics/fid"));
+  EXPECT_THAT(event_bytes, HasSubstr("metrics/kid_mean"));
+
   // The best checkpoint is the lower FID of the two.
   EXPECT_TRUE(FileExists(run + "/checkpoints/best.pt"));
   const nlohmann::json best = ReadJson(run + "/checkpoints/best.json");

@@ -47,9 +47,13 @@ absl::Status EvaluationExtension::Run(TrainingState& state) {
   LOG(INFO) << "iteration " << state.iteration << ": " << DescribeMetrics(*result);
 
   nlohmann::json log_entry = {{"iteration", state.iteration}, {"epoch", state.epoch}};
+  state.metrics.clear();
   for (const auto& [key, value] : (*result)["metrics"].items()) {
-    if (value.is_number()) log_entry[key] = value;
+    if (!value.is_number()) continue;
+    log_entry[key] = value;
+    state.metrics[key] = value.get<double>();
   }
+  state.metrics_iteration = state.iteration;
   absl::Status status = AppendLine(files_.log, log_entry);
   if (!status.ok()) return status;
   nlohmann::json full = *result;

@@ -144,6 +144,14 @@ absl::Status TensorBoardExtension::Run(TrainingState& state) {
     const absl::Status status = writer_->AddScalar(name, static_cast<float>(value), state.iteration);
     if (!status.ok()) return status;
   }
+  if (state.metrics_iteration > added_metrics_iteration_) {
+    for (const auto& [name, value] : state.metrics) {
+      const absl::Status status =
+          writer_->AddScalar("metrics/" + name, static_cast<float>(value), state.metrics_iteration);
+      if (!status.ok()) return status;
+    }
+    added_metrics_iteration_ = state.metrics_iteration;
+  }
   for (const std::string& name : GridFiles()) {
     absl::string_view digits = name;
     int64_t step;

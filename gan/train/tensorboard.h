@@ -43,8 +43,9 @@ class EventFileWriter {
 };
 
 // Adds the logged loss means (state.logged_losses, so it runs after the loss log) as
-// scalars and every sample grid not yet added as an image. Grids that exist when
-// training starts (a resumed run) are not added again.
+// scalars, the newest evaluation's metrics (state.metrics) as "metrics/<name>" scalars at
+// the iteration they were computed, and every sample grid not yet added as an image.
+// Grids that exist when training starts (a resumed run) are not added again.
 class TensorBoardExtension : public Extension {
  public:
   TensorBoardExtension(std::unique_ptr<EventFileWriter> writer, std::string samples_dir)
@@ -57,6 +58,7 @@ class TensorBoardExtension : public Extension {
   std::unique_ptr<EventFileWriter> writer_;
   std::string samples_dir_;
   std::set<std::string> added_grids_;
+  int64_t added_metrics_iteration_ = -1;
 
   std::set<std::string> GridFiles() const;
 };

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -127,6 +128,45 @@ TEST(EventFileWriterTest, WritesVersionScalarAndImageEvents) {
   EXPECT_EQ(Get(image, 4).bytes, png);
 
   EXPECT_FALSE((*writer)->AddPngImage("bad", "not a png at all, really not", 1).ok());
+}
+
+// The scalar events of a file as (tag, step, value).
+std::vector<std::tuple<std::string, uint64_t, float>> Scalars(const std::string& path) {
+  std::string file;
+  EXPECT_TRUE(ReadFile(path, &file).ok());
+  std::vector<std::tuple<std::string, uint64_t, float>> scalars;
+  const std::vector<std::string> records = Records(file);
+  for (size_t i = 1; i < records.size(); ++i) {
+    const auto event = Parse(records[i]);
+    const auto value = Parse(Get(Parse(Get(event, 5).bytes), 1).bytes);
+    float simple_value;
+    std::memcpy(&simple_value, Get(value, 2).bytes.data(), 4);
+    scalars.emplace_back(Get(value, 1).bytes, Get(event, 2).varint, simple_value);
+  }
+  return scalars;
+}
+
+TEST(TensorBoardExtensionTest, AddsEachEvaluationOnceAtItsIteration) {
+  const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/metrics_events";
+  ASSERT_TRUE(MakeDirectories(dir + "/samples").ok());
+  auto writer = EventFileWriter::Create(dir);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  const std::string path = (*writer)->path();
+  TensorBoardExtension extension(std::move(*writer), dir + "/samples");
+  TrainingState state;
+  ASSERT_TRUE(extension.Start(state).ok());
+  state.iteration = 100;
+  state.logged_losses = {{"loss_d", 0.5}};
+  state.metrics = {{"fid", 12.5}, {"is", 3.25}};
+  state.metrics_iteration = 90;  // evaluated at 90, logged at the next TensorBoard step
+  ASSERT_TRUE(extension.Run(state).ok());
+  state.iteration = 200;
+  ASSERT_TRUE(extension.Run(state).ok());  // same evaluation: not added again
+  using Scalar = std::tuple<std::string, uint64_t, float>;
+  EXPECT_EQ(Scalars(path), (std::vector<Scalar>{{"loss_d", 100, 0.5f},
+                                                {"metrics/fid", 90, 12.5f},
+                                                {"metrics/is", 90, 3.25f},
+                                                {"loss_d", 200, 0.5f}}));
 }
 
 }  // namespace

@@ -21,6 +21,10 @@ struct TrainingState {
   std::map<std::string, torch::Tensor> losses;
   // Means of the losses over the last logging window, as host numbers.
   std::map<std::string, double> logged_losses;
+  // The numeric results of the newest evaluation (gan/metrics:evaluation_extension) and
+  // the iteration it ran at; -1 before the first.
+  std::map<std::string, double> metrics;
+  int64_t metrics_iteration = -1;
 
   // Adds this iteration's losses to the logging window (kept on the device: no sync).
   void AccumulateLosses(const std::map<std::string, torch::Tensor>& losses) {
