@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "gan/core/archive_file.h"
 #include "gan/core/atomic_file.h"
 #include "gan/metrics/fid.h"
 #include "gan/metrics/inception_score.h"
@@ -178,7 +179,7 @@ absl::StatusOr<ReferenceFeatures> LoadOrComputeReferenceFeatures(
   if (!computed.ok()) return computed.status();
   absl::Status saved = computed->statistics.Save(path, key);
   if (!saved.ok()) return saved;
-  saved = WriteAtomically(extra_path, [&](const std::string& temporary) {
+  {
     const int64_t classes = static_cast<int64_t>(computed->per_class.size());
     const int64_t d = computed->statistics.dim();
     torch::Tensor counts = torch::zeros({classes}, torch::kLong);
@@ -196,9 +197,8 @@ absl::StatusOr<ReferenceFeatures> LoadOrComputeReferenceFeatures(
     archive.write("class_counts", counts);
     archive.write("class_means", means);
     archive.write("class_comoments", comoments);
-    archive.save_to(temporary);
-    return absl::OkStatus();
-  });
+    saved = WriteArchiveAtomically(extra_path, archive);
+  }
   if (!saved.ok()) return saved;
   return computed;
 }

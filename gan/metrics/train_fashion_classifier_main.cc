@@ -10,7 +10,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
-#include "gan/core/atomic_file.h"
+#include "gan/core/archive_file.h"
 #include "gan/core/run_directory.h"
 #include "gan/core/runtime.h"
 #include "gan/core/tool_main.h"
@@ -88,10 +88,9 @@ absl::Status Run() {
     std::fflush(stdout);
   }
   const std::string out = ResolveUserPath(absl::GetFlag(FLAGS_out));
-  GAN_RETURN_IF_ERROR(WriteAtomically(out, [&](const std::string& temporary) {
-    torch::save(network, temporary);
-    return absl::OkStatus();
-  }));
+  torch::serialize::OutputArchive archive;
+  network->save(archive);
+  GAN_RETURN_IF_ERROR(WriteArchiveAtomically(out, archive));
   std::printf("test accuracy %.4f on %lld images; weights written to %s\n",
               Accuracy(network, test), static_cast<long long>(test.size()), out.c_str());
   return absl::OkStatus();

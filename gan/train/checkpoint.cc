@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "gan/core/archive_file.h"
 #include "gan/core/atomic_file.h"
 #include "gan/train/archive_check.h"
 #include "gan/train/strict_load.h"
@@ -68,24 +69,21 @@ std::string CheckpointPath(const std::string& dir, int64_t iteration) {
 
 absl::Status SaveCheckpoint(const std::string& path, const Updater& updater,
                             const TrainingState& state, const std::string& fingerprint) {
-  return WriteAtomically(path, [&](const std::string& temporary) {
-    torch::serialize::OutputArchive archive;
-    archive.write("format", StringTensor(kFormat));
-    archive.write("fingerprint", StringTensor(fingerprint));
-    archive.write("iteration", torch::tensor(state.iteration));
-    archive.write("epoch", torch::tensor(state.epoch));
-    archive.write("batch_in_epoch", torch::tensor(state.batch_in_epoch));
-    {
-      at::Generator generator = at::detail::getDefaultCPUGenerator();
-      std::lock_guard<std::mutex> lock(generator.mutex());
-      archive.write("cpu_rng_state", generator.get_state());
-    }
-    torch::serialize::OutputArchive updater_archive;
-    updater.Save(updater_archive);
-    archive.write("updater", updater_archive);
-    archive.save_to(temporary);
-    return absl::OkStatus();
-  });
+  torch::serialize::OutputArchive archive;
+  archive.write("format", StringTensor(kFormat));
+  archive.write("fingerprint", StringTensor(fingerprint));
+  archive.write("iteration", torch::tensor(state.iteration));
+  archive.write("epoch", torch::tensor(state.epoch));
+  archive.write("batch_in_epoch", torch::tensor(state.batch_in_epoch));
+  {
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    archive.write("cpu_rng_state", generator.get_state());
+  }
+  torch::serialize::OutputArchive updater_archive;
+  updater.Save(updater_archive);
+  archive.write("updater", updater_archive);
+  return WriteArchiveAtomically(path, archive);
 }
 
 absl::Status LoadCheckpoint(const std::string& path, Updater& updater, TrainingState& state,
