@@ -7,6 +7,7 @@ packages=(
   bazel-bootstrap          # Bazel 4.2.3
   g++ pkg-config
   libtorch-dev             # LibTorch 1.13 (CPU)
+  libgloo-dev              # headers of the Gloo transport that LibTorch's c10d data parallelism uses
   libopenblas0-pthread     # fast BLAS for LibTorch (the reference BLAS is several times slower)
   libabsl-dev libgoogle-glog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev

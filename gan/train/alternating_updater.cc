@@ -128,8 +128,7 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
     for (int k = 0; k < options_.unroll_steps; ++k) DiscriminatorStep(real, labels, {});
     discriminator_skipped_ = skipped;
   }
-  const torch::Tensor z = generator_->SampleLatent(real.size(0), options_.device);
-  const torch::Tensor fakes = generator_->forward(z, labels);
+  const torch::Tensor fakes = generator_->forward(SampleLatent(real.size(0)), labels);
   SetRequiresGrad(*discriminator_, false);
   const torch::Tensor loss = GeneratorObjective(real, fakes, labels);
   ClearGradients(*generator_);
@@ -148,7 +147,7 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
                                                     torch::Tensor fakes, torch::Tensor* penalty) {
   if (!fakes.defined()) {
     torch::NoGradGuard no_grad;
-    fakes = generator_->forward(generator_->SampleLatent(real.size(0), options_.device), labels);
+    fakes = generator_->forward(SampleLatent(real.size(0)), labels);
   }
   DiscriminatorOutput real_out, fake_out;
   if (options_.joint_batch_norm) {
@@ -199,8 +198,19 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
   return loss.detach();
 }
 
+torch::Tensor AlternatingUpdater::SampleLatent(int64_t n) const {
+  const DataParallel* group = options_.data_parallel.get();
+  if (group == nullptr || group->world_size() == 1) {
+    return generator_->SampleLatent(n, options_.device);
+  }
+  return SliceForRank(generator_->SampleLatent(n * group->world_size(), options_.device),
+                      group->rank(), group->world_size());
+}
+
 bool AlternatingUpdater::Step(torch::optim::Optimizer& optimizer, const torch::Tensor& loss,
                               const torch::nn::Module& module) {
+  // Averaged first, so that every rank sees the same gradients (and the same verdict).
+  if (options_.data_parallel) options_.data_parallel->AverageGradients(module);
   if (options_.skip_nonfinite_steps && !LossAndGradientsFinite(loss, module)) {
     for (auto& group : optimizer.param_groups()) {
       for (auto& parameter : group.params()) parameter.mutable_grad().reset();

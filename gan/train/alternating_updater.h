@@ -19,6 +19,10 @@
 //                    the current real batch; D (and its optimizer) are then restored, so
 //                    the look-ahead never reaches D's real weights or a checkpoint
 //
+// Data parallelism: with a DataParallel group, gradients are averaged over the ranks
+// before every optimizer step, and latent batches are drawn for all ranks and sliced, so
+// the ranks together take one process's step on the global batch (see data_parallel.h).
+//
 // Divergence: with skip_nonfinite_steps, a step whose loss or gradients are NaN or Inf is
 // not applied; its loss is left out of Update's result and "skipped_steps" (the running
 // count, kept in checkpoints) is added. Past max_skipped_steps the non-finite loss is
@@ -36,6 +40,7 @@
 
 #include "gan/losses/adversarial_loss.h"
 #include "gan/losses/d2d_ce.h"
+#include "gan/train/data_parallel.h"
 #include "gan/train/optimization.h"
 #include "gan/train/updater.h"
 
@@ -62,6 +67,7 @@ struct AlternatingUpdaterOptions {
   double orthogonal_regularization = 0.0;  // beta; 0 = off
   bool skip_nonfinite_steps = false;
   int64_t max_skipped_steps = 100;
+  std::shared_ptr<DataParallel> data_parallel;  // null: one process
 };
 
 // "none", "wgan_gp", "dragan", "r1"; false for anything else.
@@ -107,6 +113,8 @@ class AlternatingUpdater : public Updater {
   // Steps `optimizer` unless skipping is on and the step is not finite; see above.
   bool Step(torch::optim::Optimizer& optimizer, const torch::Tensor& loss,
             const torch::nn::Module& module);
+  // n latent vectors for this rank (of the same draw every rank makes for the group).
+  torch::Tensor SampleLatent(int64_t n) const;
   int64_t skipped_steps_ = 0;
   bool generator_skipped_ = false, discriminator_skipped_ = false;  // in this Update
 

@@ -9,6 +9,8 @@ bool ParseOptimizerKind(const std::string& name, OptimizerOptions::Kind* kind) {
     *kind = OptimizerOptions::Kind::kAdam;
   } else if (name == "rmsprop") {
     *kind = OptimizerOptions::Kind::kRmsprop;
+  } else if (name == "sgd") {
+    *kind = OptimizerOptions::Kind::kSgd;
   } else {
     return false;
   }
@@ -20,6 +22,10 @@ std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(torch::nn::Module& module
   if (options.kind == OptimizerOptions::Kind::kRmsprop) {
     return std::make_unique<torch::optim::RMSprop>(
         module.parameters(), torch::optim::RMSpropOptions(options.lr).alpha(options.beta2));
+  }
+  if (options.kind == OptimizerOptions::Kind::kSgd) {
+    return std::make_unique<torch::optim::SGD>(
+        module.parameters(), torch::optim::SGDOptions(options.lr).momentum(options.beta1));
   }
   return std::make_unique<torch::optim::Adam>(
       module.parameters(),

@@ -12,14 +12,14 @@
 namespace gan {
 
 struct OptimizerOptions {
-  enum class Kind { kAdam, kRmsprop };
+  enum class Kind { kAdam, kRmsprop, kSgd };
   Kind kind = Kind::kAdam;
   double lr = 2e-4;
-  double beta1 = 0.5;    // Adam only
+  double beta1 = 0.5;    // Adam's beta1; SGD's momentum
   double beta2 = 0.999;  // Adam's beta2; RMSprop's smoothing constant alpha
 };
 
-// "adam" or "rmsprop"; false for anything else.
+// "adam", "rmsprop" or "sgd"; false for anything else.
 bool ParseOptimizerKind(const std::string& name, OptimizerOptions::Kind* kind);
 
 std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(torch::nn::Module& module,

@@ -45,7 +45,19 @@ absl::Status Trainer::Run() {
   while (state_.iteration < state_.total_iterations) {
     loader_.StartEpoch(state_.epoch, state_.batch_in_epoch);
     while (std::optional<Batch> batch = loader_.Next()) {
-      state_.losses = updater_.Update(*batch, state_.iteration);
+      // LibTorch errors and a data-parallel peer that died end the run with a status.
+      std::string failure;
+      try {
+        state_.losses = updater_.Update(*batch, state_.iteration);
+      } catch (const c10::Error& e) {
+        failure = e.what_without_backtrace();
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
+      if (!failure.empty()) {
+        return absl::InternalError(absl::StrCat("iteration ", state_.iteration + 1, " failed: ",
+                                                failure, "; the newest checkpoint is from before it"));
+      }
       const std::string diverged = NonFiniteLosses(state_.losses);
       if (!diverged.empty()) {
         const auto skipped = state_.losses.find("skipped_steps");
