@@ -1,0 +1,70 @@
+// Progressive growing (PGGAN) as a wrapper around any updater: before each iteration it
+// puts the progressive generator and discriminator (and the sampling generator, when that
+// is another progressive generator such as an EMA shadow) into the schedule's phase for
+// the images seen so far, then runs the inner updater. The phase lives in the networks'
+// "level" / "alpha" buffers, so checkpoints carry it and Save/Load only delegate; a
+// resumed run recomputes the same phase from the restored iteration.
+//
+// images_seen = iteration * options.images_per_iteration, the configured batch size (not
+// the batch at hand): a pure function of the iteration, so resume cannot shift it. Each
+// iteration shows D one real batch, as PGGAN counts images (with n_dis > 1 this counts
+// D's images, not G's).
+//
+// Update's result adds the phase as "level" and "alpha" scalars, so they reach log.jsonl
+// and TensorBoard (averaged over each log window there, like the losses).
+//
+//   auto updater = std::make_unique<gan::ProgressiveUpdater>(
+//       std::move(inner), g, d, gan::ProgressiveUpdaterOptions{{g->num_levels(), 600000,
+//                                                               600000}, /*batch=*/64});
+#ifndef GAN_TRAIN_PROGRESSIVE_UPDATER_H_
+#define GAN_TRAIN_PROGRESSIVE_UPDATER_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "gan/networks/progressive/progressive.h"
+#include "gan/networks/progressive/progressive_schedule.h"
+#include "gan/train/updater.h"
+
+namespace gan {
+
+struct ProgressiveUpdaterOptions {
+  ProgressiveScheduleOptions schedule;  // num_levels must be the networks' num_levels()
+  int64_t images_per_iteration = 64;    // the configured batch size
+};
+
+class ProgressiveUpdater : public Updater {
+ public:
+  // `inner` trains `generator` (its generator()) and `discriminator`. Checks the options
+  // and sets the phase of iteration 0, which a checkpoint's Load then overrides.
+  ProgressiveUpdater(std::unique_ptr<Updater> inner,
+                     std::shared_ptr<ProgressiveGenerator> generator,
+                     std::shared_ptr<ProgressiveDiscriminator> discriminator,
+                     ProgressiveUpdaterOptions options);
+
+  std::map<std::string, torch::Tensor> Update(const Batch& batch, int64_t iteration) override;
+  void Save(torch::serialize::OutputArchive& archive) const override { inner_->Save(archive); }
+  void Load(torch::serialize::InputArchive& archive) override { inner_->Load(archive); }
+  const Generator& generator() const override { return inner_->generator(); }
+  const Generator& sampling_generator() const override { return inner_->sampling_generator(); }
+  torch::Device device() const override { return inner_->device(); }
+
+  // The phase the networks train at in iteration `iteration` (0-based).
+  ProgressivePhase PhaseAt(int64_t iteration) const;
+  const ProgressiveUpdaterOptions& options() const { return options_; }
+
+ private:
+  void SetPhase(const ProgressivePhase& phase);
+
+  std::unique_ptr<Updater> inner_;
+  std::shared_ptr<ProgressiveGenerator> generator_;
+  std::shared_ptr<ProgressiveDiscriminator> discriminator_;
+  std::shared_ptr<ProgressiveGenerator> sampler_;  // null unless a separate progressive G
+  ProgressiveUpdaterOptions options_;
+};
+
+}  // namespace gan
+
+#endif  // GAN_TRAIN_PROGRESSIVE_UPDATER_H_
