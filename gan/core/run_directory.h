@@ -20,6 +20,8 @@ class RunDirectory {
   // Creates `root` and its sub-directories (parents too); an existing run directory is
   // reused (that is how --resume finds its checkpoints). Errors name the path.
   static absl::StatusOr<RunDirectory> Create(const std::string& root);
+  // The layout of `root` without creating anything (a data-parallel rank that only reads).
+  static RunDirectory At(const std::string& root) { return RunDirectory(root); }
 
   const std::string& root() const { return root_; }
   std::string samples() const { return root_ + "/samples"; }

@@ -1,6 +1,6 @@
-// The ResNet, SAGAN, BigGAN and conditional-GAN experiments run a few steps through their
-// own binaries at tiny width; sngan_resnet and biggan also on CIFAR-10 binary files; the
-// `sample` tool reads a run's checkpoint.
+// The ResNet, SAGAN, BigGAN, conditional-GAN, StyleGAN and PGGAN experiments run a few
+// steps through their own binaries at tiny width (PGGAN through a fade-in); sngan_resnet and
+// biggan also on CIFAR-10 binary files; the `sample` tool reads a run's checkpoint.
 #include <sys/stat.h>
 
 #include <cmath>
@@ -48,20 +48,37 @@ std::vector<nlohmann::json> ExpectTrainsFourSteps(const std::string& name,
 
 class ArchitectureExperimentTest : public ::testing::TestWithParam<std::string> {};
 
+// pggan at batch 8 with 4 stable and 8 fade-in images: iteration 0 at 4x4, 1 halfway into
+// 8x8, 2 starting to fade in 16x16, 3 at 16x16 fully; one log line per iteration.
+constexpr char kPgganFade[] =
+    ",train.progressive_stable_images=4,train.progressive_fade_images=8,output.log_every=1";
+
 TEST_P(ArchitectureExperimentTest, TrainsOnFashionMnistFormat) {
   const std::string& name = GetParam();
   const std::string data = MakeFashionMnistFixture("fashion_" + name, 32);
-  const auto log = ExpectTrainsFourSteps(name, data, TestTmpDir() + "/run_" + name);
+  const bool pggan = name == "pggan_fashion_mnist";
+  const auto log =
+      ExpectTrainsFourSteps(name, data, TestTmpDir() + "/run_" + name, pggan ? kPgganFade : "");
   if (name == "acgan" || name == "reacgan") {
     // The auxiliary class loss of D's step is logged beside the adversarial losses.
     ASSERT_FALSE(log.empty());
     EXPECT_GT(log.back()["class_d"].get<double>(), 0.0);
   }
+  if (pggan) {
+    // The phase of each iteration is logged as "level" and "alpha".
+    ASSERT_EQ(log.size(), 4u);
+    const double levels[] = {0, 1, 2, 2}, alphas[] = {1, 0.5, 0, 1};
+    for (size_t i = 0; i < 4; ++i) {
+      EXPECT_EQ(log[i]["level"].get<double>(), levels[i]) << "iteration " << i + 1;
+      EXPECT_EQ(log[i]["alpha"].get<double>(), alphas[i]) << "iteration " << i + 1;
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllExperiments, ArchitectureExperimentTest,
                          ::testing::Values("sngan_resnet", "sagan", "biggan", "acgan",
-                                           "projection_gan", "reacgan"));
+                                           "projection_gan", "reacgan", "stylegan_fashion_mnist",
+                                           "pggan_fashion_mnist"));
 
 // A few records of CIFAR-10's binary format: label byte, then 32x32 R, G and B planes.
 std::string MakeCifar10Fixture(const std::string& name) {
@@ -112,6 +129,17 @@ TEST(SampleToolTest, WritesGridsClassRowsInterpolationsAndImages) {
   EXPECT_NE(bad_label.exit_code, 0);
   EXPECT_NE(bad_label.output.find("--label=10 but the generator has 10 classes"), std::string::npos)
       << bad_label.output;
+}
+
+TEST(SampleToolTest, TruncatesStyleGanInW) {
+  const std::string data = MakeFashionMnistFixture("fashion_stylegan_sample", 32);
+  const std::string run = TestTmpDir() + "/run_stylegan_sample";
+  ASSERT_FALSE(ExpectTrainsFourSteps("stylegan_fashion_mnist", data, run).empty());
+  const BinaryResult result =
+      RunExperimentBinary("sample", "--run_dir=" + run + " --n=16 --truncation=0.7");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(FileExists(run + "/samples/sample_grid.png"));
+  EXPECT_NE(result.output.find("truncation 0.7 (psi in w)"), std::string::npos) << result.output;
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "gan/experiments/experiment_config.h"
 
+#include <tuple>
+
 #include "absl/strings/str_cat.h"
 #include "gan/core/config.h"
 #include "gan/networks/heads/discriminator_head.h"
@@ -50,6 +52,8 @@ void ReadModel(ConfigReader reader, ModelConfig& model, ConfigReader& parent) {
   reader.Read("embedding_dim", &model.embedding_dim);
   reader.Read("shared_embedding_dim", &model.shared_embedding_dim);
   reader.Read("attention_resolution", &model.attention_resolution);
+  reader.Read("mapping_layers", &model.mapping_layers);
+  reader.Read("style_mixing_probability", &model.style_mixing_probability);
   RequirePositive(reader, "width", model.width);
   RequirePositive(reader, "latent_dim", model.latent_dim);
   RequireNonNegative(reader, "init_std", model.init_std);
@@ -59,6 +63,11 @@ void ReadModel(ConfigReader reader, ModelConfig& model, ConfigReader& parent) {
   RequireNonNegative(reader, "num_classes", model.num_classes);
   RequirePositive(reader, "embedding_dim", model.embedding_dim);
   RequirePositive(reader, "shared_embedding_dim", model.shared_embedding_dim);
+  RequirePositive(reader, "mapping_layers", model.mapping_layers);
+  if (model.style_mixing_probability < 0 || model.style_mixing_probability > 1) {
+    reader.Invalid("style_mixing_probability",
+                   absl::StrCat("must be in [0, 1], got ", model.style_mixing_probability));
+  }
   if (model.attention_resolution < -1) {
     reader.Invalid("attention_resolution",
                    absl::StrCat("must be -1 (family default), 0 (none) or a resolution, got ",
@@ -102,6 +111,8 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("orthogonal_regularization", &train.orthogonal_regularization);
   reader.Read("ema_decay", &train.ema_decay);
   reader.Read("ema_start", &train.ema_start);
+  reader.Read("progressive_stable_images", &train.progressive_stable_images);
+  reader.Read("progressive_fade_images", &train.progressive_fade_images);
   reader.Read("nonfinite", &train.nonfinite);
   reader.Read("max_skipped_steps", &train.max_skipped_steps);
   reader.Read("seed", &train.seed);
@@ -122,7 +133,7 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   RequirePositive(reader, "n_dis", train.n_dis);
   OptimizerOptions::Kind kind;
   if (!ParseOptimizerKind(train.optimizer, &kind)) {
-    reader.Invalid("optimizer", "must be adam or rmsprop, got '" + train.optimizer + "'");
+    reader.Invalid("optimizer", "must be adam, rmsprop or sgd, got '" + train.optimizer + "'");
   }
   Penalty penalty;
   if (!ParsePenalty(train.penalty, &penalty)) {
@@ -150,6 +161,10 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
     reader.Invalid("ema_decay", absl::StrCat("must be in [0, 1) (0 = off), got ", train.ema_decay));
   }
   RequireNonNegative(reader, "ema_start", static_cast<double>(train.ema_start));
+  RequireNonNegative(reader, "progressive_stable_images",
+                     static_cast<double>(train.progressive_stable_images));
+  RequirePositive(reader, "progressive_fade_images",
+                  static_cast<double>(train.progressive_fade_images));
   if (train.nonfinite != "stop" && train.nonfinite != "skip") {
     reader.Invalid("nonfinite", "must be stop or skip, got '" + train.nonfinite + "'");
   }
@@ -226,6 +241,36 @@ absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& jso
   const TrainConfig& train = config.train;
   const ModelConfig& model = config.model;
   const bool resnet = model.family == "resnet" || model.family == "sagan" || model.family == "biggan";
+  if ((model.family == "stylegan" || model.family == "pggan") &&
+      (model.num_classes > 0 || model.head != "unconditional")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model.family '", model.family, "' is unconditional: 'model.num_classes' must be 0 and ",
+        "'model.head' unconditional (got ", model.num_classes, " and '", model.head, "')"));
+  }
+  if ((model.family == "stylegan" || model.family == "pggan") && train.batch_size > 4 &&
+      train.batch_size % 4 != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config: 'train.batch_size' must be a multiple of 4 for model.family '", model.family,
+        "' (its D's minibatch standard deviation takes groups of 4), got ", train.batch_size));
+  }
+  // Family-specific keys set for another family would be silently ignored: refuse them.
+  const ModelConfig model_defaults;
+  const TrainConfig train_defaults;
+  const std::tuple<const char*, const char*, bool> family_keys[] = {
+      {"model.mapping_layers", "stylegan", model.mapping_layers != model_defaults.mapping_layers},
+      {"model.style_mixing_probability", "stylegan",
+       model.style_mixing_probability != model_defaults.style_mixing_probability},
+      {"train.progressive_stable_images", "pggan",
+       train.progressive_stable_images != train_defaults.progressive_stable_images},
+      {"train.progressive_fade_images", "pggan",
+       train.progressive_fade_images != train_defaults.progressive_fade_images}};
+  for (const auto& [key, family, set] : family_keys) {
+    if (set && model.family != family) {
+      return absl::InvalidArgumentError(absl::StrCat("config key '", key,
+                                                     "' applies to model.family '", family,
+                                                     "', not '", model.family, "'"));
+    }
+  }
   if (!resnet && (model.num_classes > 0 || model.head != "unconditional" ||
                   model.attention_resolution != -1)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -265,7 +310,7 @@ absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& jso
 
 std::string ArchitectureFingerprint(const ExperimentConfig& config, int64_t image_size,
                                     int64_t image_channels) {
-  const nlohmann::json fingerprint = {{"family", config.model.family},
+  nlohmann::json fingerprint = {{"family", config.model.family},
                                       {"variant", config.model.variant},
                                       {"width", config.model.width},
                                       {"latent_dim", config.model.latent_dim},
@@ -282,6 +327,10 @@ std::string ArchitectureFingerprint(const ExperimentConfig& config, int64_t imag
                                       {"image_size", image_size},
                                       {"image_channels", image_channels},
                                       {"loss", config.loss}};
+  // Only where it shapes the networks, so older runs' fingerprints stay valid.
+  if (config.model.family == "stylegan") {
+    fingerprint["mapping_layers"] = config.model.mapping_layers;
+  }
   return fingerprint.dump();
 }
 

@@ -17,7 +17,9 @@ namespace gan {
 struct ModelConfig {
   // dcgan: DCGAN G and D. ebgan / began: DCGAN G and an autoencoder D (energy-based
   // training, the matching updater is chosen with the family). resnet / sagan / biggan:
-  // the ResNet networks of gan/networks/resnet (SNGAN, SAGAN, BigGAN-style).
+  // the ResNet networks of gan/networks/resnet (SNGAN, SAGAN, BigGAN-style). stylegan:
+  // StyleGAN's G with PGGAN's D at full resolution. pggan: PGGAN's G and D, grown by the
+  // train.progressive_* schedule. stylegan and pggan are unconditional.
   std::string family = "dcgan";
   std::string variant = "standard";  // dcgan: standard | seed000 | libtorch_example
   int64_t width = 64;                // base channel count where the variant allows it
@@ -36,6 +38,10 @@ struct ModelConfig {
   // Self-attention in G and D after the blocks at this resolution: -1 = the family's
   // default (sagan: half the image size; others: none), 0 = none.
   int64_t attention_resolution = -1;
+  // stylegan only (StyleGanSpec's defaults): depth of the z -> w mapping network, and the
+  // probability that a training batch mixes the styles of two latents.
+  int64_t mapping_layers = 8;
+  double style_mixing_probability = 0.9;
 };
 
 struct LossOptionsConfig {
@@ -51,7 +57,7 @@ struct TrainConfig {
   double lr_d = 2e-4;
   double beta1 = 0.5;
   double beta2 = 0.999;
-  std::string optimizer = "adam";  // adam | rmsprop (beta2 is RMSprop's alpha)
+  std::string optimizer = "adam";  // adam | rmsprop (beta2 is its alpha) | sgd (beta1 is momentum)
   int n_dis = 1;
   bool generator_first = false;  // seed 000 updates G before D
   std::string penalty = "none";  // none | wgan_gp | dragan | r1
@@ -71,6 +77,10 @@ struct TrainConfig {
   double orthogonal_regularization = 0.0;  // BigGAN's beta on G's weights; 0 = off
   double ema_decay = 0.0;            // > 0: sample from an EMA of G's weights
   int64_t ema_start = 0;             // iterations before averaging starts (plain copy)
+  // pggan only: images per stable phase and per fade-in of a new level (PGGAN: 800k
+  // each); iteration i trains at the phase of i * batch_size images.
+  int64_t progressive_stable_images = 800000;
+  int64_t progressive_fade_images = 800000;
   // A non-finite loss or gradient: "stop" the run (the newest checkpoint is from before
   // it), or "skip" that optimizer step and count it, stopping after max_skipped_steps.
   std::string nonfinite = "stop";

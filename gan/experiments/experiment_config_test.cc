@@ -1,5 +1,6 @@
 #include "gan/experiments/experiment_config.h"
 
+#include <cmath>
 #include <cstdlib>
 
 #include <gmock/gmock.h>
@@ -7,6 +8,10 @@
 
 #include "gan/core/config.h"
 #include "gan/experiments/network_factory.h"
+#include "gan/experiments/updater_factory.h"
+#include "gan/networks/progressive/progressive.h"
+#include "gan/networks/progressive/progressive_schedule.h"
+#include "gan/networks/stylegan/stylegan.h"
 
 namespace gan {
 namespace {
@@ -77,7 +82,7 @@ TEST(ExperimentConfigTest, BadValuesAreRejectedNamingTheKey) {
   EXPECT_THAT(Error(base, "data.channels=2"), HasSubstr("'data.channels' must be 1 or 3"));
   EXPECT_THAT(Error(base, "colour=red"), HasSubstr("unknown config key 'colour'"));
   EXPECT_THAT(Error(base, "train.penalty=gp"), HasSubstr("'train.penalty' must be one of"));
-  EXPECT_THAT(Error(base, "train.optimizer=sgd"), HasSubstr("'train.optimizer' must be adam or rmsprop"));
+  EXPECT_THAT(Error(base, "train.optimizer=lbfgs"), HasSubstr("'train.optimizer' must be adam, rmsprop or sgd"));
   EXPECT_THAT(Error(base, "loss_options.real_target=1.2"),
               HasSubstr("'loss_options.real_target' must be in [0, 1]"));
   nlohmann::json energy = base;
@@ -146,6 +151,99 @@ TEST(ExperimentConfigTest, ConditionalSettingsMustAgree) {
               HasSubstr("self-attention resolution"));
 }
 
+TEST(ExperimentConfigTest, StyleGanAndPgganExperimentsBuildTheirNetworks) {
+  auto style = ParseExperimentConfig(Shipped("stylegan_fashion_mnist"));
+  auto pggan = ParseExperimentConfig(Shipped("pggan_fashion_mnist"));
+  ASSERT_TRUE(style.ok()) << style.status();
+  ASSERT_TRUE(pggan.ok()) << pggan.status();
+  // The papers' losses: non-saturating logistic + R1 (StyleGAN), WGAN-GP (PGGAN); EMA of G.
+  EXPECT_EQ(style->loss, "bce");
+  EXPECT_EQ(style->train.penalty, "r1");
+  EXPECT_EQ(pggan->loss, "wasserstein");
+  EXPECT_EQ(pggan->train.penalty, "wgan_gp");
+  EXPECT_GT(style->train.ema_decay, 0);
+  EXPECT_GT(pggan->train.ema_decay, 0);
+  EXPECT_EQ(pggan->data.pad, 2);
+
+  style->model.width = 2;
+  auto style_nets = MakeNetworks(style->model, 32, 1);
+  ASSERT_TRUE(style_nets.ok()) << style_nets.status();
+  auto* g = dynamic_cast<StyleGanGenerator*>(style_nets->generator.get());
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(g->spec().mapping_layers, 8);
+  EXPECT_DOUBLE_EQ(g->spec().style_mixing_probability, 0.9);
+  EXPECT_EQ(g->num_style_layers(), 8);  // two per resolution 4, 8, 16, 32
+  // StyleGAN v1's D is PGGAN's, used at its final, full-resolution phase.
+  auto* d = dynamic_cast<ProgressiveDiscriminator*>(style_nets->discriminator.get());
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->phase_level(), 3);
+  EXPECT_DOUBLE_EQ(d->phase_alpha(), 1.0);
+
+  pggan->model.width = 2;
+  auto pggan_nets = MakeNetworks(pggan->model, 32, 1);
+  ASSERT_TRUE(pggan_nets.ok()) << pggan_nets.status();
+  auto* pg = dynamic_cast<ProgressiveGenerator*>(pggan_nets->generator.get());
+  ASSERT_NE(pg, nullptr);
+  EXPECT_EQ(pg->num_levels(), 4);
+  ASSERT_NE(dynamic_cast<ProgressiveDiscriminator*>(pggan_nets->discriminator.get()), nullptr);
+
+  for (const Networks* nets : {&*style_nets, &*pggan_nets}) {
+    const torch::Tensor images = nets->generator->forward(torch::randn({4, 128}));
+    EXPECT_EQ(images.sizes().vec(), (std::vector<int64_t>{4, 1, 32, 32}));
+    EXPECT_EQ(nets->discriminator->forward(images).sizes().vec(), std::vector<int64_t>{4});
+  }
+}
+
+TEST(ExperimentConfigTest, StyleAndProgressiveDefaultsAreThePapers) {
+  EXPECT_EQ(ModelConfig().mapping_layers, StyleGanSpec().mapping_layers);
+  EXPECT_DOUBLE_EQ(ModelConfig().style_mixing_probability, StyleGanSpec().style_mixing_probability);
+  EXPECT_EQ(TrainConfig().progressive_stable_images, ProgressiveScheduleOptions().stable_images);
+  EXPECT_EQ(TrainConfig().progressive_fade_images, ProgressiveScheduleOptions().fade_images);
+}
+
+TEST(ExperimentConfigTest, StyleAndProgressiveKeysAreCheckedNamingTheKey) {
+  const nlohmann::json style = Shipped("stylegan_fashion_mnist");
+  const nlohmann::json pggan = Shipped("pggan_fashion_mnist");
+  const nlohmann::json dcgan = Shipped("dcgan_fashion_mnist");
+  EXPECT_THAT(Error(style, "model.num_classes=10"),
+              HasSubstr("model.family 'stylegan' is unconditional: 'model.num_classes' must be 0"));
+  EXPECT_THAT(Error(pggan, "model.num_classes=10"),
+              HasSubstr("model.family 'pggan' is unconditional"));
+  EXPECT_THAT(Error(style, "model.mapping_layers=0"),
+              HasSubstr("'model.mapping_layers' must be positive, got 0"));
+  EXPECT_THAT(Error(style, "model.style_mixing_probability=1.5"),
+              HasSubstr("'model.style_mixing_probability' must be in [0, 1], got 1.5"));
+  EXPECT_THAT(Error(pggan, "model.mapping_layers=4"),
+              HasSubstr("'model.mapping_layers' applies to model.family 'stylegan', not 'pggan'"));
+  EXPECT_THAT(Error(pggan, "train.progressive_fade_images=0"),
+              HasSubstr("'train.progressive_fade_images' must be positive, got 0"));
+  EXPECT_THAT(Error(pggan, "train.progressive_stable_images=-1"),
+              HasSubstr("'train.progressive_stable_images' must not be negative, got -1"));
+  EXPECT_THAT(Error(dcgan, "train.progressive_fade_images=100"),
+              HasSubstr("'train.progressive_fade_images' applies to model.family 'pggan', not 'dcgan'"));
+  EXPECT_THAT(Error(style, "train.progressive_stable_images=100"),
+              HasSubstr("applies to model.family 'pggan', not 'stylegan'"));
+  EXPECT_THAT(Error(pggan, "train.batch_size=6"),
+              HasSubstr("'train.batch_size' must be a multiple of 4 for model.family 'pggan'"));
+  EXPECT_EQ(Error(style, "train.batch_size=2"), "");  // one group of 2
+  ModelConfig model = ParseExperimentConfig(style)->model;
+  EXPECT_THAT(MakeNetworks(model, 28, 1).status().message(), HasSubstr("data.pad=2"));
+}
+
+TEST(ArchitectureFingerprintTest, NamesTheMappingDepthOnlyForStyleGan) {
+  auto style = ParseExperimentConfig(Shipped("stylegan_fashion_mnist"));
+  auto dcgan = ParseExperimentConfig(Shipped("dcgan_fashion_mnist"));
+  ASSERT_TRUE(style.ok() && dcgan.ok());
+  // Older runs' fingerprints must not change: no new key for the other families.
+  EXPECT_EQ(ArchitectureFingerprint(*dcgan, 32, 1).find("mapping_layers"), std::string::npos);
+  ExperimentConfig deeper = *style;
+  deeper.model.mapping_layers = 4;
+  EXPECT_NE(ArchitectureFingerprint(deeper, 32, 1), ArchitectureFingerprint(*style, 32, 1));
+  ExperimentConfig less_mixing = *style;
+  less_mixing.model.style_mixing_probability = 0.5;  // training only, not a shape
+  EXPECT_EQ(ArchitectureFingerprint(less_mixing, 32, 1), ArchitectureFingerprint(*style, 32, 1));
+}
+
 TEST(NetworkFactoryTest, UnsupportedFamiliesAndSizesAreExplained) {
   ModelConfig model;
   model.family = "vae";
@@ -169,6 +267,41 @@ TEST(ArchitectureFingerprintTest, ChangesWithShapeNotWithSchedule) {
   wider.model.width = 64;
   EXPECT_NE(ArchitectureFingerprint(wider, 32, 1), base);
   EXPECT_NE(ArchitectureFingerprint(*config, 32, 3), base);
+}
+
+}  // namespace
+}  // namespace gan
+
+namespace gan {
+namespace {
+
+// train.nonfinite reaches the updater; the energy-based updaters cannot skip steps and
+// say so before training.
+TEST(UpdaterFactoryTest, SkippingNonFiniteStepsIsForAdversarialUpdaters) {
+  nlohmann::json json = Shipped("ebgan");
+  ASSERT_TRUE(ApplyOverride("train.nonfinite=skip", &json).ok());
+  ASSERT_TRUE(ApplyOverride("model.width=4", &json).ok());
+  absl::StatusOr<ExperimentConfig> config = ParseExperimentConfig(json);
+  ASSERT_TRUE(config.ok()) << config.status();
+  absl::StatusOr<Networks> networks = MakeNetworks(config->model, 32, 1);
+  ASSERT_TRUE(networks.ok()) << networks.status();
+  const auto updater = MakeUpdater(*config, *networks, torch::kCPU);
+  EXPECT_THAT(std::string(updater.status().message()),
+              HasSubstr("train.nonfinite = skip is supported by the adversarial updaters"));
+
+  json = Shipped("dcgan_fashion_mnist");
+  ASSERT_TRUE(ApplyOverride("train.nonfinite=skip", &json).ok());
+  ASSERT_TRUE(ApplyOverride("model.width=4", &json).ok());
+  config = ParseExperimentConfig(json);
+  ASSERT_TRUE(config.ok()) << config.status();
+  networks = MakeNetworks(config->model, 32, 1);
+  ASSERT_TRUE(networks.ok());
+  auto skipping = MakeUpdater(*config, *networks, torch::kCPU);
+  ASSERT_TRUE(skipping.ok()) << skipping.status();
+  const Batch poisoned{torch::full({4, 1, 32, 32}, std::nan("")), torch::Tensor()};
+  const auto losses = (*skipping)->Update(poisoned, 0);
+  EXPECT_EQ(losses.count("loss_d"), 0u);
+  EXPECT_EQ(losses.at("skipped_steps").item<double>(), 1.0);
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,10 +26,12 @@
 #include "gan/data/dataset_source.h"
 #include "gan/experiments/evaluation_setup.h"
 #include "gan/experiments/experiment_config.h"
+#include "gan/experiments/local_launcher.h"
 #include "gan/experiments/network_factory.h"
 #include "gan/experiments/updater_factory.h"
 #include "gan/metrics/evaluation_extension.h"
 #include "gan/train/checkpoint.h"
+#include "gan/train/data_parallel.h"
 #include "gan/train/loss_log_extension.h"
 #include "gan/train/progress_extension.h"
 #include "gan/train/run_report.h"
@@ -50,6 +54,16 @@ ABSL_FLAG(std::optional<int64_t>, seed, std::nullopt, "random seed (sets train.s
 ABSL_FLAG(std::optional<int64_t>, threads, std::nullopt, "intra-op threads, 0 = all cores (sets train.threads)");
 ABSL_FLAG(std::string, device, "", "cpu, cuda or cuda:N (sets train.device)");
 ABSL_FLAG(bool, print_config, false, "print the resolved config as JSON and exit");
+ABSL_FLAG(int, nproc, 1,
+          "data-parallel: start this many local ranks (each gets --rank, --world_size); "
+          "train.batch_size is the global batch, split over the ranks");
+ABSL_FLAG(int, rank, 0, "data-parallel: this process's rank (0 hosts the rendezvous and writes the run)");
+ABSL_FLAG(int, world_size, 1, "data-parallel: number of ranks on all machines");
+ABSL_FLAG(std::string, master_addr, "127.0.0.1", "data-parallel: rank 0's address");
+ABSL_FLAG(int, master_port, 29500, "data-parallel: rank 0's rendezvous port");
+ABSL_FLAG(int, dist_timeout_s, 900,
+          "data-parallel: seconds to wait for the other ranks (joining, or in a step while rank 0 "
+          "evaluates or checkpoints) before failing");
 
 namespace gan {
 namespace {
@@ -134,6 +148,31 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
     return absl::OkStatus();
   }
 
+  const int nproc = absl::GetFlag(FLAGS_nproc);
+  if (nproc < 1) return absl::InvalidArgumentError(absl::StrCat("--nproc must be >= 1, got ", nproc));
+  if (nproc > 1 && absl::GetFlag(FLAGS_world_size) == 1) {
+    const int code = RunLocalRanks(argc, argv, nproc);
+    if (code != 0) return absl::InternalError(absl::StrCat("a rank of ", nproc, " failed (exit code ", code, ")"));
+    return absl::OkStatus();
+  }
+  std::shared_ptr<DataParallel> group;
+  if (absl::GetFlag(FLAGS_world_size) > 1) {
+    DataParallelOptions parallel;
+    parallel.rank = absl::GetFlag(FLAGS_rank);
+    parallel.world_size = absl::GetFlag(FLAGS_world_size);
+    parallel.master_addr = absl::GetFlag(FLAGS_master_addr);
+    parallel.master_port = absl::GetFlag(FLAGS_master_port);
+    parallel.timeout = std::chrono::seconds(absl::GetFlag(FLAGS_dist_timeout_s));
+    if (config.train.batch_size % parallel.world_size != 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "train.batch_size ", config.train.batch_size, " (the global batch) does not split over ",
+          parallel.world_size, " ranks"));
+    }
+    GAN_ASSIGN_OR_RETURN(group, DataParallel::Connect(parallel));
+  }
+  // Rank 0 (or the only process) writes the run directory; other ranks only train.
+  const bool writer = group == nullptr || group->rank() == 0;
+
   const int threads = SetThreadCount(config.train.threads);
   SeedEverything(static_cast<uint64_t>(config.train.seed));
   GAN_ASSIGN_OR_RETURN(torch::Device device, ParseDevice(config.train.device));
@@ -153,19 +192,25 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   GAN_RETURN_IF_ERROR(CheckLabels(dataset, config.model.num_classes, DataDirectory(config.data)));
   const std::string fingerprint = ArchitectureFingerprint(config, image_size, channels);
 
-  GAN_ASSIGN_OR_RETURN(RunDirectory run, RunDirectory::Create(out_dir));
-  if (!resume && !ListCheckpoints(run.checkpoints()).empty()) {
+  GAN_ASSIGN_OR_RETURN(RunDirectory run,
+                       writer ? RunDirectory::Create(out_dir)
+                              : absl::StatusOr<RunDirectory>(RunDirectory::At(out_dir)));
+  if (writer && !resume && !ListCheckpoints(run.checkpoints()).empty()) {
     return absl::AlreadyExistsError(absl::StrCat(
         "run directory '", out_dir, "' already has checkpoints: pass --resume to continue "
         "it, or choose another --out_dir"));
   }
 
   GAN_ASSIGN_OR_RETURN(std::unique_ptr<Updater> updater_holder,
-                       MakeUpdater(config, networks, device));
+                       MakeUpdater(config, networks, device, group));
   Updater& updater = *updater_holder;
 
   BatchLoaderOptions loader_options;
-  loader_options.batch_size = config.train.batch_size;
+  loader_options.batch_size = config.train.batch_size / (group ? group->world_size() : 1);
+  if (group) {
+    loader_options.rank = group->rank();
+    loader_options.world_size = group->world_size();
+  }
   loader_options.seed = static_cast<uint64_t>(config.train.seed);
   loader_options.num_workers = config.train.workers;
   if (dataset.size() < config.train.batch_size) {
@@ -183,6 +228,19 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
     GAN_ASSIGN_OR_RETURN(std::string used, ResumeFromLatest(run.checkpoints(), updater,
                                                             trainer.state(), fingerprint));
     LOG(INFO) << "resumed from " << used << " at iteration " << trainer.state().iteration;
+  }
+  if (group) {
+    // Every rank starts from rank 0's weights (resumed ranks already agree; this makes
+    // fresh runs independent of each rank's initialization).
+    group->Broadcast(*networks.generator);
+    group->Broadcast(*networks.discriminator);
+    if (networks.ema_generator) group->Broadcast(*networks.ema_generator);
+  }
+  if (!writer) {
+    LOG(INFO) << config.name << ": rank " << group->rank() << " of " << group->world_size()
+              << ", " << loader.batches_per_epoch() << " iterations per epoch";
+    InstallStopSignalHandlers();
+    return trainer.Run();
   }
   // Resumes may extend the schedule (--epochs): the saved config is the one in force.
   GAN_RETURN_IF_ERROR(WriteFileAtomically(run.File("config.json"), json.dump(2) + "\n"));

@@ -3,7 +3,9 @@
 #include "absl/strings/str_cat.h"
 #include "gan/networks/dcgan/dcgan.h"
 #include "gan/networks/heads/discriminator_head.h"
+#include "gan/networks/progressive/progressive.h"
 #include "gan/networks/resnet/resnet.h"
+#include "gan/networks/stylegan/stylegan.h"
 
 namespace gan {
 
@@ -30,6 +32,35 @@ absl::StatusOr<Networks> MakeResnetNetworks(const ModelConfig& model, int64_t im
   return networks;
 }
 
+// pggan: PGGAN's G and D (the updater grows them). stylegan: StyleGAN's G against the
+// PGGAN discriminator at its full-resolution phase, as StyleGAN v1 trained it.
+absl::StatusOr<Networks> MakeStyleOrProgressiveNetworks(const ModelConfig& model,
+                                                        int64_t image_size,
+                                                        int64_t image_channels) {
+  if (model.num_classes > 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model.family '", model.family, "' is unconditional: set model.num_classes to 0"));
+  }
+  absl::StatusOr<ProgressiveSpec> progressive =
+      ProgressiveSpecFor(image_size, image_channels, model.width, model.latent_dim);
+  if (!progressive.ok()) return progressive.status();
+  Networks networks;
+  networks.discriminator = std::make_shared<ProgressiveDiscriminator>(*progressive);
+  if (model.family == "pggan") {
+    networks.generator = std::make_shared<ProgressiveGenerator>(*progressive);
+    return networks;
+  }
+  absl::StatusOr<StyleGanSpec> style =
+      StyleGanSpecFor(image_size, image_channels, model.width, model.latent_dim);
+  if (!style.ok()) return style.status();
+  style->mapping_layers = model.mapping_layers;
+  style->style_mixing_probability = model.style_mixing_probability;
+  const absl::Status valid = ValidateStyleGanSpec(*style);
+  if (!valid.ok()) return valid;
+  networks.generator = std::make_shared<StyleGanGenerator>(*style);
+  return networks;
+}
+
 }  // namespace
 
 absl::StatusOr<Generator> MakeGenerator(const ModelConfig& model, int64_t image_size,
@@ -44,11 +75,14 @@ absl::StatusOr<Networks> MakeNetworks(const ModelConfig& model, int64_t image_si
   if (model.family == "resnet" || model.family == "sagan" || model.family == "biggan") {
     return MakeResnetNetworks(model, image_size, image_channels);
   }
+  if (model.family == "stylegan" || model.family == "pggan") {
+    return MakeStyleOrProgressiveNetworks(model, image_size, image_channels);
+  }
   const bool energy_based = model.family == "ebgan" || model.family == "began";
   if (model.family != "dcgan" && !energy_based) {
     return absl::InvalidArgumentError(absl::StrCat(
         "model.family '", model.family,
-        "' is not one of: dcgan, ebgan, began, resnet, sagan, biggan"));
+        "' is not one of: dcgan, ebgan, began, resnet, sagan, biggan, stylegan, pggan"));
   }
   absl::StatusOr<DcganSpec> spec = DcganSpecByName(model.variant, image_size, image_channels,
                                                    model.width, model.latent_dim);

@@ -4,6 +4,7 @@
 //
 // Modes: grid (N images), images (N separate PNGs), classes (one row per class, the same
 // latents in every row), interpolate (rows of --steps images between two latents).
+// --truncation resamples large z components, or for StyleGAN truncates w toward w_avg.
 #include <cstdio>
 #include <string>
 
@@ -19,6 +20,7 @@
 #include "gan/core/tool_main.h"
 #include "gan/core/status_macros.h"
 #include "gan/experiments/run_generator.h"
+#include "gan/networks/stylegan/stylegan.h"
 #include "gan/networks/truncation.h"
 
 ABSL_FLAG(std::string, run_dir, "", "run directory of an experiment (config.json, checkpoints/)");
@@ -32,7 +34,9 @@ ABSL_FLAG(int64_t, columns, 8, "grid columns (and images per class row)");
 ABSL_FLAG(int64_t, steps, 8, "interpolate: images per row, both ends included");
 ABSL_FLAG(int64_t, label, -1, "conditional generators: this class for every image (-1 = random)");
 ABSL_FLAG(double, truncation, 0.0,
-          "truncation trick: resample latent components with |z| > this (0 = off)");
+          "truncation trick: resample latent components with |z| > this (0 = off); for "
+          "StyleGAN generators it is psi in w instead: w = w_avg + psi * (w - w_avg) in every "
+          "layer (e.g. 0.7), with z untruncated");
 ABSL_FLAG(bool, ema, true, "use the moving-average generator when the checkpoint has one");
 ABSL_FLAG(bool, batch_statistics, false,
           "BatchNorm with the batch's statistics (training mode) instead of running averages");
@@ -59,9 +63,10 @@ struct Layout {
   int64_t columns;
 };
 
-absl::StatusOr<Layout> MakeLayout(const std::string& mode, const GeneratorModule& g) {
+// `truncation`: the threshold for z (0 = none).
+absl::StatusOr<Layout> MakeLayout(const std::string& mode, const GeneratorModule& g,
+                                  double truncation) {
   const int64_t n = absl::GetFlag(FLAGS_n), columns = absl::GetFlag(FLAGS_columns);
-  const double truncation = absl::GetFlag(FLAGS_truncation);
   const int64_t latent = g.latent_dim(), classes = g.num_classes();
   if (n < 1 || columns < 1) return absl::InvalidArgumentError("--n and --columns must be >= 1");
   Layout layout;
@@ -121,9 +126,15 @@ absl::Status Run() {
   const Generator& g = run.generator;
   g->train(absl::GetFlag(FLAGS_batch_statistics));
 
+  // StyleGAN's truncation trick works in w, around the running mean of w; z stays normal.
+  const double truncation = absl::GetFlag(FLAGS_truncation);
+  auto* style = dynamic_cast<StyleGanGenerator*>(g.get());
+  if (style != nullptr && truncation > 0) style->set_truncation(truncation);
+  const double z_truncation = style != nullptr ? 0.0 : truncation;
+
   torch::manual_seed(static_cast<uint64_t>(absl::GetFlag(FLAGS_seed)));
   const std::string mode = absl::GetFlag(FLAGS_mode);
-  GAN_ASSIGN_OR_RETURN(const Layout layout, MakeLayout(mode, *g));
+  GAN_ASSIGN_OR_RETURN(const Layout layout, MakeLayout(mode, *g, z_truncation));
   const torch::Tensor images = Generate(*g, layout);
 
   std::string out = absl::GetFlag(FLAGS_out);
@@ -138,11 +149,12 @@ absl::Status Run() {
   } else {
     GAN_RETURN_IF_ERROR(SaveImageGrid(images, layout.columns, out));
   }
+  const std::string truncation_text =
+      truncation <= 0 ? "off" : absl::StrCat(truncation, style != nullptr ? " (psi in w)" : " (z)");
   std::printf("wrote %lld images (%s) to %s from %s, %s weights, truncation %s\n",
               static_cast<long long>(images.size(0)), mode.c_str(), out.c_str(),
               run.checkpoint.c_str(), run.moving_average ? "moving-average" : "trained",
-              absl::GetFlag(FLAGS_truncation) > 0 ? absl::StrCat(absl::GetFlag(FLAGS_truncation)).c_str()
-                                                  : "off");
+              truncation_text.c_str());
   return absl::OkStatus();
 }
 

@@ -6,6 +6,7 @@
 #include "gan/train/ema_updater.h"
 #include "gan/train/energy_updaters.h"
 #include "gan/train/optimization.h"
+#include "gan/train/progressive_updater.h"
 
 namespace gan {
 namespace {
@@ -19,13 +20,19 @@ OptimizerOptions Optimizer(const TrainConfig& train, double lr) {
   return options;
 }
 
-absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(const ExperimentConfig& config,
-                                                             const Networks& networks,
-                                                             const torch::Device& device) {
+absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
+    const ExperimentConfig& config, const Networks& networks, const torch::Device& device,
+    std::shared_ptr<DataParallel> data_parallel) {
   const TrainConfig& train = config.train;
   const OptimizerOptions optimizer_g = Optimizer(train, train.lr_g);
   const OptimizerOptions optimizer_d = Optimizer(train, train.lr_d);
   if (networks.autoencoder) {
+    if (train.nonfinite == "skip" || data_parallel) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "model.family '", config.model.family, "': ",
+          data_parallel ? "data-parallel training" : "train.nonfinite = skip",
+          " is supported by the adversarial updaters, not the energy-based ones"));
+    }
     if (config.model.family == "ebgan") {
       return std::unique_ptr<Updater>(std::make_unique<EbganUpdater>(
           networks.generator, networks.autoencoder,
@@ -57,16 +64,40 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(const ExperimentCon
   options.d2d_ce.margin = train.d2d_margin;
   options.d2d_ce.temperature = train.d2d_temperature;
   options.orthogonal_regularization = train.orthogonal_regularization;
+  options.skip_nonfinite_steps = train.nonfinite == "skip";
+  options.max_skipped_steps = train.max_skipped_steps;
+  options.data_parallel = std::move(data_parallel);
   return std::unique_ptr<Updater>(std::make_unique<AlternatingUpdater>(
       networks.generator, networks.discriminator, *loss, options));
 }
 
-}  // namespace
+// Hands the inner updater batches without labels. The StyleGAN and PGGAN networks are
+// unconditional and reject labels, which labelled data sets (Fashion-MNIST) still carry.
+class UnlabelledUpdater : public Updater {
+ public:
+  explicit UnlabelledUpdater(std::unique_ptr<Updater> inner) : inner_(std::move(inner)) {}
+  std::map<std::string, torch::Tensor> Update(const Batch& batch, int64_t iteration) override {
+    return inner_->Update(Batch{batch.images, torch::Tensor()}, iteration);
+  }
+  void Save(torch::serialize::OutputArchive& archive) const override { inner_->Save(archive); }
+  void Load(torch::serialize::InputArchive& archive) override { inner_->Load(archive); }
+  const Generator& generator() const override { return inner_->generator(); }
+  const Generator& sampling_generator() const override { return inner_->sampling_generator(); }
+  torch::Device device() const override { return inner_->device(); }
 
-absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(const ExperimentConfig& config,
-                                                     const Networks& networks,
-                                                     const torch::Device& device) {
-  absl::StatusOr<std::unique_ptr<Updater>> updater = MakeTrainingUpdater(config, networks, device);
+ private:
+  std::unique_ptr<Updater> inner_;
+};
+
+// The training updater, with the EMA of G when train.ema_decay > 0.
+absl::StatusOr<std::unique_ptr<Updater>> MakeAveragingUpdater(
+    const ExperimentConfig& config, const Networks& networks, const torch::Device& device,
+    std::shared_ptr<DataParallel> data_parallel) {
+  absl::StatusOr<std::unique_ptr<Updater>> updater =
+      MakeTrainingUpdater(config, networks, device, std::move(data_parallel));
+  if (updater.ok() && (config.model.family == "stylegan" || config.model.family == "pggan")) {
+    updater = std::unique_ptr<Updater>(std::make_unique<UnlabelledUpdater>(std::move(*updater)));
+  }
   if (!updater.ok() || config.train.ema_decay == 0) return updater;
   if (!networks.ema_generator) {
     return absl::InvalidArgumentError("train.ema_decay > 0 needs Networks::ema_generator");
@@ -74,6 +105,31 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(const ExperimentConfig& con
   return std::unique_ptr<Updater>(std::make_unique<EmaUpdater>(
       std::move(*updater), networks.ema_generator,
       EmaOptions{config.train.ema_decay, config.train.ema_start}));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(const ExperimentConfig& config,
+                                                     const Networks& networks,
+                                                     const torch::Device& device,
+                                                     std::shared_ptr<DataParallel> data_parallel) {
+  absl::StatusOr<std::unique_ptr<Updater>> updater =
+      MakeAveragingUpdater(config, networks, device, std::move(data_parallel));
+  if (!updater.ok() || config.model.family != "pggan") return updater;
+  // Outermost, so the phase is set on the EMA shadow too before every iteration.
+  auto generator = std::dynamic_pointer_cast<ProgressiveGenerator>(networks.generator);
+  auto discriminator = std::dynamic_pointer_cast<ProgressiveDiscriminator>(networks.discriminator);
+  if (!generator || !discriminator) {
+    return absl::InvalidArgumentError(
+        "model.family 'pggan' needs a ProgressiveGenerator and a ProgressiveDiscriminator");
+  }
+  ProgressiveUpdaterOptions options;
+  options.schedule.num_levels = generator->num_levels();
+  options.schedule.stable_images = config.train.progressive_stable_images;
+  options.schedule.fade_images = config.train.progressive_fade_images;
+  options.images_per_iteration = config.train.batch_size;
+  return std::unique_ptr<Updater>(std::make_unique<ProgressiveUpdater>(
+      std::move(*updater), std::move(generator), std::move(discriminator), options));
 }
 
 }  // namespace gan
