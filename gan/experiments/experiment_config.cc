@@ -6,6 +6,7 @@
 #include "gan/core/config.h"
 #include "gan/networks/heads/discriminator_head.h"
 #include "gan/train/alternating_updater.h"
+#include "gan/train/mixed_precision.h"
 #include "gan/train/optimization.h"
 
 namespace gan {
@@ -113,6 +114,7 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("ema_start", &train.ema_start);
   reader.Read("progressive_stable_images", &train.progressive_stable_images);
   reader.Read("progressive_fade_images", &train.progressive_fade_images);
+  reader.Read("mixed_precision", &train.mixed_precision);
   reader.Read("nonfinite", &train.nonfinite);
   reader.Read("max_skipped_steps", &train.max_skipped_steps);
   reader.Read("seed", &train.seed);
@@ -165,6 +167,12 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
                      static_cast<double>(train.progressive_stable_images));
   RequirePositive(reader, "progressive_fade_images",
                   static_cast<double>(train.progressive_fade_images));
+  MixedPrecision precision;
+  if (!ParseMixedPrecision(train.mixed_precision, &precision)) {
+    reader.Invalid("mixed_precision", "must be none, bf16 or fp16, got '" + train.mixed_precision + "'");
+  } else if (precision == MixedPrecision::kFloat16 && train.device == "cpu") {
+    reader.Invalid("mixed_precision", "fp16 needs train.device cuda; on the CPU use bf16");
+  }
   if (train.nonfinite != "stop" && train.nonfinite != "skip") {
     reader.Invalid("nonfinite", "must be stop or skip, got '" + train.nonfinite + "'");
   }

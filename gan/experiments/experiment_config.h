@@ -83,6 +83,8 @@ struct TrainConfig {
   int64_t progressive_fade_images = 800000;
   // A non-finite loss or gradient: "stop" the run (the newest checkpoint is from before
   // it), or "skip" that optimizer step and count it, stopping after max_skipped_steps.
+  // Forward passes under autocast: none | bf16 (CPU with AVX-512 BF16, or CUDA) | fp16 (CUDA).
+  std::string mixed_precision = "none";
   std::string nonfinite = "stop";
   int64_t max_skipped_steps = 100;
   int64_t seed = 0;

@@ -64,6 +64,7 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.d2d_ce.margin = train.d2d_margin;
   options.d2d_ce.temperature = train.d2d_temperature;
   options.orthogonal_regularization = train.orthogonal_regularization;
+  ParseMixedPrecision(train.mixed_precision, &options.mixed_precision);  // validated
   options.skip_nonfinite_steps = train.nonfinite == "skip";
   options.max_skipped_steps = train.max_skipped_steps;
   options.data_parallel = std::move(data_parallel);

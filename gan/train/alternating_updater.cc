@@ -128,9 +128,13 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
     for (int k = 0; k < options_.unroll_steps; ++k) DiscriminatorStep(real, labels, {});
     discriminator_skipped_ = skipped;
   }
-  const torch::Tensor fakes = generator_->forward(SampleLatent(real.size(0)), labels);
   SetRequiresGrad(*discriminator_, false);
-  const torch::Tensor loss = GeneratorObjective(real, fakes, labels);
+  torch::Tensor fakes, loss;
+  {
+    AutocastScope autocast(options_.device, options_.mixed_precision);
+    fakes = generator_->forward(SampleLatent(real.size(0)), labels);
+    loss = GeneratorObjective(real, fakes, labels);
+  }
   ClearGradients(*generator_);
   loss.backward();
   SetRequiresGrad(*discriminator_, true);
@@ -145,48 +149,53 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
 torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
                                                     const torch::Tensor& labels,
                                                     torch::Tensor fakes, torch::Tensor* penalty) {
-  if (!fakes.defined()) {
-    torch::NoGradGuard no_grad;
-    fakes = generator_->forward(SampleLatent(real.size(0)), labels);
-  }
-  DiscriminatorOutput real_out, fake_out;
-  if (options_.joint_batch_norm) {
-    const torch::Tensor joint_labels =
-        labels.defined() ? torch::cat({labels, labels}) : torch::Tensor();
-    const DiscriminatorOutput joint = discriminator_->forward_all(torch::cat({real, fakes}), joint_labels);
-    const int64_t n = real.size(0);
-    auto half = [n](const torch::Tensor& t, bool first) {
-      return !t.defined() ? t : first ? t.slice(0, 0, n) : t.slice(0, n);
-    };
-    real_out = {half(joint.logits, true), half(joint.class_logits, true),
-                half(joint.embeddings, true), half(joint.proxies, true)};
-    fake_out.logits = half(joint.logits, false);
-  } else {
-    real_out = discriminator_->forward_all(real, labels);
-    fake_out.logits = discriminator_->forward(fakes, labels);
-  }
-  torch::Tensor loss = loss_.discriminator(real_out.logits, fake_out.logits);
-  class_loss_d_ = ClassTerm(real_out, labels);
-  if (class_loss_d_.defined()) {
-    loss = loss + class_loss_d_;
-    class_loss_d_ = class_loss_d_.detach();
-  }
-  if (options_.penalty != Penalty::kNone) {
-    const Critic critic = [&](const torch::Tensor& x) { return discriminator_->forward(x, labels); };
-    torch::Tensor term;
-    switch (options_.penalty) {
-      case Penalty::kWganGp:
-        term = WganGpPenalty(critic, real, fakes, options_.penalty_weight);
-        break;
-      case Penalty::kDragan:
-        term = DraganPenalty(critic, real, options_.penalty_weight);
-        break;
-      default:
-        term = R1Penalty(critic, real, options_.penalty_weight);
-        break;
+  torch::Tensor loss;
+  {
+    AutocastScope autocast(options_.device, options_.mixed_precision);
+    if (!fakes.defined()) {
+      torch::NoGradGuard no_grad;
+      fakes = generator_->forward(SampleLatent(real.size(0)), labels);
     }
-    loss = loss + term;
-    if (penalty != nullptr) *penalty = term.detach();
+    DiscriminatorOutput real_out, fake_out;
+    if (options_.joint_batch_norm) {
+      const torch::Tensor joint_labels =
+          labels.defined() ? torch::cat({labels, labels}) : torch::Tensor();
+      const DiscriminatorOutput joint =
+          discriminator_->forward_all(torch::cat({real, fakes.to(real.scalar_type())}), joint_labels);
+      const int64_t n = real.size(0);
+      auto half = [n](const torch::Tensor& t, bool first) {
+        return !t.defined() ? t : first ? t.slice(0, 0, n) : t.slice(0, n);
+      };
+      real_out = {half(joint.logits, true), half(joint.class_logits, true),
+                  half(joint.embeddings, true), half(joint.proxies, true)};
+      fake_out.logits = half(joint.logits, false);
+    } else {
+      real_out = discriminator_->forward_all(real, labels);
+      fake_out.logits = discriminator_->forward(fakes, labels);
+    }
+    loss = loss_.discriminator(real_out.logits, fake_out.logits);
+    class_loss_d_ = ClassTerm(real_out, labels);
+    if (class_loss_d_.defined()) {
+      loss = loss + class_loss_d_;
+      class_loss_d_ = class_loss_d_.detach();
+    }
+    if (options_.penalty != Penalty::kNone) {
+      const Critic critic = [&](const torch::Tensor& x) { return discriminator_->forward(x, labels); };
+      torch::Tensor term;
+      switch (options_.penalty) {
+        case Penalty::kWganGp:
+          term = WganGpPenalty(critic, real, fakes, options_.penalty_weight);
+          break;
+        case Penalty::kDragan:
+          term = DraganPenalty(critic, real, options_.penalty_weight);
+          break;
+        default:
+          term = R1Penalty(critic, real, options_.penalty_weight);
+          break;
+      }
+      loss = loss + term;
+      if (penalty != nullptr) *penalty = term.detach();
+    }
   }
   ClearGradients(*discriminator_);
   loss.backward();

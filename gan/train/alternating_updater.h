@@ -41,6 +41,7 @@
 #include "gan/losses/adversarial_loss.h"
 #include "gan/losses/d2d_ce.h"
 #include "gan/train/data_parallel.h"
+#include "gan/train/mixed_precision.h"
 #include "gan/train/optimization.h"
 #include "gan/train/updater.h"
 
@@ -68,6 +69,8 @@ struct AlternatingUpdaterOptions {
   bool skip_nonfinite_steps = false;
   int64_t max_skipped_steps = 100;
   std::shared_ptr<DataParallel> data_parallel;  // null: one process
+  // Forward passes and losses under autocast (bf16 on the CPU, fp16/bf16 on CUDA).
+  MixedPrecision mixed_precision = MixedPrecision::kNone;
 };
 
 // "none", "wgan_gp", "dragan", "r1"; false for anything else.
