@@ -1,9 +1,26 @@
 // Images per second of one full training iteration (D step + G step, exactly as the
-// trainer runs them) for the DCGAN variants the experiments use.
+// trainer runs them, gan::AlternatingUpdater::Update) for the networks the experiments
+// use, next to two references measured in the same run:
+//   *_PlainLoop rows: the same math written the plain way (benchmarks/plain_loop.h), with
+//     the process's default thread count;
+//   the floor: the iteration's FLOPs (benchmarks/flop_count.h) at the GFLOP/s of a
+//     2048x2048 float32 matmul on all cores, measured at start-up (context line
+//     matmul_2048_gflops).
+// Counters of the updater rows: images/s; GFLOP/iter; floor_images/s; ratio_to_floor
+// (= time / floor time, 1 is the floor); ratio_to_plain_loop (= images/s over the plain
+// loop's, from its row, which runs just before).
 //
 //   bazel run //benchmarks:train_step_benchmark
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <string>
+
+#include "benchmarks/flop_count.h"
+#include "benchmarks/plain_loop.h"
 #include "gan/core/runtime.h"
 #include "gan/losses/adversarial_loss.h"
 #include "gan/networks/dcgan/dcgan.h"
@@ -13,55 +30,162 @@
 namespace gan {
 namespace {
 
-void RunIterations(benchmark::State& state, Generator g, Discriminator d, const std::string& loss,
-                   int64_t batch_size) {
-  const Batch batch{torch::rand({batch_size, g->image_channels(), g->image_size(),
-                                 g->image_size()}) * 2 - 1,
-                    torch::Tensor()};
-  AlternatingUpdater updater(std::move(g), std::move(d), *AdversarialLossByName(loss),
-                             AlternatingUpdaterOptions());
-  int64_t iteration = 0;
-  for (auto _ : state) benchmark::DoNotOptimize(updater.Update(batch, iteration++));
-  state.SetItemsProcessed(state.iterations() * batch_size);
-  state.counters["images/s"] =
-      benchmark::Counter(static_cast<double>(state.iterations() * batch_size),
-                         benchmark::Counter::kIsRate);
+constexpr int64_t kBatchSize = 64;
+
+int default_threads = 1;         // OpenMP's count at process start, set in main()
+double matmul_flops_per_s = 0;   // set in main()
+std::map<std::string, double> plain_loop_images_per_s;  // by network, from the plain rows
+
+struct Networks {
+  Generator g;
+  Discriminator d;
+};
+
+Networks MakeDcgan(const DcganSpec& spec) {
+  return {MakeDcganGenerator(spec), MakeDcganDiscriminator(spec)};
 }
 
-void RunIterations(benchmark::State& state, const DcganSpec& spec, const std::string& loss,
-                   int64_t batch_size) {
+Networks MakeSnganResnet() {
+  const ResnetSpec spec = *ResnetSpecByName("resnet", 32, 1, 16, 128);
+  return {std::make_shared<ResnetGenerator>(spec), std::make_shared<ResnetDiscriminator>(spec)};
+}
+
+torch::Tensor RealBatch(const Generator& g) {
+  return torch::rand({kBatchSize, g->image_channels(), g->image_size(), g->image_size()}) * 2 - 1;
+}
+
+// Runs `iteration` once untimed (first-call set-up), then in the benchmark loop; returns
+// images/s of the loop and sets the images/s counter.
+template <typename Iteration>
+double Measure(benchmark::State& state, Iteration iteration) {
+  iteration();
+  const auto start = std::chrono::steady_clock::now();
+  for (auto _ : state) iteration();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double images_per_s = static_cast<double>(state.iterations() * kBatchSize) / seconds;
+  state.SetItemsProcessed(state.iterations() * kBatchSize);
+  state.counters["images/s"] = images_per_s;
+  return images_per_s;
+}
+
+// The updater as the trainer runs it, on all cores, with the floor and plain-loop ratios.
+void RunUpdater(benchmark::State& state, const std::string& network, Networks (*make)(),
+                const std::string& loss, bool generator_first) {
   SetThreadCount(0);
   torch::manual_seed(0);
-  RunIterations(state, MakeDcganGenerator(spec), MakeDcganDiscriminator(spec), loss, batch_size);
+  Networks nets = make();
+  static std::map<std::string, int64_t> flops_by_network;
+  if (!flops_by_network.count(network)) {
+    flops_by_network[network] =
+        CountIterationFlops(*nets.g, *nets.d, kBatchSize).Total(generator_first);
+  }
+  const double flops = static_cast<double>(flops_by_network[network]);
+  const Batch batch{RealBatch(nets.g), torch::Tensor()};
+  AlternatingUpdaterOptions options;
+  options.generator_first = generator_first;
+  AlternatingUpdater updater(nets.g, nets.d, *AdversarialLossByName(loss), options);
+  int64_t i = 0;
+  const double images_per_s =
+      Measure(state, [&] { benchmark::DoNotOptimize(updater.Update(batch, i++)); });
+  const double floor_images_per_s = kBatchSize * matmul_flops_per_s / flops;
+  state.counters["GFLOP/iter"] = flops / 1e9;
+  state.counters["floor_images/s"] = floor_images_per_s;
+  state.counters["ratio_to_floor"] = floor_images_per_s / images_per_s;
+  const auto plain = plain_loop_images_per_s.find(network);
+  if (plain != plain_loop_images_per_s.end()) {
+    state.counters["ratio_to_plain_loop"] = images_per_s / plain->second;
+  }
 }
 
+// The plain loop (benchmarks/plain_loop.h) on the same networks, at the thread count the
+// process started with.
+void RunPlainLoop(benchmark::State& state, const std::string& network, Networks (*make)(),
+                  const std::string& loss, bool generator_first) {
+  torch::set_num_threads(default_threads);
+  torch::manual_seed(0);
+  Networks nets = make();
+  const torch::Tensor real = RealBatch(nets.g);
+  PlainLoop loop(nets.g, nets.d, *AdversarialLossByName(loss), generator_first);
+  plain_loop_images_per_s[network] =
+      Measure(state, [&] { benchmark::DoNotOptimize(loop.Iteration(real)); });
+}
+
+Networks FashionMnist32() { return MakeDcgan(StandardDcganSpec(32, 1, 32)); }
+Networks LibtorchExample28() { return MakeDcgan(LibtorchExampleDcganSpec()); }
+Networks Seed00096() { return MakeDcgan(Seed000DcganSpec()); }
+
+// Standard DCGAN, width 32, 32x32x1, hinge, D first.
 void BM_DcganFashionMnist32(benchmark::State& state) {
-  RunIterations(state, StandardDcganSpec(32, 1, 32), "hinge", 64);
+  RunUpdater(state, "dcgan32", FashionMnist32, "hinge", false);
 }
 BENCHMARK(BM_DcganFashionMnist32)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// LibTorch's C++ DCGAN example, 28x28x1, BCE, D first (as the example).
+void BM_LibtorchExampleDcgan28_PlainLoop(benchmark::State& state) {
+  RunPlainLoop(state, "libtorch28", LibtorchExample28, "bce", false);
+}
+BENCHMARK(BM_LibtorchExampleDcgan28_PlainLoop)->Unit(benchmark::kMillisecond)->UseRealTime();
 void BM_LibtorchExampleDcgan28(benchmark::State& state) {
-  RunIterations(state, LibtorchExampleDcganSpec(), "bce", 64);
+  RunUpdater(state, "libtorch28", LibtorchExample28, "bce", false);
 }
 BENCHMARK(BM_LibtorchExampleDcgan28)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// Seed 000's DCGAN, 96x96x3, hinge, G first (as the seed and configs/dcgan_stl10_*.json).
+void BM_Seed000Dcgan96_PlainLoop(benchmark::State& state) {
+  RunPlainLoop(state, "seed000", Seed00096, "hinge", true);
+}
+BENCHMARK(BM_Seed000Dcgan96_PlainLoop)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
 void BM_Seed000Dcgan96(benchmark::State& state) {
-  RunIterations(state, Seed000DcganSpec(), "hinge", 64);
+  RunUpdater(state, "seed000", Seed00096, "hinge", true);
 }
 BENCHMARK(BM_Seed000Dcgan96)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
 
-// The sngan_resnet experiment's networks (width 16, 32x32 Fashion-MNIST), hinge, one D
-// and one G step per iteration.
+// The sngan_resnet experiment's networks (width 16, 32x32 Fashion-MNIST), hinge, D first.
+void BM_SnganResnet32_PlainLoop(benchmark::State& state) {
+  RunPlainLoop(state, "sngan32", MakeSnganResnet, "hinge", false);
+}
+BENCHMARK(BM_SnganResnet32_PlainLoop)->Unit(benchmark::kMillisecond)->UseRealTime();
 void BM_SnganResnet32(benchmark::State& state) {
-  SetThreadCount(0);
-  torch::manual_seed(0);
-  const ResnetSpec spec = *ResnetSpecByName("resnet", 32, 1, 16, 128);
-  RunIterations(state, std::make_shared<ResnetGenerator>(spec),
-                std::make_shared<ResnetDiscriminator>(spec), "hinge", 64);
+  RunUpdater(state, "sngan32", MakeSnganResnet, "hinge", false);
 }
 BENCHMARK(BM_SnganResnet32)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Best FLOP/s of a 2048x2048 float32 matmul on all cores over about a second.
+double MeasureMatmulFlopsPerSecond() {
+  SetThreadCount(0);
+  const int64_t n = 2048;
+  const torch::Tensor a = torch::randn({n, n});
+  const torch::Tensor b = torch::randn({n, n});
+  torch::Tensor c = torch::mm(a, b);  // warm-up
+  double best = 0, total = 0;
+  for (int rep = 0; rep < 5 || total < 1.0; ++rep) {
+    const auto start = std::chrono::steady_clock::now();
+    torch::mm_out(c, a, b);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    total += seconds;
+    best = std::max(best, 2.0 * n * n * n / seconds);
+  }
+  return best;
+}
 
 }  // namespace
 }  // namespace gan
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  // Before anything changes it: the plain loops run at this count.
+  gan::default_threads = at::get_num_threads();
+  gan::matmul_flops_per_s = gan::MeasureMatmulFlopsPerSecond();
+  benchmark::AddCustomContext("default_threads", std::to_string(gan::default_threads));
+  benchmark::AddCustomContext("all_core_threads", std::to_string(gan::SetThreadCount(0)));
+  benchmark::AddCustomContext("matmul_2048_gflops", std::to_string(gan::matmul_flops_per_s / 1e9));
+  // libgomp's default (spinning) wait policy costs much when other work shares the cores.
+  const char* wait_policy = std::getenv("OMP_WAIT_POLICY");
+  benchmark::AddCustomContext("OMP_WAIT_POLICY", wait_policy != nullptr ? wait_policy : "(unset)");
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
