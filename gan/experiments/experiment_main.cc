@@ -232,9 +232,14 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   if (group) {
     // Every rank starts from rank 0's weights (resumed ranks already agree; this makes
     // fresh runs independent of each rank's initialization).
-    group->Broadcast(*networks.generator);
-    group->Broadcast(*networks.discriminator);
-    if (networks.ema_generator) group->Broadcast(*networks.ema_generator);
+    try {
+      group->Broadcast(*networks.generator);
+      group->Broadcast(*networks.discriminator);
+      if (networks.ema_generator) group->Broadcast(*networks.ema_generator);
+    } catch (const std::exception& e) {
+      return absl::UnavailableError(
+          absl::StrCat("rank ", group->rank(), ": broadcasting rank 0's weights failed: ", e.what()));
+    }
   }
   if (!writer) {
     LOG(INFO) << config.name << ": rank " << group->rank() << " of " << group->world_size()
