@@ -71,6 +71,14 @@ ImageDataset Data() {
   return data;
 }
 
+// G's and D's parameters, flattened into one vector.
+torch::Tensor Flat(const torch::nn::Module& g, const torch::nn::Module& d) {
+  std::vector<torch::Tensor> flat;
+  for (const auto& p : g.parameters()) flat.push_back(p.detach().reshape(-1));
+  for (const auto& p : d.parameters()) flat.push_back(p.detach().reshape(-1));
+  return torch::cat(flat);
+}
+
 // Trains kSteps iterations as `rank` of `world_size` (group null for one process) with
 // per-rank batch `batch`; returns G's and D's parameters, flattened.
 torch::Tensor Train(std::shared_ptr<DataParallel> group, int rank, int world_size, int64_t batch) {
@@ -102,10 +110,7 @@ torch::Tensor Train(std::shared_ptr<DataParallel> group, int rank, int world_siz
                                         .rank = rank, .world_size = world_size});
   loader.StartEpoch(0);
   for (int step = 0; step < kSteps; ++step) updater.Update(*loader.Next(), step);
-  std::vector<torch::Tensor> flat;
-  for (const auto& p : g->parameters()) flat.push_back(p.detach().reshape(-1));
-  for (const auto& p : d->parameters()) flat.push_back(p.detach().reshape(-1));
-  return torch::cat(flat);
+  return Flat(*g, *d);
 }
 
 std::string Env(const char* name) {
@@ -179,12 +184,9 @@ TEST(DataParallelTest, TwoRanksMatchOneProcessOnTheCombinedBatch) {
   const torch::Tensor single = Train(nullptr, 0, 1, /*batch=*/8);
   const torch::Tensor initial = [] {
     torch::manual_seed(1000);
-    auto g = std::make_shared<MlpGenerator>();
-    auto d = std::make_shared<MlpDiscriminator>();
-    std::vector<torch::Tensor> flat;
-    for (const auto& p : g->parameters()) flat.push_back(p.detach().reshape(-1));
-    for (const auto& p : d->parameters()) flat.push_back(p.detach().reshape(-1));
-    return torch::cat(flat);
+    const MlpGenerator g;
+    const MlpDiscriminator d;
+    return Flat(g, d);
   }();
   EXPECT_GT((single - initial).abs().max().item<double>(), 1e-3);  // training moved them
   EXPECT_LT((w0 - single).abs().max().item<double>(), 1e-5);
