@@ -9,6 +9,7 @@
 #include "gan/losses/gradient_penalty.h"
 #include "gan/nn/orthogonal.h"
 #include "gan/train/optimization.h"
+#include "gan/train/strict_load.h"
 
 namespace gan {
 namespace {
@@ -278,7 +279,9 @@ void AlternatingUpdater::Load(torch::serialize::InputArchive& archive) {
               options_.device);
   torch::Tensor skipped;
   // Checkpoints from before skipping existed have no count.
-  skipped_steps_ = archive.try_read("skipped_steps", skipped) ? skipped.item<int64_t>() : 0;
+  skipped_steps_ = archive.try_read("skipped_steps", skipped)
+                       ? ReadIntStrictly(archive, "skipped_steps", "checkpoint")
+                       : 0;
 }
 
 }  // namespace gan

@@ -15,12 +15,14 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
 namespace gan {
 namespace {
 
-constexpr int kMaxNesting = 32;
+constexpr int kMaxTypeDepth = 8;
+constexpr size_t kMaxKeyLength = 256;
 constexpr char kClassPrefix[] = "__torch__.";
 
 bool IsIdentifierChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -43,13 +45,81 @@ std::set<std::string> References(const std::string& code) {
   return found;
 }
 
-int MaxNesting(const std::string& code) {
-  int depth = 0, deepest = 0;
-  for (char c : code) {
-    if (c == '(' || c == '[' || c == '{') deepest = std::max(deepest, ++depth);
-    if (c == ')' || c == ']' || c == '}') --depth;
+// Type := Tensor | int | float | bool | str | __torch__.a.b | Optional[Type] | List[Type]
+//         | Tuple[Type, ...] | Dict[Type, Type], nested at most kMaxTypeDepth deep.
+bool ConsumeType(absl::string_view& s, int depth) {
+  if (depth > kMaxTypeDepth) return false;
+  auto consume_word = [&s](absl::string_view word) {
+    if (!absl::StartsWith(s, word)) return false;
+    if (s.size() > word.size() && IsIdentifierChar(s[word.size()])) return false;
+    s.remove_prefix(word.size());
+    return true;
+  };
+  for (absl::string_view base : {"Tensor", "int", "float", "bool", "str"}) {
+    if (consume_word(base)) return true;
   }
-  return deepest;
+  if (absl::ConsumePrefix(&s, kClassPrefix)) {
+    do {
+      if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) {
+        return false;
+      }
+      while (!s.empty() && IsIdentifierChar(s[0])) s.remove_prefix(1);
+    } while (absl::ConsumePrefix(&s, "."));
+    return true;
+  }
+  int arguments_min = 1, arguments_max = 1;
+  if (absl::ConsumePrefix(&s, "Tuple[")) {
+    arguments_max = 64;
+  } else if (absl::ConsumePrefix(&s, "Dict[")) {
+    arguments_min = arguments_max = 2;
+  } else if (!absl::ConsumePrefix(&s, "Optional[") && !absl::ConsumePrefix(&s, "List[")) {
+    return false;
+  }
+  int arguments = 0;
+  do {
+    if (++arguments > arguments_max || !ConsumeType(s, depth + 1)) return false;
+  } while (absl::ConsumePrefix(&s, ", "));
+  return arguments >= arguments_min && absl::ConsumePrefix(&s, "]");
+}
+
+// "key" as OutputArchive quotes attribute names: parameter names, "params/3", addresses.
+bool ConsumeKey(absl::string_view& s) {
+  if (!absl::ConsumePrefix(&s, "\"")) return false;
+  size_t n = 0;
+  while (n < s.size() && n <= kMaxKeyLength &&
+         (IsIdentifierChar(s[n]) || s[n] == '/' || s[n] == '.' || s[n] == '-' || s[n] == ':')) {
+    ++n;
+  }
+  if (n == 0 || n > kMaxKeyLength) return false;
+  s.remove_prefix(n);
+  return absl::ConsumePrefix(&s, "\"");
+}
+
+// [] or ["a", "b", ]
+bool ConsumeKeyList(absl::string_view& s) {
+  if (!absl::ConsumePrefix(&s, "[")) return false;
+  while (!absl::ConsumePrefix(&s, "]")) {
+    if (!ConsumeKey(s) || !absl::ConsumePrefix(&s, ", ")) return false;
+  }
+  return true;
+}
+
+bool IsClassMemberLine(absl::string_view line) {
+  if (!absl::ConsumePrefix(&line, "  ")) return false;
+  if (absl::ConsumePrefix(&line, "__parameters__ = ") ||
+      absl::ConsumePrefix(&line, "__buffers__ = ")) {
+    return ConsumeKeyList(line) && line.empty();
+  }
+  if (line == "__annotations__ = []") return true;
+  if (absl::ConsumePrefix(&line, "__annotations__[")) {
+    return ConsumeKey(line) && absl::ConsumePrefix(&line, "] = ") && ConsumeType(line, 0) &&
+           line.empty();
+  }
+  if (line.empty() || !(std::isalpha(static_cast<unsigned char>(line[0])) || line[0] == '_')) {
+    return false;
+  }
+  while (!line.empty() && IsIdentifierChar(line[0])) line.remove_prefix(1);
+  return absl::ConsumePrefix(&line, " : ") && ConsumeType(line, 0) && line.empty();
 }
 
 uint64_t Little(const std::string& bytes, size_t at, size_t n) {
@@ -213,6 +283,22 @@ std::string CheckPickle(const uint8_t* data, size_t size) {
 
 }  // namespace
 
+std::string ClassFileProblem(absl::string_view code) {
+  if (!absl::ConsumeSuffix(&code, "\n")) return "it does not end with a line break";
+  const std::vector<absl::string_view> lines = absl::StrSplit(code, '\n');
+  absl::string_view header = lines[0];
+  if (!absl::ConsumePrefix(&header, "class ") || !absl::ConsumeSuffix(&header, "(Module):") ||
+      header.empty() || !std::all_of(header.begin(), header.end(), IsIdentifierChar)) {
+    return "its first line is not 'class <name>(Module):'";
+  }
+  for (size_t i = 1; i < lines.size(); ++i) {
+    if (!IsClassMemberLine(lines[i])) {
+      return absl::StrCat("line ", i + 1, " is not an attribute declaration");
+    }
+  }
+  return "";
+}
+
 absl::Status CheckArchiveStructure(const std::string& path) {
   auto problem = [&path](const std::string& what) {
     return absl::DataLossError(absl::StrCat("'", path, "' is not a valid LibTorch archive: ", what));
@@ -237,9 +323,8 @@ absl::Status CheckArchiveStructure(const std::string& path) {
       if (!absl::StartsWith(name, "code/__torch__") || !absl::EndsWith(name, ".py")) continue;
       auto [data, size] = reader.getRecord(name);
       const std::string code(static_cast<const char*>(data.get()), size);
-      if (MaxNesting(code) > kMaxNesting) {
-        return problem(absl::StrCat("'", name, "' nests brackets more than ", kMaxNesting, " deep"));
-      }
+      const std::string class_problem = ClassFileProblem(code);
+      if (!class_problem.empty()) return problem(absl::StrCat("'", name, "': ", class_problem));
       std::set<std::string>& targets = edges[name];
       for (const std::string& reference : References(code)) {
         const std::string file = ClassFile(reference);

@@ -13,15 +13,23 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace gan {
 
 // OK when `path` is a zip archive whose entries declare sizes the file can hold, with
 // unique names, pickles (*.pkl) that use only LibTorch's opcodes with in-range lengths and
-// dense memo indices, and TorchScript class files (code/__torch__*.py) that refer only to
-// classes the archive defines, without cycles, nesting brackets at most 32 deep.
-// Otherwise DataLoss naming the file and the problem.
+// dense memo indices, and TorchScript class files (code/__torch__*.py) in the form
+// OutputArchive writes (ClassFileProblem) that refer only to classes the archive defines,
+// without cycles. Otherwise DataLoss naming the file and the problem.
 absl::Status CheckArchiveStructure(const std::string& path);
+
+// "" when `code` is a class file as OutputArchive writes it: one 'class <name>(Module):'
+// holding only attribute declarations ('  weight : Tensor', '  __parameters__ = ["w", ]',
+// '  __annotations__["params/0"] = str', ...) with the types archives use. LibTorch parses
+// these files as TorchScript source, and its parser crashes on small damage (the fuzzer
+// found a segfault for "class Mo=ule(Module):"); otherwise the line that is not.
+std::string ClassFileProblem(absl::string_view code);
 
 }  // namespace gan
 

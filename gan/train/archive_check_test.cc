@@ -36,6 +36,54 @@ TEST(ArchiveCheckTest, RefusesPickleMemoIndicesOutOfRange) {
   EXPECT_THAT(std::string(status.message()), HasSubstr("out of range"));
 }
 
+// Found by the fuzzer: one changed byte in a class file ("class Mo=ule(Module):",
+// "__paRameters__ = []") made LibTorch's TorchScript parser segfault.
+TEST(ArchiveCheckTest, RefusesClassFilesOutputArchiveDoesNotWrite) {
+  const absl::Status status =
+      CheckArchiveStructure(kCorpus + "crash-class-file-parser-segfault.pt");
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(status.message()), HasSubstr(".py': "));
+}
+
+TEST(ClassFileProblemTest, AcceptsWhatOutputArchiveWrites) {
+  EXPECT_EQ(ClassFileProblem("class Module(Module):\n"
+                             "  __parameters__ = [\"weight\", \"params/size\", ]\n"
+                             "  __buffers__ = []\n"
+                             "  __annotations__ = []\n"
+                             "  __annotations__[\"params/0\"] = str\n"
+                             "  __annotations__[\"0x55d1c0a3b2f0\"] = __torch__.___torch_mangle_3.Module\n"
+                             "  weight : Tensor\n"
+                             "  step : int\n"
+                             "  betas : Tuple[float, float]\n"
+                             "  maybe : Optional[List[Tensor]]\n"
+                             "  table : Dict[str, Tensor]\n"),
+            "");
+}
+
+TEST(ClassFileProblemTest, NamesTheLineThatIsNotADeclaration) {
+  EXPECT_EQ(ClassFileProblem("class Mo=ule(Module):\n"),
+            "its first line is not 'class <name>(Module):'");
+  EXPECT_EQ(ClassFileProblem("class Module(Module):\n  __paRameters__ = []\n"),
+            "line 2 is not an attribute declaration");
+  EXPECT_EQ(ClassFileProblem("class Module(Module):\n  weight : Tensor\n  def f(self):\n"),
+            "line 3 is not an attribute declaration");
+  EXPECT_EQ(ClassFileProblem("class Module(Module):\n  w : Tuple[float, float\n"),
+            "line 2 is not an attribute declaration");
+  EXPECT_EQ(ClassFileProblem("class Module(Module):\n  w : Optional[int, int]\n"),
+            "line 2 is not an attribute declaration");
+  EXPECT_EQ(ClassFileProblem("class Module(Module):\n  w : Tensorx\n"),
+            "line 2 is not an attribute declaration");
+  EXPECT_EQ(ClassFileProblem("class Module(Module):\n  __buffers__ = [\"a\\\"\", ]\n"),
+            "line 2 is not an attribute declaration");
+  EXPECT_EQ(ClassFileProblem("class Module(Module):\n\n"), "line 2 is not an attribute declaration");
+  EXPECT_EQ(ClassFileProblem("class Module(Module):"), "it does not end with a line break");
+  std::string deep = "class Module(Module):\n  w : ";
+  for (int i = 0; i < 9; ++i) deep += "List[";
+  deep += "int";
+  for (int i = 0; i < 9; ++i) deep += "]";
+  EXPECT_EQ(ClassFileProblem(deep + "\n"), "line 2 is not an attribute declaration");
+}
+
 TEST(ArchiveCheckTest, RefusesFilesThatAreNotZipArchives) {
   const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/text.pt";
   std::ofstream(path) << "not a checkpoint";

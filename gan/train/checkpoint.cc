@@ -29,15 +29,13 @@ torch::Tensor StringTensor(const std::string& text) {
       .clone();
 }
 
-std::string TensorString(const torch::Tensor& tensor) {
-  const torch::Tensor bytes = tensor.to(torch::kUInt8).contiguous();
-  return std::string(reinterpret_cast<const char*>(bytes.data_ptr<uint8_t>()), bytes.numel());
-}
-
-int64_t ReadInt(torch::serialize::InputArchive& archive, const char* key) {
-  torch::Tensor value;
-  archive.read(key, value);
-  return value.item<int64_t>();
+std::string ReadString(torch::serialize::InputArchive& archive, const std::string& key) {
+  const torch::Tensor bytes = ReadTensorStrictly(archive, key, "checkpoint");
+  TORCH_CHECK(bytes.dim() == 1 && bytes.scalar_type() == torch::kUInt8, "checkpoint '", key,
+              "' is ", bytes.scalar_type(), bytes.sizes(), ", not a string of bytes");
+  const torch::Tensor contiguous = bytes.contiguous();
+  return std::string(reinterpret_cast<const char*>(contiguous.data_ptr<uint8_t>()),
+                     contiguous.numel());
 }
 
 // Opens a checkpoint of this toolkit, or says why it is not one.
@@ -48,7 +46,7 @@ absl::Status OpenCheckpoint(const std::string& path, const torch::Device& device
   try {
     archive.load_from(path, device);
     torch::Tensor format;
-    if (!archive.try_read("format", format) || TensorString(format) != kFormat) {
+    if (!archive.try_read("format", format) || ReadString(archive, "format") != kFormat) {
       return absl::InvalidArgumentError(
           absl::StrCat("'", path, "' is not a checkpoint of this toolkit (", kFormat, ")"));
     }
@@ -92,26 +90,26 @@ absl::Status LoadCheckpoint(const std::string& path, Updater& updater, TrainingS
   const absl::Status opened = OpenCheckpoint(path, updater.device(), archive);
   if (!opened.ok()) return opened;
   try {
-    torch::Tensor saved_fingerprint;
-    archive.read("fingerprint", saved_fingerprint);
-    if (TensorString(saved_fingerprint) != fingerprint) {
+    const std::string saved_fingerprint = ReadString(archive, "fingerprint");
+    if (saved_fingerprint != fingerprint) {
       return absl::FailedPreconditionError(absl::StrCat(
           "checkpoint '", path, "' was written for a different configuration:\n  saved: ",
-          TensorString(saved_fingerprint), "\n  now:   ", fingerprint));
+          saved_fingerprint, "\n  now:   ", fingerprint));
     }
     torch::serialize::InputArchive updater_archive;
     archive.read("updater", updater_archive);
     updater.Load(updater_archive);
-    torch::Tensor rng_state;
-    archive.read("cpu_rng_state", rng_state);
+    // set_state reads numel() bytes from the data pointer.
+    const torch::Tensor rng_state =
+        ReadTensorStrictly(archive, "cpu_rng_state", "checkpoint").contiguous();
     {
       at::Generator generator = at::detail::getDefaultCPUGenerator();
       std::lock_guard<std::mutex> lock(generator.mutex());
       generator.set_state(rng_state);
     }
-    state.iteration = ReadInt(archive, "iteration");
-    state.epoch = ReadInt(archive, "epoch");
-    state.batch_in_epoch = ReadInt(archive, "batch_in_epoch");
+    state.iteration = ReadIntStrictly(archive, "iteration", "checkpoint");
+    state.epoch = ReadIntStrictly(archive, "epoch", "checkpoint");
+    state.batch_in_epoch = ReadIntStrictly(archive, "batch_in_epoch", "checkpoint");
   } catch (const c10::Error& e) {
     return absl::DataLossError(absl::StrCat("cannot load checkpoint '", path,
                                             "': ", e.what_without_backtrace()));
@@ -121,16 +119,16 @@ absl::Status LoadCheckpoint(const std::string& path, Updater& updater, TrainingS
   return absl::OkStatus();
 }
 
-
 absl::StatusOr<std::string> ReadCheckpointFingerprint(const std::string& path) {
   torch::serialize::InputArchive archive;
   const absl::Status opened = OpenCheckpoint(path, torch::kCPU, archive);
   if (!opened.ok()) return opened;
-  torch::Tensor fingerprint;
-  if (!archive.try_read("fingerprint", fingerprint)) {
-    return absl::DataLossError(absl::StrCat("checkpoint '", path, "' has no fingerprint"));
+  try {
+    return ReadString(archive, "fingerprint");
+  } catch (const c10::Error& e) {
+    return absl::DataLossError(absl::StrCat("cannot read the fingerprint of checkpoint '", path,
+                                            "': ", e.what_without_backtrace()));
   }
-  return TensorString(fingerprint);
 }
 
 absl::StatusOr<bool> LoadCheckpointGenerator(const std::string& path,

@@ -1,5 +1,7 @@
 #include "gan/train/energy_updaters.h"
 
+#include "gan/train/strict_load.h"
+
 namespace gan {
 AutoencoderGanUpdater::AutoencoderGanUpdater(Generator generator, Autoencoder discriminator,
                                              OptimizerOptions optimizer_g, OptimizerOptions optimizer_d,
@@ -105,9 +107,10 @@ void BeganUpdater::Save(torch::serialize::OutputArchive& archive) const {
 
 void BeganUpdater::Load(torch::serialize::InputArchive& archive) {
   AutoencoderGanUpdater::Load(archive);
-  torch::Tensor k;
-  archive.read("began_k", k);
-  equilibrium_.set_k(k.to(device_));
+  const torch::Tensor k = ReadTensorStrictly(archive, "began_k", "checkpoint");
+  TORCH_CHECK(k.numel() == 1 && k.is_floating_point(), "checkpoint 'began_k' is ",
+              k.scalar_type(), k.sizes(), ", not one number");
+  equilibrium_.set_k(k.reshape({}).to(device_));
 }
 
 }  // namespace gan

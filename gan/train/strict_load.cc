@@ -1,110 +1,224 @@
 #include "gan/train/strict_load.h"
 
+#include <memory>
 #include <utility>
 #include <vector>
 
 namespace gan {
 namespace {
 
-struct TensorLayout {
-  std::string name;
-  std::vector<int64_t> shape;
-  c10::ScalarType dtype;
-};
+using torch::optim::OptimizerParamState;
+using ParamStates = ska::flat_hash_map<std::string, std::unique_ptr<OptimizerParamState>>;
 
-std::vector<TensorLayout> Layouts(const torch::nn::Module& module) {
-  std::vector<TensorLayout> layouts;
-  for (const auto& item : module.named_parameters()) {
-    layouts.push_back({item.key(), item.value().sizes().vec(), item.value().scalar_type()});
-  }
-  for (const auto& item : module.named_buffers()) {
-    layouts.push_back({item.key(), item.value().sizes().vec(), item.value().scalar_type()});
-  }
-  return layouts;
-}
-
-// The archive reader trusts a tensor record's sizes and strides; its storage may be
-// shorter (found by gan/fuzz:checkpoint_fuzzer).
+// The archive reader trusts a tensor record's sizes, strides and offset; its storage may be
+// shorter (found by gan/fuzz:checkpoint_fuzzer). Computed without overflow, since the
+// numbers come from the file.
 void CheckStorage(const torch::Tensor& tensor, const std::string& what, const std::string& name) {
-  if (!tensor.defined() || tensor.numel() == 0) return;
+  if (!tensor.defined()) return;
+  TORCH_CHECK(tensor.layout() == torch::kStrided, what, " tensor '", name,
+              "' is not a dense tensor");
+  if (tensor.numel() == 0) return;
   int64_t last = tensor.storage_offset();
-  for (int64_t d = 0; d < tensor.dim(); ++d) last += (tensor.size(d) - 1) * tensor.stride(d);
-  const int64_t needed = (last + 1) * static_cast<int64_t>(tensor.element_size());
+  bool fits = last >= 0;
+  for (int64_t d = 0; fits && d < tensor.dim(); ++d) {
+    int64_t step;
+    fits = tensor.stride(d) >= 0 &&
+           !__builtin_mul_overflow(tensor.size(d) - 1, tensor.stride(d), &step) &&
+           !__builtin_add_overflow(last, step, &last);
+  }
+  int64_t needed = 0;
+  fits = fits && !__builtin_mul_overflow(last + 1, static_cast<int64_t>(tensor.element_size()),
+                                         &needed);
   const int64_t stored = tensor.has_storage() && tensor.storage().data() != nullptr
                              ? static_cast<int64_t>(tensor.storage().nbytes())
                              : 0;
-  TORCH_CHECK(stored >= needed, what, " tensor '", name, "' has ", stored,
-              " bytes of data in the checkpoint, its shape ", tensor.sizes(), " needs ", needed);
+  TORCH_CHECK(fits && stored >= needed, what, " tensor '", name, "' has ", stored,
+              " bytes of data in the checkpoint, which its shape ", tensor.sizes(),
+              ", strides ", tensor.strides(), " and offset ", tensor.storage_offset(),
+              " do not fit");
 }
 
-void CheckLike(const torch::Tensor& state, const torch::Tensor& parameter,
-               const std::string& what, const std::string& name) {
-  if (!state.defined()) return;
-  TORCH_CHECK(state.sizes() == parameter.sizes() && state.scalar_type() == parameter.scalar_type(),
-              what, " state '", name, "' is ", state.scalar_type(), state.sizes(),
-              " in the checkpoint, its parameter is ", parameter.scalar_type(), parameter.sizes());
-  CheckStorage(state, what, name);
+// A stored tensor that is to take the place of `like`: same shape and dtype, checked
+// storage, copied into fresh memory on `like`'s device.
+torch::Tensor CheckedCopyLike(const torch::Tensor& stored, const torch::Tensor& like,
+                              const std::string& what, const std::string& name,
+                              const char* expecter) {
+  TORCH_CHECK(stored.sizes() == like.sizes(), what, " tensor '", name, "' has shape ",
+              stored.sizes(), " in the checkpoint, ", expecter, " expects ", like.sizes());
+  TORCH_CHECK(stored.scalar_type() == like.scalar_type(), what, " tensor '", name, "' is ",
+              stored.scalar_type(), " in the checkpoint, ", expecter, " expects ",
+              like.scalar_type());
+  CheckStorage(stored, what, name);
+  return stored.clone(at::MemoryFormat::Contiguous).to(like.device());
 }
 
-// The state tensors of the optimizers the toolkit makes, or none for other kinds.
-std::vector<std::pair<std::string, torch::Tensor>> StateTensors(
-    torch::optim::OptimizerParamState& state) {
-  if (auto* adam = dynamic_cast<torch::optim::AdamParamState*>(&state)) {
-    return {{"exp_avg", adam->exp_avg()},
-            {"exp_avg_sq", adam->exp_avg_sq()},
-            {"max_exp_avg_sq", adam->max_exp_avg_sq()}};
+// Reads `module`'s parameters and buffers, and its children's, as Module::save wrote them
+// (one sub-archive per child), pairing each target tensor with its checked new value.
+void ReadModuleTensors(torch::nn::Module& module, torch::serialize::InputArchive& archive,
+                       const std::string& what, const std::string& prefix,
+                       std::vector<std::pair<torch::Tensor, torch::Tensor>>& pairs) {
+  auto read = [&](const std::string& key, const torch::Tensor& target) {
+    if (!target.defined()) return;
+    const std::string name = prefix + key;
+    torch::Tensor stored;
+    TORCH_CHECK(archive.try_read(key, stored), what, " tensor '", name,
+                "' is not in the checkpoint");
+    pairs.emplace_back(target, CheckedCopyLike(stored, target, what, name, "the network"));
+  };
+  for (const auto& item : module.named_parameters(/*recurse=*/false)) read(item.key(), item.value());
+  for (const auto& item : module.named_buffers(/*recurse=*/false)) read(item.key(), item.value());
+  for (const auto& child : module.named_children()) {
+    if (!child.value()->is_serializable()) continue;
+    torch::serialize::InputArchive child_archive;
+    TORCH_CHECK(archive.try_read(child.key(), child_archive), what, " module '", prefix,
+                child.key(), "' is not in the checkpoint");
+    ReadModuleTensors(*child.value(), child_archive, what, prefix + child.key() + ".", pairs);
   }
-  if (auto* adamw = dynamic_cast<torch::optim::AdamWParamState*>(&state)) {
-    return {{"exp_avg", adamw->exp_avg()},
-            {"exp_avg_sq", adamw->exp_avg_sq()},
-            {"max_exp_avg_sq", adamw->max_exp_avg_sq()}};
+}
+
+// One parameter's state record: Optimizer::save writes `step` as an int and each defined
+// state tensor under its name.
+class ParamStateReader {
+ public:
+  ParamStateReader(torch::serialize::InputArchive& archive, const torch::Tensor& parameter,
+                   std::string where)
+      : archive_(archive), parameter_(parameter), where_(std::move(where)) {}
+
+  int64_t Step() {
+    c10::IValue step;
+    TORCH_CHECK(archive_.try_read("step", step), where_, " has no 'step'");
+    TORCH_CHECK(step.isInt() && step.toInt() >= 0, where_,
+                " 'step' is not a non-negative integer: ", step.tagKind());
+    return step.toInt();
   }
-  if (auto* rmsprop = dynamic_cast<torch::optim::RMSpropParamState*>(&state)) {
-    return {{"square_avg", rmsprop->square_avg()},
-            {"momentum_buffer", rmsprop->momentum_buffer()},
-            {"grad_avg", rmsprop->grad_avg()}};
+
+  torch::Tensor Tensor(const std::string& name, bool required) {
+    c10::IValue value;
+    if (!archive_.try_read(name, value)) {
+      TORCH_CHECK(!required, where_, " has no '", name, "'");
+      return {};
+    }
+    TORCH_CHECK(value.isTensor(), where_, " '", name, "' is a ", value.tagKind(),
+                ", not a tensor");
+    return CheckedCopyLike(value.toTensor(), parameter_, where_, name, "its parameter");
   }
-  if (auto* sgd = dynamic_cast<torch::optim::SGDParamState*>(&state)) {
-    return {{"momentum_buffer", sgd->momentum_buffer()}};
+
+ private:
+  torch::serialize::InputArchive& archive_;
+  const torch::Tensor& parameter_;
+  const std::string where_;
+};
+
+template <typename Options>
+const Options& GroupOptions(const torch::optim::Optimizer& optimizer, size_t group) {
+  return static_cast<const Options&>(optimizer.param_groups()[group].options());
+}
+
+// The state the optimizer's own step() would have made, with every tensor it will use.
+std::unique_ptr<OptimizerParamState> ReadParamState(const torch::optim::Optimizer& optimizer,
+                                                    size_t group, ParamStateReader& reader,
+                                                    const std::string& what) {
+  using namespace torch::optim;  // NOLINT: the four state and options types
+  if (dynamic_cast<const Adam*>(&optimizer) != nullptr) {
+    auto state = std::make_unique<AdamParamState>();
+    state->step(reader.Step());
+    state->exp_avg(reader.Tensor("exp_avg", true));
+    state->exp_avg_sq(reader.Tensor("exp_avg_sq", true));
+    state->max_exp_avg_sq(
+        reader.Tensor("max_exp_avg_sq", GroupOptions<AdamOptions>(optimizer, group).amsgrad()));
+    return state;
   }
-  return {};
+  if (dynamic_cast<const AdamW*>(&optimizer) != nullptr) {
+    auto state = std::make_unique<AdamWParamState>();
+    state->step(reader.Step());
+    state->exp_avg(reader.Tensor("exp_avg", true));
+    state->exp_avg_sq(reader.Tensor("exp_avg_sq", true));
+    state->max_exp_avg_sq(
+        reader.Tensor("max_exp_avg_sq", GroupOptions<AdamWOptions>(optimizer, group).amsgrad()));
+    return state;
+  }
+  if (dynamic_cast<const RMSprop*>(&optimizer) != nullptr) {
+    const auto& options = GroupOptions<RMSpropOptions>(optimizer, group);
+    auto state = std::make_unique<RMSpropParamState>();
+    state->step(reader.Step());
+    state->square_avg(reader.Tensor("square_avg", true));
+    state->momentum_buffer(reader.Tensor("momentum_buffer", options.momentum() > 0));
+    state->grad_avg(reader.Tensor("grad_avg", options.centered()));
+    return state;
+  }
+  if (dynamic_cast<const SGD*>(&optimizer) != nullptr) {
+    auto state = std::make_unique<SGDParamState>();
+    state->momentum_buffer(reader.Tensor("momentum_buffer", true));
+    return state;
+  }
+  TORCH_CHECK(false, what, ": loading is implemented for Adam, AdamW, RMSprop and SGD only");
 }
 
 }  // namespace
 
+torch::Tensor ReadTensorStrictly(torch::serialize::InputArchive& archive, const std::string& key,
+                                 const std::string& what) {
+  torch::Tensor tensor;
+  TORCH_CHECK(archive.try_read(key, tensor), what, " has no tensor '", key, "'");
+  CheckStorage(tensor, what, key);
+  return tensor;
+}
+
+int64_t ReadIntStrictly(torch::serialize::InputArchive& archive, const std::string& key,
+                        const std::string& what) {
+  const torch::Tensor value = ReadTensorStrictly(archive, key, what);
+  TORCH_CHECK(value.numel() == 1 && c10::isIntegralType(value.scalar_type(), false), what, " '",
+              key, "' is ", value.scalar_type(), value.sizes(), ", not one integer");
+  return value.item<int64_t>();
+}
+
 void LoadModuleStrictly(torch::nn::Module& module, torch::serialize::InputArchive& archive,
                         const std::string& what) {
-  const std::vector<TensorLayout> expected = Layouts(module);
-  module.load(archive);
-  const std::vector<TensorLayout> loaded = Layouts(module);
-  TORCH_CHECK(loaded.size() == expected.size(), what, ": loading changed the number of tensors");
-  for (size_t i = 0; i < expected.size(); ++i) {
-    TORCH_CHECK(loaded[i].shape == expected[i].shape, what, " tensor '", expected[i].name,
-                "' has shape ", c10::IntArrayRef(loaded[i].shape),
-                " in the checkpoint, the network expects ", c10::IntArrayRef(expected[i].shape));
-    TORCH_CHECK(loaded[i].dtype == expected[i].dtype, what, " tensor '", expected[i].name,
-                "' is ", loaded[i].dtype, " in the checkpoint, the network expects ",
-                expected[i].dtype);
-  }
-  for (const auto& item : module.named_parameters()) CheckStorage(item.value(), what, item.key());
-  for (const auto& item : module.named_buffers()) CheckStorage(item.value(), what, item.key());
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> pairs;
+  ReadModuleTensors(module, archive, what, "", pairs);
+  torch::NoGradGuard no_grad;
+  for (auto& [target, value] : pairs) target.copy_(value);
 }
 
 void LoadOptimizerStrictly(torch::optim::Optimizer& optimizer,
                            torch::serialize::InputArchive& archive, const std::string& what) {
-  optimizer.load(archive);
-  auto& states = optimizer.state();
-  for (size_t g = 0; g < optimizer.param_groups().size(); ++g) {
-    const auto& parameters = optimizer.param_groups()[g].params();
+  c10::IValue version;
+  TORCH_CHECK(archive.try_read("pytorch_version", version) && version.isString() &&
+                  version.toStringRef() == "1.5.0",
+              what, " is not in LibTorch's optimizer format 1.5.0");
+  torch::serialize::InputArchive groups_archive, states_archive;
+  TORCH_CHECK(archive.try_read("param_groups", groups_archive) &&
+                  archive.try_read("state", states_archive),
+              what, " has no 'param_groups' or no 'state'");
+  const auto& groups = optimizer.param_groups();
+  const int64_t group_count = ReadIntStrictly(groups_archive, "param_groups/size", what);
+  TORCH_CHECK(group_count == static_cast<int64_t>(groups.size()), what, " has ", group_count,
+              " parameter groups in the checkpoint, the optimizer has ", groups.size());
+  ParamStates states;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const std::string group_name = what + " group " + std::to_string(g);
+    torch::serialize::InputArchive group_archive;
+    TORCH_CHECK(groups_archive.try_read("param_groups/" + std::to_string(g), group_archive),
+                group_name, " is not in the checkpoint");
+    const auto& parameters = groups[g].params();
+    const int64_t count = ReadIntStrictly(group_archive, "params/size", group_name);
+    TORCH_CHECK(count == static_cast<int64_t>(parameters.size()), group_name, " has ", count,
+                " parameters in the checkpoint, the optimizer has ", parameters.size());
     for (size_t p = 0; p < parameters.size(); ++p) {
-      auto found = states.find(c10::guts::to_string(parameters[p].unsafeGetTensorImpl()));
-      if (found == states.end()) continue;
-      for (const auto& [name, tensor] : StateTensors(*found->second)) {
-        CheckLike(tensor, parameters[p], what,
-                  "group " + std::to_string(g) + " parameter " + std::to_string(p) + " " + name);
-      }
+      const std::string where = group_name + " parameter " + std::to_string(p);
+      // The saving process's key for this parameter (its TensorImpl address then).
+      c10::IValue saved_key;
+      TORCH_CHECK(group_archive.try_read("params/" + std::to_string(p), saved_key) &&
+                      saved_key.isString(),
+                  where, " has no key in the checkpoint");
+      torch::serialize::InputArchive state_archive;
+      if (!states_archive.try_read(saved_key.toStringRef(), state_archive)) continue;
+      ParamStateReader reader(state_archive, parameters[p], where);
+      states[c10::guts::to_string(parameters[p].unsafeGetTensorImpl())] =
+          ReadParamState(optimizer, g, reader, what);
     }
   }
+  optimizer.state() = std::move(states);
 }
 
 }  // namespace gan

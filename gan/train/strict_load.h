@@ -1,7 +1,13 @@
-// Loads modules and optimizers from an archive, refusing tensors that do not fit: another
-// shape or dtype than the module's, or less storage than the tensor's extent. LibTorch's
-// Module::load and Optimizer::load take each stored tensor as it is, so a foreign or
-// damaged checkpoint would otherwise load "fine" and fail later deep inside a kernel.
+// Reads modules, optimizer state and scalars from an archive that may be damaged or foreign,
+// refusing anything that does not fit instead of handing it to LibTorch: another shape or
+// dtype than the module's, less storage than the tensor's extent, a wrong type or count.
+// LibTorch's Module::load and Optimizer::load take each stored tensor as it is (and
+// Optimizer::load leaves half-read state behind when it throws), so a bad checkpoint would
+// otherwise load "fine" and fail later, or corrupt memory, inside a kernel.
+//
+// Every load here is all or nothing: the target is changed only after everything was read
+// and checked, so a failed load (say of the newest checkpoint) leaves the module or optimizer
+// as it was, ready for the next attempt (an older checkpoint).
 //
 //   torch::serialize::InputArchive weights;
 //   archive.read("generator", weights);
@@ -16,14 +22,25 @@
 namespace gan {
 
 // `what` names the module in errors ("generator"). Throws c10::Error naming the tensor,
-// the stored and the expected shape or dtype; the module may then be partly loaded.
+// the stored and the expected shape or dtype. Values are copied into the module's own
+// tensors.
 void LoadModuleStrictly(torch::nn::Module& module, torch::serialize::InputArchive& archive,
                         const std::string& what);
 
-// Optimizer::load, then checks that the per-parameter state of Adam, AdamW, RMSprop and
-// SGD (moments, momentum buffers) matches each parameter's shape and dtype.
+// Reads what Optimizer::save wrote for Adam, AdamW, RMSprop and SGD, without
+// Optimizer::load: parameter counts per group, and each parameter's state (step, moments,
+// momentum buffers) checked against the parameter's shape and dtype. The optimizer's state
+// is then replaced as a whole; parameters without state in the archive get none.
 void LoadOptimizerStrictly(torch::optim::Optimizer& optimizer,
                            torch::serialize::InputArchive& archive, const std::string& what);
+
+// A tensor the archive must hold under `key`, with as much storage as its shape needs.
+torch::Tensor ReadTensorStrictly(torch::serialize::InputArchive& archive, const std::string& key,
+                                 const std::string& what);
+
+// A one-element integer tensor under `key`.
+int64_t ReadIntStrictly(torch::serialize::InputArchive& archive, const std::string& key,
+                        const std::string& what);
 
 }  // namespace gan
 
