@@ -70,8 +70,10 @@ double Measure(benchmark::State& state, Iteration iteration) {
 }
 
 // The updater as the trainer runs it, on all cores, with the floor and plain-loop ratios.
+// `options` carries the variant (memory format, mixed precision); generator_first is set here.
 void RunUpdater(benchmark::State& state, const std::string& network, Networks (*make)(),
-                const std::string& loss, bool generator_first) {
+                const std::string& loss, bool generator_first,
+                AlternatingUpdaterOptions options = {}) {
   SetThreadCount(0);
   torch::manual_seed(0);
   Networks nets = make();
@@ -82,7 +84,6 @@ void RunUpdater(benchmark::State& state, const std::string& network, Networks (*
   }
   const double flops = static_cast<double>(flops_by_network[network]);
   const Batch batch{RealBatch(nets.g), torch::Tensor()};
-  AlternatingUpdaterOptions options;
   options.generator_first = generator_first;
   AlternatingUpdater updater(nets.g, nets.d, *AdversarialLossByName(loss), options);
   int64_t i = 0;
@@ -140,6 +141,49 @@ void BM_Seed000Dcgan96(benchmark::State& state) {
   RunUpdater(state, "seed000", Seed00096, "hinge", true);
 }
 BENCHMARK(BM_Seed000Dcgan96)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
+// The same with G, D and the batch in channels-last memory format (train.channels_last).
+void BM_Seed000Dcgan96_ChannelsLast(benchmark::State& state) {
+  AlternatingUpdaterOptions options;
+  options.channels_last = true;
+  RunUpdater(state, "seed000", Seed00096, "hinge", true, options);
+}
+BENCHMARK(BM_Seed000Dcgan96_ChannelsLast)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(5.0);
+// The same under CPU autocast to bfloat16 (train.mixed_precision = "bf16"); the floor is
+// still float32 matmul's.
+void BM_Seed000Dcgan96_Bf16(benchmark::State& state) {
+  AlternatingUpdaterOptions options;
+  options.mixed_precision = MixedPrecision::kBfloat16;
+  RunUpdater(state, "seed000", Seed00096, "hinge", true, options);
+}
+BENCHMARK(BM_Seed000Dcgan96_Bf16)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
+void BM_Seed000Dcgan96_Bf16ChannelsLast(benchmark::State& state) {
+  AlternatingUpdaterOptions options;
+  options.mixed_precision = MixedPrecision::kBfloat16;
+  options.channels_last = true;
+  RunUpdater(state, "seed000", Seed00096, "hinge", true, options);
+}
+BENCHMARK(BM_Seed000Dcgan96_Bf16ChannelsLast)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
+void BM_Tmp28CL(benchmark::State& state) {
+  AlternatingUpdaterOptions options;
+  options.channels_last = true;
+  RunUpdater(state, "libtorch28", LibtorchExample28, "bce", false, options);
+}
+BENCHMARK(BM_Tmp28CL)->Unit(benchmark::kMillisecond)->UseRealTime();
+void BM_Tmp32CL(benchmark::State& state) {
+  AlternatingUpdaterOptions options;
+  options.channels_last = true;
+  RunUpdater(state, "dcgan32", FashionMnist32, "hinge", false, options);
+}
+BENCHMARK(BM_Tmp32CL)->Unit(benchmark::kMillisecond)->UseRealTime();
+void BM_TmpResCL(benchmark::State& state) {
+  AlternatingUpdaterOptions options;
+  options.channels_last = true;
+  RunUpdater(state, "sngan32", MakeSnganResnet, "hinge", false, options);
+}
+BENCHMARK(BM_TmpResCL)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The sngan_resnet experiment's networks (width 16, 32x32 Fashion-MNIST), hinge, D first.
 void BM_SnganResnet32_PlainLoop(benchmark::State& state) {

@@ -304,5 +304,35 @@ TEST(UpdaterFactoryTest, SkippingNonFiniteStepsIsForAdversarialUpdaters) {
   EXPECT_EQ(losses.at("skipped_steps").item<double>(), 1.0);
 }
 
+// train.channels_last reaches the networks; the energy-based updaters refuse it, and
+// mixed precision, instead of ignoring them.
+TEST(UpdaterFactoryTest, ChannelsLastAndMixedPrecisionAreForAdversarialUpdaters) {
+  for (const char* setting : {"train.channels_last=true", "train.mixed_precision=bf16"}) {
+    nlohmann::json json = Shipped("began");
+    ASSERT_TRUE(ApplyOverride(setting, &json).ok());
+    ASSERT_TRUE(ApplyOverride("model.width=4", &json).ok());
+    absl::StatusOr<ExperimentConfig> config = ParseExperimentConfig(json);
+    ASSERT_TRUE(config.ok()) << config.status();
+    absl::StatusOr<Networks> networks = MakeNetworks(config->model, 32, 1);
+    ASSERT_TRUE(networks.ok()) << networks.status();
+    EXPECT_THAT(std::string(MakeUpdater(*config, *networks, torch::kCPU).status().message()),
+                HasSubstr("is supported by the adversarial updaters"))
+        << setting;
+  }
+  nlohmann::json json = Shipped("dcgan_stl10_hinge");
+  ASSERT_TRUE(ApplyOverride("model.width=4", &json).ok());
+  absl::StatusOr<ExperimentConfig> config = ParseExperimentConfig(json);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(config->train.channels_last);
+  absl::StatusOr<Networks> networks = MakeNetworks(config->model, 96, 3);
+  ASSERT_TRUE(networks.ok()) << networks.status();
+  ASSERT_TRUE(MakeUpdater(*config, *networks, torch::kCPU).ok());
+  for (const auto& p : networks->generator->parameters()) {
+    if (p.dim() == 4) {
+      EXPECT_TRUE(p.is_contiguous(torch::MemoryFormat::ChannelsLast));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace gan

@@ -27,11 +27,15 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   const OptimizerOptions optimizer_g = Optimizer(train, train.lr_g);
   const OptimizerOptions optimizer_d = Optimizer(train, train.lr_d);
   if (networks.autoencoder) {
-    if (train.nonfinite == "skip" || data_parallel) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "model.family '", config.model.family, "': ",
-          data_parallel ? "data-parallel training" : "train.nonfinite = skip",
-          " is supported by the adversarial updaters, not the energy-based ones"));
+    const char* unsupported = data_parallel                      ? "data-parallel training"
+                              : train.nonfinite == "skip"          ? "train.nonfinite = skip"
+                              : train.mixed_precision != "none"    ? "train.mixed_precision"
+                              : train.channels_last                ? "train.channels_last"
+                                                                   : nullptr;
+    if (unsupported != nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("model.family '", config.model.family, "': ", unsupported,
+                       " is supported by the adversarial updaters, not the energy-based ones"));
     }
     if (config.model.family == "ebgan") {
       return std::unique_ptr<Updater>(std::make_unique<EbganUpdater>(
@@ -65,6 +69,7 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.d2d_ce.temperature = train.d2d_temperature;
   options.orthogonal_regularization = train.orthogonal_regularization;
   ParseMixedPrecision(train.mixed_precision, &options.mixed_precision);  // validated
+  options.channels_last = train.channels_last;
   options.skip_nonfinite_steps = train.nonfinite == "skip";
   options.max_skipped_steps = train.max_skipped_steps;
   options.data_parallel = std::move(data_parallel);

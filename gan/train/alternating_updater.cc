@@ -8,6 +8,7 @@
 #include "gan/losses/feature_matching.h"
 #include "gan/losses/gradient_penalty.h"
 #include "gan/nn/orthogonal.h"
+#include "gan/train/memory_format.h"
 #include "gan/train/optimization.h"
 #include "gan/train/strict_load.h"
 
@@ -72,6 +73,10 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
               options_.n_dis);
   generator_->to(options_.device);
   discriminator_->to(options_.device);
+  if (options_.channels_last) {
+    ToChannelsLast(*generator_);
+    ToChannelsLast(*discriminator_);
+  }
   generator_->train();
   discriminator_->train();
   optimizer_g_ = MakeOptimizer(*generator_, options_.optimizer_g);
@@ -234,7 +239,8 @@ bool AlternatingUpdater::Step(torch::optim::Optimizer& optimizer, const torch::T
 
 std::map<std::string, torch::Tensor> AlternatingUpdater::Update(const Batch& batch,
                                                                 int64_t iteration) {
-  const torch::Tensor real = batch.images.to(options_.device, /*non_blocking=*/true);
+  torch::Tensor real = batch.images.to(options_.device, /*non_blocking=*/true);
+  if (options_.channels_last) real = ToChannelsLast(real);
   const torch::Tensor labels =
       batch.labels.defined() ? batch.labels.to(options_.device) : torch::Tensor();
   std::map<std::string, torch::Tensor> losses;

@@ -71,6 +71,8 @@ struct AlternatingUpdaterOptions {
   std::shared_ptr<DataParallel> data_parallel;  // null: one process
   // Forward passes and losses under autocast (bf16 on the CPU, fp16/bf16 on CUDA).
   MixedPrecision mixed_precision = MixedPrecision::kNone;
+  // G, D and the real batches in channels-last memory format (gan/train/memory_format.h).
+  bool channels_last = false;
 };
 
 // "none", "wgan_gp", "dragan", "r1"; false for anything else.

@@ -335,10 +335,8 @@ torch::Tensor Flat(const Nets& nets) {
 }
 
 // Trains a few iterations from the same start; returns G's and D's parameters.
-torch::Tensor TrainFewSteps(MixedPrecision precision) {
+torch::Tensor TrainFewSteps(AlternatingUpdaterOptions options) {
   Nets nets = TinyDcgan();
-  AlternatingUpdaterOptions options;
-  options.mixed_precision = precision;
   AlternatingUpdater updater = MakeUpdater(nets, options);
   torch::manual_seed(11);
   const Batch batch = RealBatch();
@@ -348,8 +346,10 @@ torch::Tensor TrainFewSteps(MixedPrecision precision) {
 
 TEST(AlternatingUpdaterMixedPrecisionTest, Bfloat16RunStaysFiniteAndCloseToFloat32) {
   const torch::Tensor start = Flat(TinyDcgan());
-  const torch::Tensor fp32 = TrainFewSteps(MixedPrecision::kNone);
-  const torch::Tensor bf16 = TrainFewSteps(MixedPrecision::kBfloat16);
+  const torch::Tensor fp32 = TrainFewSteps({});
+  AlternatingUpdaterOptions options;
+  options.mixed_precision = MixedPrecision::kBfloat16;
+  const torch::Tensor bf16 = TrainFewSteps(options);
   EXPECT_EQ(bf16.scalar_type(), torch::kFloat);  // parameters stay float32
   EXPECT_TRUE(torch::isfinite(bf16).all().item<bool>());
   // bf16 has 8 significant bits and Adam's first steps are nearly sign(gradient): the runs
@@ -359,6 +359,30 @@ TEST(AlternatingUpdaterMixedPrecisionTest, Bfloat16RunStaysFiniteAndCloseToFloat
   EXPECT_GT(apart, 0.0);
   EXPECT_LT(apart, 0.25 * moved) << "moved " << moved << ", apart " << apart;
   EXPECT_THROW(AutocastScope(torch::kCPU, MixedPrecision::kFloat16), c10::Error);
+}
+
+// Channels-last changes strides only: the convolutions' weights are NHWC after
+// construction, and training computes what NCHW training computes, up to float rounding.
+TEST(AlternatingUpdaterChannelsLastTest, TrainsLikeTheDefaultFormat) {
+  AlternatingUpdaterOptions options;
+  options.channels_last = true;
+  {
+    Nets nets = TinyDcgan();
+    AlternatingUpdater updater = MakeUpdater(nets, options);
+    int64_t four_dimensional = 0;
+    for (const auto& p : nets.d->parameters()) {
+      if (p.dim() != 4) continue;
+      ++four_dimensional;
+      EXPECT_TRUE(p.is_contiguous(torch::MemoryFormat::ChannelsLast));
+    }
+    EXPECT_GT(four_dimensional, 0);
+  }
+  const torch::Tensor start = Flat(TinyDcgan());
+  const torch::Tensor nchw = TrainFewSteps({});
+  const torch::Tensor nhwc = TrainFewSteps(options);
+  const double moved = (nchw - start).norm().item<double>();
+  const double apart = (nhwc - nchw).norm().item<double>();
+  EXPECT_LT(apart, 1e-4 * moved) << "moved " << moved << ", apart " << apart;
 }
 
 }  // namespace
