@@ -4,8 +4,10 @@
 // averaged with one all-reduce per bucket of flattened gradients rather than per tensor.
 // With every rank taking its shard of each global batch (BatchLoaderOptions::rank) and
 // the same latent draws sliced per rank (SliceForRank), W ranks of batch b compute what
-// one process computes on batches of W*b, for networks without BatchNorm; BatchNorm
-// statistics stay per rank (not synchronized).
+// one process computes on batches of W*b, for networks without BatchNorm. BatchNorm is
+// not synchronized: each rank normalizes with its shard's statistics and keeps its own
+// running statistics (rank 0's are checkpointed); the weights stay identical on all ranks
+// (data_parallel_test: BatchNormStatisticsStayPerRank).
 //
 //   ASSIGN_OR_RETURN(auto group, gan::DataParallel::Connect({.rank = r, .world_size = 2}));
 //   group->Broadcast(*generator);

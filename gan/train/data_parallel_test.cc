@@ -9,8 +9,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -49,11 +47,15 @@ class MlpGenerator : public GeneratorModule {
   torch::nn::Sequential net_{nullptr};
 };
 
+// With batch_norm, a BatchNorm1d after the first layer: its batch statistics, and so its
+// running statistics, are each rank's own (see BatchNormStatisticsStayPerRank).
 class MlpDiscriminator : public DiscriminatorModule {
  public:
-  MlpDiscriminator() {
-    net_ = register_module("net", torch::nn::Sequential(torch::nn::Flatten(), torch::nn::Linear(16, 32),
-                                                         torch::nn::LeakyReLU(), torch::nn::Linear(32, 1)));
+  explicit MlpDiscriminator(bool batch_norm = false) {
+    net_ = register_module("net", torch::nn::Sequential(torch::nn::Flatten(), torch::nn::Linear(16, 32)));
+    if (batch_norm) net_->push_back(torch::nn::BatchNorm1d(32));
+    net_->push_back(torch::nn::LeakyReLU());
+    net_->push_back(torch::nn::Linear(32, 1));
   }
   using DiscriminatorModule::forward;
   torch::Tensor forward(const torch::Tensor& images, const torch::Tensor&) override {
@@ -79,19 +81,33 @@ torch::Tensor Flat(const torch::nn::Module& g, const torch::nn::Module& d) {
   return torch::cat(flat);
 }
 
+struct Trained {
+  torch::Tensor parameters;  // G's and D's, flattened
+  torch::Tensor d_buffers;   // D's BatchNorm running statistics (empty without BatchNorm)
+};
+
+torch::Tensor FlatBuffers(const torch::nn::Module& module) {
+  std::vector<torch::Tensor> flat;
+  for (const auto& b : module.buffers()) {
+    if (b.is_floating_point()) flat.push_back(b.detach().reshape(-1));
+  }
+  return flat.empty() ? torch::zeros({0}) : torch::cat(flat);
+}
+
 // Trains kSteps iterations as `rank` of `world_size` (group null for one process) with
-// per-rank batch `batch`; returns G's and D's parameters, flattened.
-torch::Tensor Train(std::shared_ptr<DataParallel> group, int rank, int world_size, int64_t batch) {
+// per-rank batch `batch`.
+Trained Train(std::shared_ptr<DataParallel> group, int rank, int world_size, int64_t batch,
+              bool batch_norm = false) {
   torch::manual_seed(1000 + rank);  // different initial weights per rank: Broadcast fixes them
   auto g = std::make_shared<MlpGenerator>();
-  auto d = std::make_shared<MlpDiscriminator>();
+  auto d = std::make_shared<MlpDiscriminator>(batch_norm);
   if (group) {
     group->Broadcast(*g);
     group->Broadcast(*d);
   } else {
     torch::manual_seed(1000);  // rank 0's weights
     g = std::make_shared<MlpGenerator>();
-    d = std::make_shared<MlpDiscriminator>();
+    d = std::make_shared<MlpDiscriminator>(batch_norm);
   }
   torch::manual_seed(7);  // the same latent draws on every rank
   // SGD: its step is linear in the gradient. (Adam divides by the gradient's magnitude,
@@ -110,7 +126,7 @@ torch::Tensor Train(std::shared_ptr<DataParallel> group, int rank, int world_siz
                                         .rank = rank, .world_size = world_size});
   loader.StartEpoch(0);
   for (int step = 0; step < kSteps; ++step) updater.Update(*loader.Next(), step);
-  return Flat(*g, *d);
+  return {Flat(*g, *d), FlatBuffers(*d)};
 }
 
 std::string Env(const char* name) {
@@ -165,23 +181,37 @@ TEST(DataParallelRank, Train) {
   ASSERT_TRUE(group.ok()) << group.status();
   if (Env("GAN_DP_MODE") == "die" && rank == 1) _exit(0);  // joins, then dies before training
   std::shared_ptr<DataParallel> shared = std::move(*group);
-  const torch::Tensor weights = Train(shared, rank, 2, /*batch=*/4);
-  torch::save(weights, std::string(std::getenv("TEST_TMPDIR")) + "/rank" + std::to_string(rank) + ".pt");
+  const std::string mode = Env("GAN_DP_MODE");
+  const Trained trained = Train(shared, rank, 2, /*batch=*/4, mode == "batchnorm");
+  const std::string prefix = std::string(std::getenv("TEST_TMPDIR")) + "/" + mode + std::to_string(rank);
+  torch::save(trained.parameters, prefix + ".pt");
+  torch::save(trained.d_buffers, prefix + "_buffers.pt");
+}
+
+// Runs both ranks in `mode` and loads what each saved.
+std::vector<Trained> TrainTwoRanks(const std::string& mode, int port) {
+  const std::string tmp = std::getenv("TEST_TMPDIR");
+  std::vector<pid_t> ranks;
+  for (int r = 0; r < 2; ++r) {
+    ranks.push_back(StartRank("Train", r, port, mode, tmp + "/" + mode + std::to_string(r) + ".log"));
+  }
+  std::vector<Trained> trained(2);
+  for (int r = 0; r < 2; ++r) {
+    const std::string prefix = tmp + "/" + mode + std::to_string(r);
+    EXPECT_EQ(Wait(ranks[r]), 0) << Read(prefix + ".log");
+    torch::load(trained[r].parameters, prefix + ".pt");
+    torch::load(trained[r].d_buffers, prefix + "_buffers.pt");
+  }
+  return trained;
 }
 
 TEST(DataParallelTest, TwoRanksMatchOneProcessOnTheCombinedBatch) {
-  const std::string tmp = std::getenv("TEST_TMPDIR");
-  const int port = FreePort();
-  const pid_t rank0 = StartRank("Train", 0, port, "train", tmp + "/rank0.log");
-  const pid_t rank1 = StartRank("Train", 1, port, "train", tmp + "/rank1.log");
-  ASSERT_EQ(Wait(rank0), 0) << Read(tmp + "/rank0.log");
-  ASSERT_EQ(Wait(rank1), 0) << Read(tmp + "/rank1.log");
-  torch::Tensor w0, w1;
-  torch::load(w0, tmp + "/rank0.pt");
-  torch::load(w1, tmp + "/rank1.pt");
-  EXPECT_TRUE(torch::equal(w0, w1));  // the ranks stay identical
+  const std::vector<Trained> ranks = TrainTwoRanks("train", FreePort());
+  ASSERT_FALSE(HasFailure());
+  const torch::Tensor& w0 = ranks[0].parameters;
+  EXPECT_TRUE(torch::equal(w0, ranks[1].parameters));  // the ranks stay identical
 
-  const torch::Tensor single = Train(nullptr, 0, 1, /*batch=*/8);
+  const torch::Tensor single = Train(nullptr, 0, 1, /*batch=*/8).parameters;
   const torch::Tensor initial = [] {
     torch::manual_seed(1000);
     const MlpGenerator g;
@@ -190,6 +220,22 @@ TEST(DataParallelTest, TwoRanksMatchOneProcessOnTheCombinedBatch) {
   }();
   EXPECT_GT((single - initial).abs().max().item<double>(), 1e-3);  // training moved them
   EXPECT_LT((w0 - single).abs().max().item<double>(), 1e-5);
+}
+
+// BatchNorm is not synchronized: each rank normalizes with its own shard's batch
+// statistics and keeps its own running statistics (rank 0's are the ones checkpointed).
+// Gradients are still averaged, so the weights stay identical on every rank, but they are
+// not those of one process on the combined batch, whose statistics cover all of it.
+TEST(DataParallelTest, BatchNormStatisticsStayPerRank) {
+  const std::vector<Trained> ranks = TrainTwoRanks("batchnorm", FreePort() + 3);
+  ASSERT_FALSE(HasFailure());
+  EXPECT_TRUE(torch::equal(ranks[0].parameters, ranks[1].parameters));
+  ASSERT_EQ(ranks[0].d_buffers.numel(), 64);  // running mean and variance of 32 features
+  EXPECT_GT((ranks[0].d_buffers - ranks[1].d_buffers).abs().max().item<double>(), 1e-3);
+
+  const Trained single = Train(nullptr, 0, 1, /*batch=*/8, /*batch_norm=*/true);
+  EXPECT_GT((ranks[0].parameters - single.parameters).abs().max().item<double>(), 1e-4);
+  EXPECT_GT((ranks[0].d_buffers - single.d_buffers).abs().max().item<double>(), 1e-3);
 }
 
 TEST(DataParallelTest, ARankThatDiesMakesTheOthersFailInsteadOfHanging) {
