@@ -1,6 +1,9 @@
 #include "gan/core/tool_main.h"
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include <glog/logging.h>
@@ -10,7 +13,15 @@
 
 namespace gan {
 
+void PreferPassiveOpenMpWaiting(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  execv("/proc/self/exe", argv);
+  // Only if exec failed: go on with libgomp's default.
+}
+
 int RunTool(int argc, char** argv, const char* usage, const std::function<absl::Status()>& run) {
+  PreferPassiveOpenMpWaiting(argv);
   absl::SetProgramUsageMessage(usage);
   absl::ParseCommandLine(argc, argv);
   FLAGS_logtostderr = true;

@@ -4,8 +4,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -13,12 +15,17 @@
 namespace gan {
 
 int RunLocalRanks(int argc, char** argv, int nproc) {
+  // The ranks share this machine's cores, unless --threads says otherwise.
+  bool threads_given = false;
+  for (int i = 1; i < argc; ++i) threads_given |= absl::StartsWith(argv[i], "--threads");
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
   std::vector<pid_t> ranks;
   for (int rank = 0; rank < nproc; ++rank) {
     std::vector<std::string> arguments;
     for (int i = 1; i < argc; ++i) {
       if (!absl::StartsWith(argv[i], "--nproc")) arguments.push_back(argv[i]);
     }
+    if (!threads_given) arguments.push_back("--threads=" + std::to_string(std::max(1, cores / nproc)));
     arguments.push_back("--rank=" + std::to_string(rank));
     arguments.push_back("--world_size=" + std::to_string(nproc));
     const pid_t pid = fork();

@@ -1,5 +1,6 @@
 // Starts N local ranks of a data-parallel run: this same binary, N times, each with
-// --rank=i --world_size=N (and the caller's other arguments), and waits for them. When a
+// --rank=i --world_size=N, --threads=cores/N unless the caller gave --threads (and the
+// caller's other arguments), and waits for them. When a
 // rank fails the others are stopped, so a run never hangs on a dead peer.
 //
 //   if (nproc > 1 && !rank_given) return gan::RunLocalRanks(argc, argv, nproc);
