@@ -52,12 +52,15 @@ ABSL_FLAG(std::optional<int64_t>, epochs, std::nullopt, "epochs to train (sets t
 ABSL_FLAG(std::optional<int64_t>, max_iterations, std::nullopt, "stop after this many iterations (sets train.max_iterations)");
 ABSL_FLAG(std::optional<int64_t>, batch_size, std::nullopt, "batch size (sets train.batch_size)");
 ABSL_FLAG(std::optional<int64_t>, seed, std::nullopt, "random seed (sets train.seed)");
-ABSL_FLAG(std::optional<int64_t>, threads, std::nullopt, "intra-op threads, 0 = all cores (sets train.threads)");
+ABSL_FLAG(std::optional<int64_t>, threads, std::nullopt,
+          "intra-op threads, 0 = all cores (sets train.threads); OpenMP waits passively "
+          "unless OMP_WAIT_POLICY is set");
 ABSL_FLAG(std::string, device, "", "cpu, cuda or cuda:N (sets train.device)");
 ABSL_FLAG(bool, print_config, false, "print the resolved config as JSON and exit");
 ABSL_FLAG(int, nproc, 1,
-          "data-parallel: start this many local ranks (each gets --rank, --world_size); "
-          "train.batch_size is the global batch, split over the ranks");
+          "data-parallel: start this many local ranks (each gets --rank, --world_size, and "
+          "its share of the cores unless --threads is given); train.batch_size is the "
+          "global batch, split over the ranks");
 ABSL_FLAG(int, rank, 0, "data-parallel: this process's rank (0 hosts the rendezvous and writes the run)");
 ABSL_FLAG(int, world_size, 1, "data-parallel: number of ranks on all machines");
 ABSL_FLAG(std::string, master_addr, "127.0.0.1", "data-parallel: rank 0's address");
