@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include <c10/util/llvmMathExtras.h>
+
 #include "absl/strings/str_cat.h"
 #include "gan/nn/minibatch_stddev.h"
 #include "gan/nn/pixel_norm.h"
@@ -22,8 +24,6 @@ torch::Tensor AveragePool(const torch::Tensor& x, int64_t factor) {
   if (factor == 1) return x;
   return torch::avg_pool2d(x, {factor, factor});
 }
-
-bool IsPowerOfTwo(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
 // Resolutions 4, 8, ..., image_size.
 int64_t LevelsFor(int64_t image_size) {
@@ -49,7 +49,7 @@ void WritePhase(torch::Tensor& level_buffer, torch::Tensor& alpha_buffer, int64_
 
 absl::StatusOr<ProgressiveSpec> ProgressiveSpecFor(int64_t image_size, int64_t image_channels,
                                                    int64_t width, int64_t latent_dim) {
-  if (!IsPowerOfTwo(image_size) || image_size < 8 || image_size > 256) {
+  if (image_size <= 0 || !c10::llvm::isPowerOf2_64(image_size) || image_size < 8 || image_size > 256) {
     return absl::InvalidArgumentError(absl::StrCat(
         "progressive networks support image sizes 8, 16, 32, 64, 128 and 256 (powers of two "
         "in [8, 256]; pad 28x28 data to 32 with data.pad=2), not ",
@@ -72,7 +72,7 @@ absl::StatusOr<ProgressiveSpec> ProgressiveSpecFor(int64_t image_size, int64_t i
 }
 
 absl::Status ValidateProgressiveSpec(const ProgressiveSpec& spec) {
-  if (!IsPowerOfTwo(spec.image_size) || spec.image_size < 4) {
+  if (spec.image_size <= 0 || !c10::llvm::isPowerOf2_64(spec.image_size) || spec.image_size < 4) {
     return absl::InvalidArgumentError(absl::StrCat(
         "progressive networks need a power-of-two image size >= 4, got ", spec.image_size));
   }

@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include <c10/util/llvmMathExtras.h>
+
 #include "absl/strings/str_cat.h"
 #include "gan/nn/pixel_norm.h"
 
@@ -11,8 +13,6 @@ namespace gan {
 namespace {
 
 constexpr double kLeakySlope = 0.2;
-
-bool IsPowerOfTwo(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
 // Two style layers per resolution: layer i works at 4 * 2^(i / 2).
 int64_t LayerResolution(int64_t layer) { return int64_t{4} << (layer / 2); }
@@ -27,7 +27,7 @@ torch::Tensor LayersBelow(int64_t cutoff, int64_t layers, const torch::Device& d
 
 absl::StatusOr<StyleGanSpec> StyleGanSpecFor(int64_t image_size, int64_t image_channels,
                                              int64_t width, int64_t latent_dim) {
-  if (!IsPowerOfTwo(image_size) || image_size < 8 || image_size > 256) {
+  if (image_size <= 0 || !c10::llvm::isPowerOf2_64(image_size) || image_size < 8 || image_size > 256) {
     return absl::InvalidArgumentError(absl::StrCat(
         "StyleGAN image_size must be a power of two in [8, 256] (8, 16, 32, 64, 128 or 256), "
         "got ", image_size, " (pad 28x28 data to 32 with data.pad=2)"));
@@ -49,7 +49,7 @@ absl::StatusOr<StyleGanSpec> StyleGanSpecFor(int64_t image_size, int64_t image_c
 }
 
 absl::Status ValidateStyleGanSpec(const StyleGanSpec& spec) {
-  if (!IsPowerOfTwo(spec.image_size) || spec.image_size < 4) {
+  if (spec.image_size <= 0 || !c10::llvm::isPowerOf2_64(spec.image_size) || spec.image_size < 4) {
     return absl::InvalidArgumentError(
         absl::StrCat("StyleGAN image_size must be a power of two >= 4, got ", spec.image_size));
   }
