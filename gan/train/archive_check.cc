@@ -45,6 +45,13 @@ std::set<std::string> References(const std::string& code) {
   return found;
 }
 
+// [A-Za-z_][A-Za-z0-9_]*
+bool ConsumeIdentifier(absl::string_view& s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  while (!s.empty() && IsIdentifierChar(s[0])) s.remove_prefix(1);
+  return true;
+}
+
 // Type := Tensor | int | float | bool | str | __torch__.a.b | Optional[Type] | List[Type]
 //         | Tuple[Type, ...] | Dict[Type, Type], nested at most kMaxTypeDepth deep.
 bool ConsumeType(absl::string_view& s, int depth) {
@@ -60,10 +67,7 @@ bool ConsumeType(absl::string_view& s, int depth) {
   }
   if (absl::ConsumePrefix(&s, kClassPrefix)) {
     do {
-      if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) {
-        return false;
-      }
-      while (!s.empty() && IsIdentifierChar(s[0])) s.remove_prefix(1);
+      if (!ConsumeIdentifier(s)) return false;
     } while (absl::ConsumePrefix(&s, "."));
     return true;
   }
@@ -115,11 +119,8 @@ bool IsClassMemberLine(absl::string_view line) {
     return ConsumeKey(line) && absl::ConsumePrefix(&line, "] = ") && ConsumeType(line, 0) &&
            line.empty();
   }
-  if (line.empty() || !(std::isalpha(static_cast<unsigned char>(line[0])) || line[0] == '_')) {
-    return false;
-  }
-  while (!line.empty() && IsIdentifierChar(line[0])) line.remove_prefix(1);
-  return absl::ConsumePrefix(&line, " : ") && ConsumeType(line, 0) && line.empty();
+  return ConsumeIdentifier(line) && absl::ConsumePrefix(&line, " : ") && ConsumeType(line, 0) &&
+         line.empty();
 }
 
 uint64_t Little(const std::string& bytes, size_t at, size_t n) {
@@ -287,8 +288,8 @@ std::string ClassFileProblem(absl::string_view code) {
   if (!absl::ConsumeSuffix(&code, "\n")) return "it does not end with a line break";
   const std::vector<absl::string_view> lines = absl::StrSplit(code, '\n');
   absl::string_view header = lines[0];
-  if (!absl::ConsumePrefix(&header, "class ") || !absl::ConsumeSuffix(&header, "(Module):") ||
-      header.empty() || !std::all_of(header.begin(), header.end(), IsIdentifierChar)) {
+  if (!absl::ConsumePrefix(&header, "class ") || !ConsumeIdentifier(header) ||
+      header != "(Module):") {
     return "its first line is not 'class <name>(Module):'";
   }
   for (size_t i = 1; i < lines.size(); ++i) {

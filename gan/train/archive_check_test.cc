@@ -63,6 +63,8 @@ TEST(ClassFileProblemTest, AcceptsWhatOutputArchiveWrites) {
 TEST(ClassFileProblemTest, NamesTheLineThatIsNotADeclaration) {
   EXPECT_EQ(ClassFileProblem("class Mo=ule(Module):\n"),
             "its first line is not 'class <name>(Module):'");
+  EXPECT_EQ(ClassFileProblem("class 9odule(Module):\n"),
+            "its first line is not 'class <name>(Module):'");
   EXPECT_EQ(ClassFileProblem("class Module(Module):\n  __paRameters__ = []\n"),
             "line 2 is not an attribute declaration");
   EXPECT_EQ(ClassFileProblem("class Module(Module):\n  weight : Tensor\n  def f(self):\n"),

@@ -114,28 +114,29 @@ const Options& GroupOptions(const torch::optim::Optimizer& optimizer, size_t gro
   return static_cast<const Options&>(optimizer.param_groups()[group].options());
 }
 
+// Adam and AdamW keep the same state under the same names.
+template <typename State, typename Options>
+std::unique_ptr<OptimizerParamState> ReadAdamState(const torch::optim::Optimizer& optimizer,
+                                                   size_t group, ParamStateReader& reader) {
+  auto state = std::make_unique<State>();
+  state->step(reader.Step());
+  state->exp_avg(reader.Tensor("exp_avg", true));
+  state->exp_avg_sq(reader.Tensor("exp_avg_sq", true));
+  state->max_exp_avg_sq(
+      reader.Tensor("max_exp_avg_sq", GroupOptions<Options>(optimizer, group).amsgrad()));
+  return state;
+}
+
 // The state the optimizer's own step() would have made, with every tensor it will use.
 std::unique_ptr<OptimizerParamState> ReadParamState(const torch::optim::Optimizer& optimizer,
                                                     size_t group, ParamStateReader& reader,
                                                     const std::string& what) {
   using namespace torch::optim;  // NOLINT: the four state and options types
   if (dynamic_cast<const Adam*>(&optimizer) != nullptr) {
-    auto state = std::make_unique<AdamParamState>();
-    state->step(reader.Step());
-    state->exp_avg(reader.Tensor("exp_avg", true));
-    state->exp_avg_sq(reader.Tensor("exp_avg_sq", true));
-    state->max_exp_avg_sq(
-        reader.Tensor("max_exp_avg_sq", GroupOptions<AdamOptions>(optimizer, group).amsgrad()));
-    return state;
+    return ReadAdamState<AdamParamState, AdamOptions>(optimizer, group, reader);
   }
   if (dynamic_cast<const AdamW*>(&optimizer) != nullptr) {
-    auto state = std::make_unique<AdamWParamState>();
-    state->step(reader.Step());
-    state->exp_avg(reader.Tensor("exp_avg", true));
-    state->exp_avg_sq(reader.Tensor("exp_avg_sq", true));
-    state->max_exp_avg_sq(
-        reader.Tensor("max_exp_avg_sq", GroupOptions<AdamWOptions>(optimizer, group).amsgrad()));
-    return state;
+    return ReadAdamState<AdamWParamState, AdamWOptions>(optimizer, group, reader);
   }
   if (dynamic_cast<const RMSprop*>(&optimizer) != nullptr) {
     const auto& options = GroupOptions<RMSpropOptions>(optimizer, group);
