@@ -1,5 +1,6 @@
 #include "gan/core/caching_cpu_allocator.h"
 
+#include <cstdint>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -55,11 +56,33 @@ void Release(void* data) {
   c10::free_cpu(data);
 }
 
+void FreeIdleBlocks() {
+  Cache& cache = TheCache();
+  std::vector<void*> blocks;
+  {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    for (auto& [size, idle] : cache.idle) {
+      for (void* block : idle) {
+        cache.block_sizes.erase(block);
+        blocks.push_back(block);
+      }
+    }
+    cache.idle.clear();
+    cache.idle_bytes = 0;
+  }
+  for (void* block : blocks) c10::free_cpu(block);
+}
+
 class CachingCpuAllocator final : public c10::Allocator {
  public:
   c10::DataPtr allocate(size_t n) const override {
     const c10::Device cpu(c10::DeviceType::CPU);
     if (n < kMinCachedBytes) {
+      void* data = c10::alloc_cpu(n);
+      return {data, data, &c10::free_cpu, cpu};
+    }
+    // Beyond what any machine holds: let alloc_cpu refuse it (SizeClass would overflow).
+    if (n > PTRDIFF_MAX / 2) {
       void* data = c10::alloc_cpu(n);
       return {data, data, &c10::free_cpu, cpu};
     }
@@ -75,7 +98,14 @@ class CachingCpuAllocator final : public c10::Allocator {
         return {data, data, &Release, cpu};
       }
     }
-    void* data = c10::alloc_cpu(size);
+    void* data = nullptr;
+    try {
+      data = c10::alloc_cpu(size);
+    } catch (const c10::Error&) {
+      // Out of memory, perhaps because idle blocks of other sizes hold it: free them, retry.
+      FreeIdleBlocks();
+      data = c10::alloc_cpu(size);
+    }
     std::lock_guard<std::mutex> lock(cache.mutex);
     cache.block_sizes.emplace(data, size);
     return {data, data, &Release, cpu};

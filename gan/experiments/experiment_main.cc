@@ -59,7 +59,7 @@ ABSL_FLAG(std::string, device, "", "cpu, cuda or cuda:N (sets train.device)");
 ABSL_FLAG(bool, print_config, false, "print the resolved config as JSON and exit");
 ABSL_FLAG(int, nproc, 1,
           "data-parallel: start this many local ranks (each gets --rank, --world_size, and "
-          "its share of the cores unless --threads is given); train.batch_size is the "
+          "its share of the cores unless train.threads is set); train.batch_size is the "
           "global batch, split over the ranks");
 ABSL_FLAG(int, rank, 0, "data-parallel: this process's rank (0 hosts the rendezvous and writes the run)");
 ABSL_FLAG(int, world_size, 1, "data-parallel: number of ranks on all machines");
@@ -155,7 +155,7 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   const int nproc = absl::GetFlag(FLAGS_nproc);
   if (nproc < 1) return absl::InvalidArgumentError(absl::StrCat("--nproc must be >= 1, got ", nproc));
   if (nproc > 1 && absl::GetFlag(FLAGS_world_size) == 1) {
-    const int code = RunLocalRanks(argc, argv, nproc);
+    const int code = RunLocalRanks(argc, argv, nproc, config.train.threads == 0);
     if (code != 0) return absl::InternalError(absl::StrCat("a rank of ", nproc, " failed (exit code ", code, ")"));
     return absl::OkStatus();
   }

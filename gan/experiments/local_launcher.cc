@@ -14,10 +14,7 @@
 
 namespace gan {
 
-int RunLocalRanks(int argc, char** argv, int nproc) {
-  // The ranks share this machine's cores, unless --threads says otherwise.
-  bool threads_given = false;
-  for (int i = 1; i < argc; ++i) threads_given |= absl::StartsWith(argv[i], "--threads");
+int RunLocalRanks(int argc, char** argv, int nproc, bool share_cores) {
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
   std::vector<pid_t> ranks;
   for (int rank = 0; rank < nproc; ++rank) {
@@ -25,7 +22,7 @@ int RunLocalRanks(int argc, char** argv, int nproc) {
     for (int i = 1; i < argc; ++i) {
       if (!absl::StartsWith(argv[i], "--nproc")) arguments.push_back(argv[i]);
     }
-    if (!threads_given) arguments.push_back("--threads=" + std::to_string(std::max(1, cores / nproc)));
+    if (share_cores) arguments.push_back("--threads=" + std::to_string(std::max(1, cores / nproc)));
     arguments.push_back("--rank=" + std::to_string(rank));
     arguments.push_back("--world_size=" + std::to_string(nproc));
     const pid_t pid = fork();

@@ -13,6 +13,7 @@
 
 #include <caffe2/serialize/inline_container.h>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -217,10 +218,13 @@ std::string CheckPickle(const uint8_t* data, size_t size) {
     at += n;
     return true;
   };
-  auto line = [&]() {
+  // One text line; its text without the line break into *text, if asked.
+  auto line = [&](std::string* text = nullptr) {
     const void* end = std::memchr(data + at, '\n', size - at);
     if (end == nullptr) return false;
-    at = static_cast<const uint8_t*>(end) - data + 1;
+    const size_t next = static_cast<const uint8_t*>(end) - data + 1;
+    if (text != nullptr) text->assign(reinterpret_cast<const char*>(data + at), next - at - 1);
+    at = next;
     return true;
   };
   while (at < size) {
@@ -264,9 +268,19 @@ std::string CheckPickle(const uint8_t* data, size_t size) {
       case 'j':  // LONG_BINGET
         ok = take(op == 'h' ? 1 : 4, &value) && value < memo_size;
         break;
-      case 'c':  // GLOBAL: module and name, one line each
-        ok = line() && line();
+      case 'c': {  // GLOBAL: module and name, one line each
+        // Any other module makes LibTorch look for, and parse, code/<module>.py.
+        std::string module;
+        const size_t start = at - 1;
+        ok = line(&module) && line();
+        if (ok && module != "__torch__" && !absl::StartsWith(module, "__torch__.") &&
+            module != "torch" && module != "torch._utils" && module != "torch.jit._pickle" &&
+            module != "collections") {
+          return absl::StrCat("pickle GLOBAL at byte ", start, " names module '",
+                              absl::CHexEscape(module), "', which LibTorch's archives do not use");
+        }
         break;
+      }
       case 'Q': case '(': case 'N': case 0x88: case 0x89: case 't': case 0x85: case 0x86:
       case 0x87: case ')': case ']': case '}': case 'e': case 'u': case 's': case 'a':
       case 'd': case 'l': case 'R': case 'b': case 0x81: case '0':
@@ -321,7 +335,10 @@ absl::Status CheckArchiveStructure(const std::string& path) {
             CheckPickle(static_cast<const uint8_t*>(data.get()), size);
         if (!pickle_problem.empty()) return problem(absl::StrCat("'", name, "': ", pickle_problem));
       }
-      if (!absl::StartsWith(name, "code/__torch__") || !absl::EndsWith(name, ".py")) continue;
+      if (!absl::EndsWith(name, ".py")) continue;
+      if (!absl::StartsWith(name, "code/__torch__")) {
+        return problem(absl::StrCat("'", name, "' is a class file outside code/__torch__"));
+      }
       auto [data, size] = reader.getRecord(name);
       const std::string code(static_cast<const char*>(data.get()), size);
       const std::string class_problem = ClassFileProblem(code);

@@ -3,7 +3,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include <caffe2/serialize/inline_container.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -84,6 +87,34 @@ TEST(ClassFileProblemTest, NamesTheLineThatIsNotADeclaration) {
   deep += "int";
   for (int i = 0; i < 9; ++i) deep += "]";
   EXPECT_EQ(ClassFileProblem(deep + "\n"), "line 2 is not an attribute declaration");
+}
+
+// A zip in LibTorch's container format holding `records` (name, contents).
+std::string WriteArchive(const std::string& name,
+                         const std::vector<std::pair<std::string, std::string>>& records) {
+  const std::string path = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
+  caffe2::serialize::PyTorchStreamWriter writer(path);
+  for (const auto& [record, contents] : records) {
+    writer.writeRecord(record, contents.data(), contents.size());
+  }
+  writer.writeEndOfFile();
+  return path;
+}
+
+// A pickled global of another module makes LibTorch's importer look for and parse
+// code/<module>.py, where the class-file check would not look.
+TEST(ArchiveCheckTest, RefusesGlobalsAndClassFilesOutsideTorchModules) {
+  const std::string pickle = std::string("\x80\x02" "cfoo\nbar\n" "q\x00" ".", 14);
+  const absl::Status global =
+      CheckArchiveStructure(WriteArchive("global.pt", {{"data.pkl", pickle}}));
+  EXPECT_EQ(global.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(global.message()),
+              HasSubstr("data.pkl': pickle GLOBAL at byte 2 names module 'foo'"));
+
+  const absl::Status code = CheckArchiveStructure(
+      WriteArchive("code.pt", {{"code/foo/bar.py", "class bar(Module):\n"}}));
+  EXPECT_THAT(std::string(code.message()),
+              HasSubstr("'code/foo/bar.py' is a class file outside code/__torch__"));
 }
 
 TEST(ArchiveCheckTest, RefusesFilesThatAreNotZipArchives) {

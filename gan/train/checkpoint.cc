@@ -99,9 +99,10 @@ absl::Status LoadCheckpoint(const std::string& path, Updater& updater, TrainingS
     torch::serialize::InputArchive updater_archive;
     archive.read("updater", updater_archive);
     updater.Load(updater_archive);
-    // set_state reads numel() bytes from the data pointer.
+    // set_state wants a CPU byte tensor (the archive was loaded onto the updater's
+    // device) and reads numel() bytes from its data pointer.
     const torch::Tensor rng_state =
-        ReadTensorStrictly(archive, "cpu_rng_state", "checkpoint").contiguous();
+        ReadTensorStrictly(archive, "cpu_rng_state", "checkpoint").to(torch::kCPU).contiguous();
     {
       at::Generator generator = at::detail::getDefaultCPUGenerator();
       std::lock_guard<std::mutex> lock(generator.mutex());

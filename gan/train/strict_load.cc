@@ -1,6 +1,7 @@
 #include "gan/train/strict_load.h"
 
 #include <memory>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -39,7 +40,8 @@ void CheckStorage(const torch::Tensor& tensor, const std::string& what, const st
 }
 
 // A stored tensor that is to take the place of `like`: same shape and dtype, checked
-// storage, copied into fresh memory on `like`'s device.
+// storage, copied into fresh memory like `like`'s (device, memory format), without
+// autograd history whatever the file says about requires_grad.
 torch::Tensor CheckedCopyLike(const torch::Tensor& stored, const torch::Tensor& like,
                               const std::string& what, const std::string& name,
                               const char* expecter) {
@@ -49,7 +51,10 @@ torch::Tensor CheckedCopyLike(const torch::Tensor& stored, const torch::Tensor& 
               stored.scalar_type(), " in the checkpoint, ", expecter, " expects ",
               like.scalar_type());
   CheckStorage(stored, what, name);
-  return stored.clone(at::MemoryFormat::Contiguous).to(like.device());
+  torch::NoGradGuard no_grad;
+  torch::Tensor copy = torch::empty_like(like, at::MemoryFormat::Preserve);
+  copy.copy_(stored);
+  return copy;
 }
 
 // Reads `module`'s parameters and buffers, and its children's, as Module::save wrote them
@@ -195,6 +200,8 @@ void LoadOptimizerStrictly(torch::optim::Optimizer& optimizer,
   const int64_t group_count = ReadIntStrictly(groups_archive, "param_groups/size", what);
   TORCH_CHECK(group_count == static_cast<int64_t>(groups.size()), what, " has ", group_count,
               " parameter groups in the checkpoint, the optimizer has ", groups.size());
+  const std::vector<std::string> state_keys = states_archive.keys();
+  const std::set<std::string> saved_keys(state_keys.begin(), state_keys.end());
   ParamStates states;
   for (size_t g = 0; g < groups.size(); ++g) {
     const std::string group_name = what + " group " + std::to_string(g);
@@ -213,7 +220,11 @@ void LoadOptimizerStrictly(torch::optim::Optimizer& optimizer,
                       saved_key.isString(),
                   where, " has no key in the checkpoint");
       torch::serialize::InputArchive state_archive;
-      if (!states_archive.try_read(saved_key.toStringRef(), state_archive)) continue;
+      if (!states_archive.try_read(saved_key.toStringRef(), state_archive)) {
+        TORCH_CHECK(saved_keys.count(saved_key.toStringRef()) == 0, where,
+                    " has a state entry that is not a record");
+        continue;  // no state yet (the optimizer had not stepped it)
+      }
       ParamStateReader reader(state_archive, parameters[p], where);
       states[c10::guts::to_string(parameters[p].unsafeGetTensorImpl())] =
           ReadParamState(optimizer, g, reader, what);

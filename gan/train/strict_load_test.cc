@@ -202,6 +202,41 @@ TEST(LoadOptimizerStrictlyTest, FieldsOfTheWrongKindAreRefused) {
               HasSubstr("tensor 'exp_avg' is Double in the checkpoint, its parameter expects Float"));
 }
 
+// Loaded state takes its parameter's memory format (channels-last training stays
+// channels-last after a resume) and never autograd history.
+TEST(LoadOptimizerStrictlyTest, StateFollowsTheParameterNotTheFile) {
+  torch::Tensor stored = torch::randn({2, 3, 2, 2}, torch::requires_grad());
+  torch::optim::Adam source({stored}, torch::optim::AdamOptions(0.1));
+  stored.sum().backward();
+  source.step();
+  torch::Tensor nhwc = torch::zeros({2, 3, 2, 2}).contiguous(torch::MemoryFormat::ChannelsLast);
+  nhwc.set_requires_grad(true);
+  torch::optim::Adam adam({nhwc}, torch::optim::AdamOptions(0.1));
+  auto archive = Saved(source);
+  LoadOptimizerStrictly(adam, archive, "optimizer");
+  const auto& state = static_cast<torch::optim::AdamParamState&>(
+      *adam.state().at(c10::guts::to_string(nhwc.unsafeGetTensorImpl())));
+  EXPECT_TRUE(state.exp_avg().is_contiguous(torch::MemoryFormat::ChannelsLast));
+  EXPECT_FALSE(state.exp_avg().requires_grad());
+  const auto& saved = static_cast<torch::optim::AdamParamState&>(
+      *source.state().at(c10::guts::to_string(stored.unsafeGetTensorImpl())));
+  EXPECT_TRUE(torch::equal(state.exp_avg(), saved.exp_avg()));
+}
+
+TEST(LoadOptimizerStrictlyTest, AStateEntryThatIsNotARecordIsRefused) {
+  torch::serialize::OutputArchive out, state, groups, group;
+  out.write("pytorch_version", c10::IValue("1.5.0"));
+  state.write("saved-key", torch::zeros({1}));  // a tensor where a record belongs
+  out.write("state", state);
+  groups.write("param_groups/size", torch::tensor(int64_t{1}));
+  group.write("params/size", torch::tensor(int64_t{1}));
+  group.write("params/0", c10::IValue("saved-key"));
+  groups.write("param_groups/0", group);
+  out.write("param_groups", groups);
+  EXPECT_THAT(LoadError(RoundTrip(out)),
+              HasSubstr("optimizer group 0 parameter 0 has a state entry that is not a record"));
+}
+
 TEST(LoadModuleStrictlyTest, LoadsNestedModulesIntoTheirOwnTensors) {
   torch::manual_seed(0);
   TwoLayer source(2), target(2);
