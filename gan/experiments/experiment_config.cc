@@ -110,6 +110,7 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("d2d_margin", &train.d2d_margin);
   reader.Read("d2d_temperature", &train.d2d_temperature);
   reader.Read("orthogonal_regularization", &train.orthogonal_regularization);
+  reader.Read("drift_weight", &train.drift_weight);
   reader.Read("ema_decay", &train.ema_decay);
   reader.Read("ema_start", &train.ema_start);
   reader.Read("progressive_stable_images", &train.progressive_stable_images);
@@ -160,6 +161,7 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   }
   RequirePositive(reader, "d2d_temperature", train.d2d_temperature);
   RequireNonNegative(reader, "orthogonal_regularization", train.orthogonal_regularization);
+  RequireNonNegative(reader, "drift_weight", train.drift_weight);
   if (train.ema_decay < 0 || train.ema_decay >= 1) {
     reader.Invalid("ema_decay", absl::StrCat("must be in [0, 1) (0 = off), got ", train.ema_decay));
   }
@@ -305,7 +307,7 @@ absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& jso
         {"penalty", train.penalty != "none"},       {"weight_clip", train.weight_clip > 0},
         {"joint_batch_norm", train.joint_batch_norm}, {"feature_matching", train.feature_matching},
         {"unroll_steps", train.unroll_steps > 0},   {"n_dis", train.n_dis != 1},
-        {"generator_first", train.generator_first}};
+        {"generator_first", train.generator_first}, {"drift_weight", train.drift_weight > 0}};
     for (const auto& [key, set] : logit_only) {
       if (set) {
         return absl::InvalidArgumentError(absl::StrCat(

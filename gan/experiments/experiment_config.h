@@ -75,6 +75,7 @@ struct TrainConfig {
   double d2d_margin = 0.98;          // D2D-CE positive margin m_p (m_n = 1 - m_p)
   double d2d_temperature = 0.5;
   double orthogonal_regularization = 0.0;  // BigGAN's beta on G's weights; 0 = off
+  double drift_weight = 0.0;  // PGGAN's epsilon_drift: + weight * mean(D(real)^2); 0 = off
   double ema_decay = 0.0;            // > 0: sample from an EMA of G's weights
   int64_t ema_start = 0;             // iterations before averaging starts (plain copy)
   // pggan only: images per stable phase and per fade-in of a new level (PGGAN: 800k

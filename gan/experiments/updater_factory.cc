@@ -68,6 +68,7 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.d2d_ce.margin = train.d2d_margin;
   options.d2d_ce.temperature = train.d2d_temperature;
   options.orthogonal_regularization = train.orthogonal_regularization;
+  options.drift_weight = train.drift_weight;
   ParseMixedPrecision(train.mixed_precision, &options.mixed_precision);  // validated
   options.channels_last = train.channels_last;
   options.skip_nonfinite_steps = train.nonfinite == "skip";

@@ -180,6 +180,9 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
       fake_out.logits = discriminator_->forward(fakes, labels);
     }
     loss = loss_.discriminator(real_out.logits, fake_out.logits);
+    if (options_.drift_weight > 0) {
+      loss = loss + options_.drift_weight * real_out.logits.to(torch::kFloat).square().mean();
+    }
     class_loss_d_ = ClassTerm(real_out, labels);
     if (class_loss_d_.defined()) {
       loss = loss + class_loss_d_;

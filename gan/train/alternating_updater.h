@@ -66,6 +66,9 @@ struct AlternatingUpdaterOptions {
   double class_loss_weight = 1.0;
   D2dCrossEntropyOptions d2d_ce;
   double orthogonal_regularization = 0.0;  // beta; 0 = off
+  // PGGAN's drift term: D's loss + drift_weight * mean(D(real)^2), which keeps a
+  // Wasserstein critic's outputs from drifting far from 0 (PGGAN: 0.001). 0 = off.
+  double drift_weight = 0.0;
   bool skip_nonfinite_steps = false;
   int64_t max_skipped_steps = 100;
   std::shared_ptr<DataParallel> data_parallel;  // null: one process

@@ -361,6 +361,32 @@ TEST(AlternatingUpdaterMixedPrecisionTest, Bfloat16RunStaysFiniteAndCloseToFloat
   EXPECT_THROW(AutocastScope(torch::kCPU, MixedPrecision::kFloat16), c10::Error);
 }
 
+// The drift term adds drift_weight * mean(D(real)^2) to D's loss, computed before the step.
+TEST(AlternatingUpdaterTest, DriftTermAddsTheMeanSquaredRealLogit) {
+  const Batch real = RealBatch();
+  const torch::Tensor fakes = torch::rand({8, 1, 32, 32}) * 2 - 1;
+  torch::Tensor plain_loss, drift_loss, real_logits;
+  {
+    Nets nets = TinyDcgan();
+    AlternatingUpdater updater = MakeUpdater(nets, {});
+    {
+      torch::NoGradGuard no_grad;
+      real_logits = nets.d->forward(real.images, torch::Tensor());
+    }
+    plain_loss = updater.DiscriminatorStep(real.images, torch::Tensor(), fakes);
+  }
+  {
+    Nets nets = TinyDcgan();
+    AlternatingUpdaterOptions options;
+    options.drift_weight = 0.5;
+    AlternatingUpdater updater = MakeUpdater(nets, options);
+    drift_loss = updater.DiscriminatorStep(real.images, torch::Tensor(), fakes);
+  }
+  const double expected = 0.5 * real_logits.square().mean().item<double>();
+  EXPECT_GT(expected, 1e-4);
+  EXPECT_NEAR((drift_loss - plain_loss).item<double>(), expected, 1e-5);
+}
+
 // Channels-last changes strides only: the convolutions' weights are NHWC after
 // construction, and training computes what NCHW training computes, up to float rounding.
 TEST(AlternatingUpdaterChannelsLastTest, TrainsLikeTheDefaultFormat) {
