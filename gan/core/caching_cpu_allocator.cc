@@ -77,12 +77,9 @@ class CachingCpuAllocator final : public c10::Allocator {
  public:
   c10::DataPtr allocate(size_t n) const override {
     const c10::Device cpu(c10::DeviceType::CPU);
-    if (n < kMinCachedBytes) {
-      void* data = c10::alloc_cpu(n);
-      return {data, data, &c10::free_cpu, cpu};
-    }
-    // Beyond what any machine holds: let alloc_cpu refuse it (SizeClass would overflow).
-    if (n > PTRDIFF_MAX / 2) {
+    // Small blocks are glibc's; beyond what any machine holds, alloc_cpu refuses (and
+    // SizeClass would overflow).
+    if (n < kMinCachedBytes || n > PTRDIFF_MAX / 2) {
       void* data = c10::alloc_cpu(n);
       return {data, data, &c10::free_cpu, cpu};
     }
