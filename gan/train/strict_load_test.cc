@@ -163,14 +163,11 @@ TEST(LoadOptimizerStrictlyTest, AnotherParameterCountIsRefused) {
       c10::Error);
 }
 
-// Hand-written records in Optimizer::save's layout, with one field of the wrong kind.
-torch::serialize::InputArchive AdamRecord(const c10::IValue& step, const torch::Tensor& exp_avg) {
-  torch::serialize::OutputArchive out, state, param, groups, group;
+// A hand-written archive in Optimizer::save's layout: one group of one parameter, saved
+// under "saved-key", whose state entries are `state`.
+torch::serialize::InputArchive OptimizerRecord(torch::serialize::OutputArchive& state) {
+  torch::serialize::OutputArchive out, groups, group;
   out.write("pytorch_version", c10::IValue("1.5.0"));
-  param.write("step", step);
-  param.write("exp_avg", exp_avg);
-  param.write("exp_avg_sq", torch::zeros({1}));
-  state.write("saved-key", param);
   out.write("state", state);
   groups.write("param_groups/size", torch::tensor(int64_t{1}));
   group.write("params/size", torch::tensor(int64_t{1}));
@@ -178,6 +175,16 @@ torch::serialize::InputArchive AdamRecord(const c10::IValue& step, const torch::
   groups.write("param_groups/0", group);
   out.write("param_groups", groups);
   return RoundTrip(out);
+}
+
+// Adam's state for that parameter, with `step` and `exp_avg` as given.
+torch::serialize::InputArchive AdamRecord(const c10::IValue& step, const torch::Tensor& exp_avg) {
+  torch::serialize::OutputArchive state, param;
+  param.write("step", step);
+  param.write("exp_avg", exp_avg);
+  param.write("exp_avg_sq", torch::zeros({1}));
+  state.write("saved-key", param);
+  return OptimizerRecord(state);
 }
 
 std::string LoadError(torch::serialize::InputArchive archive) {
@@ -224,16 +231,9 @@ TEST(LoadOptimizerStrictlyTest, StateFollowsTheParameterNotTheFile) {
 }
 
 TEST(LoadOptimizerStrictlyTest, AStateEntryThatIsNotARecordIsRefused) {
-  torch::serialize::OutputArchive out, state, groups, group;
-  out.write("pytorch_version", c10::IValue("1.5.0"));
+  torch::serialize::OutputArchive state;
   state.write("saved-key", torch::zeros({1}));  // a tensor where a record belongs
-  out.write("state", state);
-  groups.write("param_groups/size", torch::tensor(int64_t{1}));
-  group.write("params/size", torch::tensor(int64_t{1}));
-  group.write("params/0", c10::IValue("saved-key"));
-  groups.write("param_groups/0", group);
-  out.write("param_groups", groups);
-  EXPECT_THAT(LoadError(RoundTrip(out)),
+  EXPECT_THAT(LoadError(OptimizerRecord(state)),
               HasSubstr("optimizer group 0 parameter 0 has a state entry that is not a record"));
 }
 
