@@ -39,18 +39,24 @@ void CheckStorage(const torch::Tensor& tensor, const std::string& what, const st
               " do not fit");
 }
 
-// A stored tensor that is to take the place of `like`: same shape and dtype, checked
-// storage, copied into fresh memory like `like`'s (device, memory format), without
-// autograd history whatever the file says about requires_grad.
-torch::Tensor CheckedCopyLike(const torch::Tensor& stored, const torch::Tensor& like,
-                              const std::string& what, const std::string& name,
-                              const char* expecter) {
+// Checks that a stored tensor can take the place of `like`: same shape and dtype, and as
+// much storage as its shape needs.
+void CheckLike(const torch::Tensor& stored, const torch::Tensor& like, const std::string& what,
+               const std::string& name, const char* expecter) {
   TORCH_CHECK(stored.sizes() == like.sizes(), what, " tensor '", name, "' has shape ",
               stored.sizes(), " in the checkpoint, ", expecter, " expects ", like.sizes());
   TORCH_CHECK(stored.scalar_type() == like.scalar_type(), what, " tensor '", name, "' is ",
               stored.scalar_type(), " in the checkpoint, ", expecter, " expects ",
               like.scalar_type());
   CheckStorage(stored, what, name);
+}
+
+// A checked stored tensor copied into fresh memory like `like`'s (device, memory format),
+// without autograd history whatever the file says about requires_grad.
+torch::Tensor CheckedCopyLike(const torch::Tensor& stored, const torch::Tensor& like,
+                              const std::string& what, const std::string& name,
+                              const char* expecter) {
+  CheckLike(stored, like, what, name, expecter);
   torch::NoGradGuard no_grad;
   torch::Tensor copy = torch::empty_like(like, at::MemoryFormat::Preserve);
   copy.copy_(stored);
@@ -58,7 +64,8 @@ torch::Tensor CheckedCopyLike(const torch::Tensor& stored, const torch::Tensor& 
 }
 
 // Reads `module`'s parameters and buffers, and its children's, as Module::save wrote them
-// (one sub-archive per child), pairing each target tensor with its checked new value.
+// (one sub-archive per child), pairing each target tensor with its checked stored value
+// (copied in only once all are checked).
 void ReadModuleTensors(torch::nn::Module& module, torch::serialize::InputArchive& archive,
                        const std::string& what, const std::string& prefix,
                        std::vector<std::pair<torch::Tensor, torch::Tensor>>& pairs) {
@@ -68,7 +75,8 @@ void ReadModuleTensors(torch::nn::Module& module, torch::serialize::InputArchive
     torch::Tensor stored;
     TORCH_CHECK(archive.try_read(key, stored), what, " tensor '", name,
                 "' is not in the checkpoint");
-    pairs.emplace_back(target, CheckedCopyLike(stored, target, what, name, "the network"));
+    CheckLike(stored, target, what, name, "the network");
+    pairs.emplace_back(target, stored);
   };
   for (const auto& item : module.named_parameters(/*recurse=*/false)) read(item.key(), item.value());
   for (const auto& item : module.named_buffers(/*recurse=*/false)) read(item.key(), item.value());
