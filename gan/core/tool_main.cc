@@ -10,6 +10,7 @@
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "gan/core/caching_cpu_allocator.h"
 
 namespace gan {
 
@@ -22,6 +23,7 @@ void PreferPassiveOpenMpWaiting(char** argv) {
 
 int RunTool(int argc, char** argv, const char* usage, const std::function<absl::Status()>& run) {
   PreferPassiveOpenMpWaiting(argv);
+  UseCachingCpuAllocator();
   absl::SetProgramUsageMessage(usage);
   absl::ParseCommandLine(argc, argv);
   FLAGS_logtostderr = true;

@@ -1,5 +1,6 @@
 // The main() of the toolkit's command-line programs: makes idle OpenMP threads wait
 // passively unless OMP_WAIT_POLICY is set (by running the program again with it set),
+// makes LibTorch keep freed large blocks for reuse (gan/core/caching_cpu_allocator.h),
 // parses absl flags, sends glog to stderr, runs, and turns a failed status into
 // "error: <message>" and exit code 1.
 //

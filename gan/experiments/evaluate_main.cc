@@ -15,7 +15,6 @@
 #include "gan/core/atomic_file.h"
 #include "gan/core/file_hash.h"
 #include "gan/core/run_directory.h"
-#include "gan/core/caching_cpu_allocator.h"
 #include "gan/core/runtime.h"
 #include "gan/core/tool_main.h"
 #include "gan/core/status_macros.h"
@@ -75,7 +74,6 @@ EvaluationOptions OptionsFromFlags() {
 
 absl::Status Run() {
   SetThreadCount(static_cast<int>(absl::GetFlag(FLAGS_threads)));
-  UseCachingCpuAllocator();
   GAN_ASSIGN_OR_RETURN(const torch::Device device, ParseDevice(absl::GetFlag(FLAGS_device)));
   const std::string run_dir = ResolveUserPath(absl::GetFlag(FLAGS_run_dir));
   const std::string images_dir = ResolveUserPath(absl::GetFlag(FLAGS_images));

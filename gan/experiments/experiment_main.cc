@@ -18,7 +18,6 @@
 #include "gan/core/atomic_file.h"
 #include "gan/core/config.h"
 #include "gan/core/run_directory.h"
-#include "gan/core/caching_cpu_allocator.h"
 #include "gan/core/runtime.h"
 #include "gan/core/status_macros.h"
 #include "gan/core/stop_signal.h"
@@ -178,7 +177,6 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   const bool writer = group == nullptr || group->rank() == 0;
 
   const int threads = SetThreadCount(config.train.threads);
-  UseCachingCpuAllocator();
   SeedEverything(static_cast<uint64_t>(config.train.seed));
   GAN_ASSIGN_OR_RETURN(torch::Device device, ParseDevice(config.train.device));
 

@@ -16,7 +16,6 @@
 #include "absl/strings/str_format.h"
 #include "gan/core/image_grid.h"
 #include "gan/core/run_directory.h"
-#include "gan/core/caching_cpu_allocator.h"
 #include "gan/core/runtime.h"
 #include "gan/core/tool_main.h"
 #include "gan/core/status_macros.h"
@@ -115,7 +114,6 @@ torch::Tensor Generate(GeneratorModule& g, const Layout& layout) {
 
 absl::Status Run() {
   SetThreadCount(static_cast<int>(absl::GetFlag(FLAGS_threads)));
-  UseCachingCpuAllocator();
   const std::string run_dir = ResolveUserPath(absl::GetFlag(FLAGS_run_dir));
   if (absl::GetFlag(FLAGS_run_dir).empty()) {
     return absl::InvalidArgumentError("--run_dir is required (the directory a training run wrote)");
