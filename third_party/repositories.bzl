@@ -8,8 +8,17 @@ Used by this WORKSPACE and by any workspace that depends on the toolkit:
 """
 
 load("//third_party:libtorch.bzl", "libtorch_repository")
+load("//third_party:pkg_config.bzl", "pkg_config_repository")
 
-_SYSTEM_LIBRARIES = ["absl", "glog", "json", "gtest", "benchmark", "png", "jpeg", "zlib"]
+_SYSTEM_LIBRARIES = ["glog", "json", "gtest", "benchmark", "png", "jpeg", "zlib"]
+
+# The Abseil targets the toolkit uses, each with the pkg-config modules it links.
+_ABSL_LIBRARIES = {
+    "status": ["absl_status", "absl_statusor", "absl_strings", "absl_str_format"],
+    "strings": ["absl_strings", "absl_str_format"],
+    "flags": ["absl_flags_parse", "absl_flags", "absl_flags_usage"],
+    "time": ["absl_time"],
+}
 
 def gan_dependencies(toolkit_root = "."):
     """Declares rules_cc/rules_java stand-ins and the system libraries.
@@ -24,6 +33,7 @@ def gan_dependencies(toolkit_root = "."):
         path = toolkit_root + "/third_party/remote_coverage_tools",
     )
     libtorch_repository(name = "libtorch")
+    pkg_config_repository(name = "absl", libraries = _ABSL_LIBRARIES)
     for name in _SYSTEM_LIBRARIES:
         native.new_local_repository(
             name = name,

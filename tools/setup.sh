@@ -1,21 +1,11 @@
 #!/usr/bin/env bash
-# Installs everything the toolkit needs from Debian 12 packages. Idempotent: packages
-# already present are skipped, so it is safe (and fast) to re-run.
+# Installs everything the toolkit needs from Debian 12 packages (the list is
+# tools/debian_packages.txt). Idempotent: packages already present are skipped, so it is
+# safe (and fast) to re-run.
 set -euo pipefail
 
-packages=(
-  bazel-bootstrap          # Bazel 4.2.3
-  g++ pkg-config
-  libtorch-dev             # LibTorch 1.13 (CPU)
-  libgloo-dev              # headers of the Gloo transport that LibTorch's c10d data parallelism uses
-  libopenblas0-pthread     # fast BLAS for LibTorch (the reference BLAS is several times slower)
-  libabsl-dev libgoogle-glog-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
-  libpng-dev libjpeg-dev zlib1g-dev
-  dataset-fashion-mnist    # the default experiment's data, in /usr/share/datasets/fashion-mnist
-  chromium                 # headless check that report.html renders
-  clang                    # libFuzzer targets (tools/fuzz.sh, bazel --config=fuzz)
-)
+mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' \
+  "$(dirname "$0")/debian_packages.txt")
 
 missing=()
 for package in "${packages[@]}"; do

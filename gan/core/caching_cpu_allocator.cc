@@ -7,6 +7,8 @@
 
 #include <c10/core/impl/alloc_cpu.h>
 
+#include "gan/core/torch_compat.h"
+
 namespace gan {
 namespace {
 
@@ -73,9 +75,12 @@ void FreeIdleBlocks() {
   for (void* block : blocks) c10::free_cpu(block);
 }
 
-class CachingCpuAllocator final : public c10::Allocator {
+class CachingCpuAllocator final : public AllocatorBase {
  public:
-  c10::DataPtr allocate(size_t n) const override {
+  c10::DeleterFnPtr raw_deleter() const override { return &Release; }
+
+ protected:
+  c10::DataPtr Allocate(size_t n) const override {
     const c10::Device cpu(c10::DeviceType::CPU);
     // Small blocks are glibc's; beyond what any machine holds, alloc_cpu refuses (and
     // SizeClass would overflow).
@@ -107,8 +112,6 @@ class CachingCpuAllocator final : public c10::Allocator {
     cache.block_sizes.emplace(data, size);
     return {data, data, &Release, cpu};
   }
-
-  c10::DeleterFnPtr raw_deleter() const override { return &Release; }
 };
 
 }  // namespace

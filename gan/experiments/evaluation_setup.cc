@@ -2,9 +2,8 @@
 
 #include <cstdlib>
 
-#include <glog/logging.h>
-
 #include "absl/strings/str_cat.h"
+#include "gan/core/log.h"
 #include "gan/core/run_directory.h"
 #include "gan/metrics/extractor_factory.h"
 
@@ -46,7 +45,7 @@ absl::StatusOr<EvaluationSetup> PrepareEvaluation(DataOptions data, const std::s
   key.resize = absl::StrCat("pad=", data.pad, ",resize=", data.resize, ",max_examples=",
                             data.max_examples, ",samples=", options.sample_features,
                             ",seed=", options.seed);
-  LOG(INFO) << "reference features: " << dataset->size() << " images of " << key.dataset
+  LogInfo() << "reference features: " << dataset->size() << " images of " << key.dataset
             << " (" << split << ") through " << key.extractor;
   absl::StatusOr<ReferenceFeatures> reference = LoadOrComputeReferenceFeatures(
       cache_dir, DatasetImages(*dataset, MakeTransforms(data)), *setup.extractor, key, options);

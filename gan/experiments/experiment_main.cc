@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include <glog/logging.h>
 #include <torch/torch.h>
 
 #include "absl/flags/flag.h"
@@ -17,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/config.h"
+#include "gan/core/log.h"
 #include "gan/core/run_directory.h"
 #include "gan/core/runtime.h"
 #include "gan/core/status_macros.h"
@@ -230,7 +230,7 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   if (resume) {
     GAN_ASSIGN_OR_RETURN(std::string used, ResumeFromLatest(run.checkpoints(), updater,
                                                             trainer.state(), fingerprint));
-    LOG(INFO) << "resumed from " << used << " at iteration " << trainer.state().iteration;
+    LogInfo() << "resumed from " << used << " at iteration " << trainer.state().iteration;
   }
   if (group) {
     // Every rank starts from rank 0's weights (resumed ranks already agree; this makes
@@ -245,7 +245,7 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
     }
   }
   if (!writer) {
-    LOG(INFO) << config.name << ": rank " << group->rank() << " of " << group->world_size()
+    LogInfo() << config.name << ": rank " << group->rank() << " of " << group->world_size()
               << ", " << loader.batches_per_epoch() << " iterations per epoch";
     InstallStopSignalHandlers();
     return trainer.Run();
@@ -304,7 +304,7 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   trainer.Add(std::make_unique<ProgressExtension>(out.progress_seconds),
               Trigger::EveryIterations(1));
 
-  LOG(INFO) << config.name << ": " << dataset.size() << " images of " << channels << "x"
+  LogInfo() << config.name << ": " << dataset.size() << " images of " << channels << "x"
             << image_size << "x" << image_size << " from '" << DataDirectory(config.data)
             << "', " << loader.batches_per_epoch() << " iterations per epoch, " << total
             << " in all, " << threads << " threads on " << device << "; writing to " << out_dir;

@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <string>
 
-#include <glog/logging.h>
 #include <torch/torch.h>
 
 #include "absl/flags/flag.h"

@@ -70,6 +70,8 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.orthogonal_regularization = train.orthogonal_regularization;
   options.drift_weight = train.drift_weight;
   ParseMixedPrecision(train.mixed_precision, &options.mixed_precision);  // validated
+  // float16 gradients underflow without it; bfloat16 has float32's range.
+  options.loss_scaling = options.mixed_precision == MixedPrecision::kFloat16;
   options.channels_last = train.channels_last;
   options.skip_nonfinite_steps = train.nonfinite == "skip";
   options.max_skipped_steps = train.max_skipped_steps;

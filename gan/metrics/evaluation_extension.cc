@@ -2,10 +2,9 @@
 
 #include <utility>
 
-#include <glog/logging.h>
-
 #include "absl/strings/str_cat.h"
 #include "gan/core/atomic_file.h"
+#include "gan/core/log.h"
 #include "gan/train/checkpoint.h"
 
 namespace gan {
@@ -44,7 +43,7 @@ absl::Status EvaluationExtension::Run(TrainingState& state) {
       Evaluate(GeneratorImages(generator, options_, device_), generator->num_classes(),
                *extractor_, reference_, options_);
   if (!result.ok()) return result.status();
-  LOG(INFO) << "iteration " << state.iteration << ": " << DescribeMetrics(*result);
+  LogInfo() << "iteration " << state.iteration << ": " << DescribeMetrics(*result);
 
   nlohmann::json log_entry = {{"iteration", state.iteration}, {"epoch", state.epoch}};
   state.metrics.clear();

@@ -45,11 +45,11 @@ double TraceSqrtProduct(const torch::Tensor& sigma1, const torch::Tensor& sigma2
   torch::NoGradGuard no_grad;
   const auto [s1, s2] = PrepareCovariances(sigma1, sigma2, "TraceSqrtProduct");
   // sqrt(S1) = V diag(sqrt(max(w, 0))) V^T.
-  const auto [w, v] = torch::linalg::eigh(s1, "L");
+  const auto [w, v] = torch::linalg_eigh(s1, "L");
   const torch::Tensor root = torch::mm(v * DenoisedEigenvalues(w).sqrt().unsqueeze(0), v.t());
   torch::Tensor m = torch::mm(torch::mm(root, s2), root);
   m = (m + m.t()) * 0.5;
-  return DenoisedEigenvalues(torch::linalg::eigvalsh(m, "L")).sqrt().sum().item<double>();
+  return DenoisedEigenvalues(torch::linalg_eigvalsh(m, "L")).sqrt().sum().item<double>();
 }
 
 double TraceSqrtProductEig(const torch::Tensor& sigma1, const torch::Tensor& sigma2) {
@@ -57,7 +57,7 @@ double TraceSqrtProductEig(const torch::Tensor& sigma1, const torch::Tensor& sig
   const auto [s1, s2] = PrepareCovariances(sigma1, sigma2, "TraceSqrtProductEig");
   // Principal complex square roots: a rounding-negative eigenvalue -e gives i sqrt(e),
   // which adds nothing to the real part.
-  const torch::Tensor eigenvalues = torch::linalg::eigvals(torch::mm(s1, s2));
+  const torch::Tensor eigenvalues = torch::linalg_eigvals(torch::mm(s1, s2));
   return torch::real(eigenvalues.sqrt().sum()).item<double>();
 }
 

@@ -5,7 +5,6 @@
 //   bazel run //gan/metrics:train_fashion_classifier -- --out=gan/metrics/weights/fashion_mnist_classifier.pt
 #include <cstdio>
 
-#include <glog/logging.h>
 #include <torch/torch.h>
 
 #include "absl/flags/flag.h"

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <utility>
 
+#include "gan/core/torch_compat.h"
+
 namespace gan {
 namespace {
 
@@ -70,7 +72,7 @@ SNConv2dImpl::SNConv2dImpl(torch::nn::Conv2dOptions options,
 }
 
 void SNConv2dImpl::reset() {
-  TORCH_CHECK(c10::get_if<torch::enumtype::kZeros>(&options.padding_mode()) != nullptr,
+  TORCH_CHECK(HoldsAlternative<torch::enumtype::kZeros>(options.padding_mode()),
               "SNConv2d supports only zero padding");
   TORCH_CHECK(options.groups() > 0 && options.in_channels() % options.groups() == 0 &&
                   options.out_channels() % options.groups() == 0,

@@ -11,7 +11,7 @@ namespace gan {
 namespace {
 
 double LargestSingularValue(const torch::Tensor& weight) {
-  return torch::linalg::svdvals(weight.detach().reshape({weight.size(0), -1}), c10::nullopt)[0].item<double>();
+  return torch::linalg_svdvals(weight.detach().reshape({weight.size(0), -1}))[0].item<double>();
 }
 
 TEST(SpectralNormalizeTest, OneStepMatchesHandComputedPowerIteration) {

@@ -68,7 +68,9 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
     : generator_(std::move(generator)),
       discriminator_(std::move(discriminator)),
       loss_(std::move(loss)),
-      options_(options) {
+      options_(options),
+      loss_scaler_g_(options.loss_scaler),
+      loss_scaler_d_(options.loss_scaler) {
   TORCH_CHECK(options_.n_dis >= 1, "AlternatingUpdater: n_dis must be >= 1, got ",
               options_.n_dis);
   generator_->to(options_.device);
@@ -128,8 +130,10 @@ torch::Tensor AlternatingUpdater::GeneratorObjective(const torch::Tensor& real,
 std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
     const torch::Tensor& real, const torch::Tensor& labels) {
   std::optional<DiscriminatorSnapshot> snapshot;
+  std::optional<DynamicLossScaler> scaler_before_unrolling;
   if (options_.unroll_steps > 0) {
     snapshot.emplace(*discriminator_, *optimizer_d_);
+    scaler_before_unrolling = loss_scaler_d_;
     const bool skipped = discriminator_skipped_;  // look-ahead steps are not D's steps
     for (int k = 0; k < options_.unroll_steps; ++k) DiscriminatorStep(real, labels, {});
     discriminator_skipped_ = skipped;
@@ -141,12 +145,12 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
     fakes = generator_->forward(SampleLatent(real.size(0)), labels);
     loss = GeneratorObjective(real, fakes, labels);
   }
-  ClearGradients(*generator_);
-  loss.backward();
+  const bool stepped = BackwardAndStep(*optimizer_g_, loss, *generator_, loss_scaler_g_);
   SetRequiresGrad(*discriminator_, true);
-  if (!Step(*optimizer_g_, loss, *generator_)) generator_skipped_ = true;
+  if (!stepped) generator_skipped_ = true;
   if (snapshot) {
     snapshot->Restore();
+    loss_scaler_d_ = *scaler_before_unrolling;
     ClearGradients(*discriminator_);
   }
   return {loss.detach(), fakes.detach()};
@@ -206,9 +210,7 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
       if (penalty != nullptr) *penalty = term.detach();
     }
   }
-  ClearGradients(*discriminator_);
-  loss.backward();
-  if (!Step(*optimizer_d_, loss, *discriminator_)) {
+  if (!BackwardAndStep(*optimizer_d_, loss, *discriminator_, loss_scaler_d_)) {
     discriminator_skipped_ = true;
     return loss.detach();
   }
@@ -225,10 +227,23 @@ torch::Tensor AlternatingUpdater::SampleLatent(int64_t n) const {
                       group->rank(), group->world_size());
 }
 
-bool AlternatingUpdater::Step(torch::optim::Optimizer& optimizer, const torch::Tensor& loss,
-                              const torch::nn::Module& module) {
+bool AlternatingUpdater::BackwardAndStep(torch::optim::Optimizer& optimizer,
+                                         const torch::Tensor& loss, torch::nn::Module& module,
+                                         DynamicLossScaler& scaler) {
+  ClearGradients(module);
+  (options_.loss_scaling ? scaler.Scale(loss) : loss).backward();
   // Averaged first, so that every rank sees the same gradients (and the same verdict).
   if (options_.data_parallel) options_.data_parallel->AverageGradients(module);
+  if (options_.loss_scaling) {
+    // A finite loss with overflowing scaled gradients is the scaler's to skip; a
+    // non-finite loss is divergence, as without scaling.
+    if (options_.skip_nonfinite_steps && !torch::isfinite(loss).all().item<bool>()) {
+      ClearGradients(module);
+      ++skipped_steps_;
+      return false;
+    }
+    return scaler.Step(optimizer);
+  }
   if (options_.skip_nonfinite_steps && !LossAndGradientsFinite(loss, module)) {
     for (auto& group : optimizer.param_groups()) {
       for (auto& parameter : group.params()) parameter.mutable_grad().reset();
@@ -281,6 +296,10 @@ std::map<std::string, torch::Tensor> AlternatingUpdater::Update(const Batch& bat
 void AlternatingUpdater::Save(torch::serialize::OutputArchive& archive) const {
   SaveGanPair(archive, *generator_, *discriminator_, *optimizer_g_, *optimizer_d_);
   archive.write("skipped_steps", torch::tensor(skipped_steps_));
+  if (options_.loss_scaling) {
+    loss_scaler_g_.Save(archive, "loss_scale_g");
+    loss_scaler_d_.Save(archive, "loss_scale_d");
+  }
 }
 
 void AlternatingUpdater::Load(torch::serialize::InputArchive& archive) {
@@ -291,6 +310,10 @@ void AlternatingUpdater::Load(torch::serialize::InputArchive& archive) {
   skipped_steps_ = archive.try_read("skipped_steps", skipped)
                        ? ReadIntStrictly(archive, "skipped_steps", "checkpoint")
                        : 0;
+  if (options_.loss_scaling) {
+    loss_scaler_g_.Load(archive, "loss_scale_g");
+    loss_scaler_d_.Load(archive, "loss_scale_d");
+  }
 }
 
 }  // namespace gan

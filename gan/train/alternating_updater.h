@@ -23,6 +23,13 @@
 // before every optimizer step, and latent batches are drawn for all ranks and sliced, so
 // the ranks together take one process's step on the global batch (see data_parallel.h).
 //
+// Loss scaling: with loss_scaling (on by default for fp16 autocast, where small
+// gradients underflow otherwise), G's and D's losses are multiplied by a dynamic scale
+// before backward, one DynamicLossScaler each (gan/train/loss_scaler.h); a step whose
+// scaled gradients overflow is skipped and its scale halved. Such skips are part of fp16
+// training, not divergence: they are not counted in skipped_steps. Gradient penalties
+// differentiate D's unscaled output.
+//
 // Divergence: with skip_nonfinite_steps, a step whose loss or gradients are NaN or Inf is
 // not applied; its loss is left out of Update's result and "skipped_steps" (the running
 // count, kept in checkpoints) is added. Past max_skipped_steps the non-finite loss is
@@ -41,6 +48,7 @@
 #include "gan/losses/adversarial_loss.h"
 #include "gan/losses/d2d_ce.h"
 #include "gan/train/data_parallel.h"
+#include "gan/train/loss_scaler.h"
 #include "gan/train/mixed_precision.h"
 #include "gan/train/optimization.h"
 #include "gan/train/updater.h"
@@ -74,6 +82,10 @@ struct AlternatingUpdaterOptions {
   std::shared_ptr<DataParallel> data_parallel;  // null: one process
   // Forward passes and losses under autocast (bf16 on the CPU, fp16/bf16 on CUDA).
   MixedPrecision mixed_precision = MixedPrecision::kNone;
+  // Dynamic loss scaling (see above; the experiments turn it on for fp16). Off: the
+  // losses are backpropagated as they are.
+  bool loss_scaling = false;
+  LossScalerOptions loss_scaler;
   // G, D and the real batches in channels-last memory format (gan/train/memory_format.h).
   bool channels_last = false;
 };
@@ -94,6 +106,8 @@ class AlternatingUpdater : public Updater {
   const Generator& generator() const override { return generator_; }
   const Discriminator& discriminator() const { return discriminator_; }
   torch::Device device() const override { return options_.device; }
+  const DynamicLossScaler& loss_scaler_g() const { return loss_scaler_g_; }
+  const DynamicLossScaler& loss_scaler_d() const { return loss_scaler_d_; }
 
   // The two halves of an iteration, public for tests and composite updaters.
   // GeneratorStep makes real.size(0) fakes (the real batch is used by feature matching
@@ -118,9 +132,11 @@ class AlternatingUpdater : public Updater {
   torch::Tensor ClassTerm(const DiscriminatorOutput& out, const torch::Tensor& labels) const;
   torch::Tensor class_loss_d_, class_loss_g_;  // of the last steps, for the log
 
-  // Steps `optimizer` unless skipping is on and the step is not finite; see above.
-  bool Step(torch::optim::Optimizer& optimizer, const torch::Tensor& loss,
-            const torch::nn::Module& module);
+  // Backpropagates `loss` (scaled when loss scaling is on) and steps `optimizer` unless
+  // the step is not finite and skipping (or loss scaling) is on; see above.
+  bool BackwardAndStep(torch::optim::Optimizer& optimizer, const torch::Tensor& loss,
+                       torch::nn::Module& module, DynamicLossScaler& scaler);
+  DynamicLossScaler loss_scaler_g_, loss_scaler_d_;
   // n latent vectors for this rank (of the same draw every rank makes for the group).
   torch::Tensor SampleLatent(int64_t n) const;
   int64_t skipped_steps_ = 0;

@@ -361,6 +361,46 @@ TEST(AlternatingUpdaterMixedPrecisionTest, Bfloat16RunStaysFiniteAndCloseToFloat
   EXPECT_THROW(AutocastScope(torch::kCPU, MixedPrecision::kFloat16), c10::Error);
 }
 
+// A power-of-two loss scale and its inverse are exact: scaled training is unscaled
+// training, bit for bit, as long as nothing overflows.
+TEST(AlternatingUpdaterLossScalingTest, ScaledTrainingIsUnscaledTrainingBitForBit) {
+  const torch::Tensor plain = TrainFewSteps({});
+  AlternatingUpdaterOptions options;
+  options.loss_scaling = true;
+  EXPECT_TRUE(torch::equal(TrainFewSteps(options), plain));
+}
+
+TEST(AlternatingUpdaterLossScalingTest, OverflowSkipsBothStepsHalvesTheScalesAndResumes) {
+  Nets nets = TinyDcgan();
+  AlternatingUpdaterOptions options;
+  options.loss_scaling = true;
+  options.loss_scaler.init_scale(1e300);  // beyond float32: every scaled loss is Inf
+  AlternatingUpdater updater = MakeUpdater(nets, options);
+  const auto g_before = Snapshot(*nets.g);
+  const auto d_before = Snapshot(*nets.d);
+  updater.Update(RealBatch(), 0);
+  EXPECT_FALSE(Changed(*nets.g, g_before));
+  EXPECT_FALSE(Changed(*nets.d, d_before));
+  EXPECT_EQ(updater.loss_scaler_g().scale(), 5e299);
+  EXPECT_EQ(updater.loss_scaler_d().scale(), 5e299);
+
+  // The scales come back from a checkpoint; without loss scaling nothing is stored.
+  torch::serialize::OutputArchive out;
+  updater.Save(out);
+  std::ostringstream bytes;
+  out.save_to(bytes);
+  torch::serialize::InputArchive in;
+  std::istringstream stream(bytes.str());
+  in.load_from(stream);
+  Nets other = TinyDcgan();
+  AlternatingUpdater resumed = MakeUpdater(other, options);
+  resumed.Load(in);
+  EXPECT_EQ(resumed.loss_scaler_g().scale(), 5e299);
+  EXPECT_EQ(resumed.loss_scaler_d().scale(), 5e299);
+  torch::Tensor stored;
+  EXPECT_TRUE(in.try_read("loss_scale_d/scale", stored));
+}
+
 // The drift term adds drift_weight * mean(D(real)^2) to D's loss, computed before the step.
 TEST(AlternatingUpdaterTest, DriftTermAddsTheMeanSquaredRealLogit) {
   const Batch real = RealBatch();

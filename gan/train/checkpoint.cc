@@ -7,7 +7,6 @@
 #include <mutex>
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <glog/logging.h>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -15,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "gan/core/archive_file.h"
 #include "gan/core/atomic_file.h"
+#include "gan/core/log.h"
 #include "gan/train/archive_check.h"
 #include "gan/train/strict_load.h"
 
@@ -185,7 +185,7 @@ absl::StatusOr<std::string> ResumeFromLatest(const std::string& dir, Updater& up
     if (last_error.ok()) return it->second;
     // A configuration mismatch will not go away with an older file of the same run.
     if (last_error.code() == absl::StatusCode::kFailedPrecondition) return last_error;
-    LOG(WARNING) << last_error.message() << "; trying an older checkpoint";
+    LogWarning() << last_error.message() << "; trying an older checkpoint";
   }
   return last_error;
 }

@@ -8,6 +8,7 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "gan/core/torch_compat.h"
 
 namespace gan {
 namespace {
@@ -72,6 +73,7 @@ absl::StatusOr<std::unique_ptr<DataParallel>> DataParallel::Connect(
     store_options.numWorkers = options.world_size;
     store_options.waitWorkers = true;
     store_options.timeout = options.timeout;
+    UsePlainTcpStore(store_options);
     group->store = c10::make_intrusive<c10d::TCPStore>(options.master_addr, store_options);
     auto gloo_options = c10d::ProcessGroupGloo::Options::create(options.timeout);
     // Loopback runs stay on 127.0.0.1; across machines Gloo binds this host's address.

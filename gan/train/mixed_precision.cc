@@ -2,6 +2,8 @@
 
 #include <ATen/autocast_mode.h>
 
+#include "gan/core/torch_compat.h"
+
 namespace gan {
 
 bool ParseMixedPrecision(const std::string& name, MixedPrecision* precision) {
@@ -23,17 +25,11 @@ AutocastScope::AutocastScope(const torch::Device& device, MixedPrecision precisi
   TORCH_CHECK(cuda_ || precision == MixedPrecision::kBfloat16,
               "mixed precision fp16 needs a CUDA device; on the CPU use bf16");
   const at::ScalarType dtype = precision == MixedPrecision::kBfloat16 ? at::kBFloat16 : at::kHalf;
-  if (cuda_) {
-    was_enabled_ = at::autocast::is_enabled();
-    previous_dtype_ = at::autocast::get_autocast_gpu_dtype();
-    at::autocast::set_autocast_gpu_dtype(dtype);
-    at::autocast::set_enabled(true);
-  } else {
-    was_enabled_ = at::autocast::is_cpu_enabled();
-    previous_dtype_ = at::autocast::get_autocast_cpu_dtype();
-    at::autocast::set_autocast_cpu_dtype(dtype);
-    at::autocast::set_cpu_enabled(true);
-  }
+  const c10::DeviceType type = cuda_ ? c10::DeviceType::CUDA : c10::DeviceType::CPU;
+  was_enabled_ = IsAutocastEnabled(type);
+  previous_dtype_ = AutocastDtype(type);
+  SetAutocastDtype(type, dtype);
+  SetAutocastEnabled(type, true);
   at::autocast::increment_nesting();
   active_ = true;
 }
@@ -42,13 +38,9 @@ AutocastScope::~AutocastScope() {
   if (!active_) return;
   // As torch.autocast's __exit__: the cast cache lives until the outermost scope ends.
   if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-  if (cuda_) {
-    at::autocast::set_enabled(was_enabled_);
-    at::autocast::set_autocast_gpu_dtype(previous_dtype_);
-  } else {
-    at::autocast::set_cpu_enabled(was_enabled_);
-    at::autocast::set_autocast_cpu_dtype(previous_dtype_);
-  }
+  const c10::DeviceType type = cuda_ ? c10::DeviceType::CUDA : c10::DeviceType::CPU;
+  SetAutocastEnabled(type, was_enabled_);
+  SetAutocastDtype(type, previous_dtype_);
 }
 
 }  // namespace gan

@@ -1,7 +1,8 @@
 #include "gan/train/mixed_precision.h"
 
-#include <ATen/autocast_mode.h>
 #include <gtest/gtest.h>
+
+#include "gan/core/torch_compat.h"
 
 namespace gan {
 namespace {
@@ -15,7 +16,7 @@ TEST(AutocastScopeTest, ConvolutionsRunInBfloat16InsideAndFloat32After) {
     EXPECT_EQ(torch::matmul(x.view({3, 64}).t(), torch::randn({3, 2})).scalar_type(),
               torch::kBFloat16);
   }
-  EXPECT_FALSE(at::autocast::is_cpu_enabled());
+  EXPECT_FALSE(IsAutocastEnabled(c10::DeviceType::CPU));
   EXPECT_EQ(torch::conv2d(x, w).scalar_type(), torch::kFloat);
   {
     AutocastScope none(torch::kCPU, MixedPrecision::kNone);
@@ -31,7 +32,7 @@ TEST(AutocastScopeTest, ParsesNamesAndRefusesFloat16OnTheCpu) {
   EXPECT_EQ(precision, MixedPrecision::kFloat16);
   EXPECT_FALSE(ParseMixedPrecision("fp8", &precision));
   EXPECT_THROW(AutocastScope(torch::kCPU, MixedPrecision::kFloat16), c10::Error);
-  EXPECT_FALSE(at::autocast::is_cpu_enabled());
+  EXPECT_FALSE(IsAutocastEnabled(c10::DeviceType::CPU));
 }
 
 }  // namespace

@@ -5,11 +5,13 @@
 #include <utility>
 #include <vector>
 
+#include "gan/core/torch_compat.h"
+
 namespace gan {
 namespace {
 
 using torch::optim::OptimizerParamState;
-using ParamStates = ska::flat_hash_map<std::string, std::unique_ptr<OptimizerParamState>>;
+using ParamStates = ska::flat_hash_map<OptimizerStateKey, std::unique_ptr<OptimizerParamState>>;
 
 // The archive reader trusts a tensor record's sizes, strides and offset; its storage may be
 // shorter (found by gan/fuzz:checkpoint_fuzzer). Computed without overflow, since the
@@ -234,7 +236,7 @@ void LoadOptimizerStrictly(torch::optim::Optimizer& optimizer,
         continue;  // no state yet (the optimizer had not stepped it)
       }
       ParamStateReader reader(state_archive, parameters[p], where);
-      states[c10::guts::to_string(parameters[p].unsafeGetTensorImpl())] =
+      states[OptimizerStateKeyOf(parameters[p])] =
           ReadParamState(optimizer, g, reader, what);
     }
   }

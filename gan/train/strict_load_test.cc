@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "gan/core/torch_compat.h"
+
 namespace gan {
 namespace {
 
@@ -112,7 +114,7 @@ TEST(LoadOptimizerStrictlyTest, MismatchLeavesStateUntouched) {
   torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(0.1));
   Steps(other, other_adam, 1);
   Steps(net, adam, 2);
-  const auto& key = c10::guts::to_string(net->weight.unsafeGetTensorImpl());
+  const auto& key = OptimizerStateKeyOf(net->weight);
   const torch::Tensor before =
       static_cast<torch::optim::AdamParamState&>(*adam.state().at(key)).exp_avg().clone();
 
@@ -222,11 +224,11 @@ TEST(LoadOptimizerStrictlyTest, StateFollowsTheParameterNotTheFile) {
   auto archive = Saved(source);
   LoadOptimizerStrictly(adam, archive, "optimizer");
   const auto& state = static_cast<torch::optim::AdamParamState&>(
-      *adam.state().at(c10::guts::to_string(nhwc.unsafeGetTensorImpl())));
+      *adam.state().at(OptimizerStateKeyOf(nhwc)));
   EXPECT_TRUE(state.exp_avg().is_contiguous(torch::MemoryFormat::ChannelsLast));
   EXPECT_FALSE(state.exp_avg().requires_grad());
   const auto& saved = static_cast<torch::optim::AdamParamState&>(
-      *source.state().at(c10::guts::to_string(stored.unsafeGetTensorImpl())));
+      *source.state().at(OptimizerStateKeyOf(stored)));
   EXPECT_TRUE(torch::equal(state.exp_avg(), saved.exp_avg()));
 }
 

@@ -57,7 +57,7 @@ TEST(DiscriminatorHeadTest, ProjectionEmbeddingIsDividedByItsSpectralNorm) {
   head->eval();
   // Two labels, same features: the logits differ by h.(E[a] - E[b]) / sigma(E) only.
   const torch::Tensor table = head->named_parameters()["embedding.weight"].detach();
-  const double sigma = torch::linalg::svdvals(table, c10::nullopt)[0].item<double>();
+  const double sigma = torch::linalg_svdvals(table)[0].item<double>();
   const torch::Tensor h = torch::randn({1, f}) * 10;
   torch::NoGradGuard no_grad;
   const double difference = (head->forward(h, torch::tensor({2})).logits -

@@ -1,0 +1,84 @@
+// Shape-only (meta device) kernels for the ops LibTorch's C++ library has none for:
+// convolutions and BatchNorm, forward and backward. PyTorch registers these in Python
+// (torch/_meta_registrations.py), which a C++ program does not load. Linking this target
+// registers them, so that whole training steps run on torch::kMeta: a device other than
+// the CPU with no data, where any CPU tensor that the code creates and mixes in fails
+// with LibTorch's "Expected all tensors to be on the same device". For tests only: the
+// outputs have the right shapes and no values.
+//
+//   deps = ["//gan/core:meta_kernels"]   // then run the step on torch::Device("meta")
+#include <array>
+#include <tuple>
+#include <vector>
+
+#include <ATen/ATen.h>
+#include <torch/library.h>
+
+namespace gan {
+namespace {
+
+// Output shape of a convolution (transposed or not) as torch.nn.functional defines it.
+std::vector<int64_t> ConvolutionOutputShape(at::IntArrayRef input, at::IntArrayRef weight,
+                                            at::IntArrayRef stride, at::IntArrayRef padding,
+                                            at::IntArrayRef dilation, bool transposed,
+                                            at::IntArrayRef output_padding, int64_t groups) {
+  std::vector<int64_t> shape{input[0], transposed ? weight[1] * groups : weight[0]};
+  for (size_t d = 2; d < input.size(); ++d) {
+    const int64_t extent = dilation[d - 2] * (weight[d] - 1) + 1;
+    shape.push_back(transposed ? (input[d] - 1) * stride[d - 2] - 2 * padding[d - 2] + extent +
+                                     output_padding[d - 2]
+                               : (input[d] + 2 * padding[d - 2] - extent) / stride[d - 2] + 1);
+  }
+  return shape;
+}
+
+at::Tensor Convolution(const at::Tensor& input, const at::Tensor& weight,
+                       const c10::optional<at::Tensor>& bias, at::IntArrayRef stride,
+                       at::IntArrayRef padding, at::IntArrayRef dilation, bool transposed,
+                       at::IntArrayRef output_padding, int64_t groups) {
+  return at::empty(ConvolutionOutputShape(input.sizes(), weight.sizes(), stride, padding,
+                                          dilation, transposed, output_padding, groups),
+                   input.options());
+}
+
+std::tuple<at::Tensor, at::Tensor, at::Tensor> ConvolutionBackward(
+    const at::Tensor& grad_output, const at::Tensor& input, const at::Tensor& weight,
+    at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, bool transposed,
+    at::IntArrayRef output_padding, int64_t groups, std::array<bool, 3> output_mask) {
+  return {output_mask[0] ? at::empty_like(input) : at::Tensor(),
+          output_mask[1] ? at::empty_like(weight) : at::Tensor(),
+          output_mask[2] ? at::empty({grad_output.size(1)}, grad_output.options())
+                         : at::Tensor()};
+}
+
+// Output, saved mean, saved inverse std.
+std::tuple<at::Tensor, at::Tensor, at::Tensor> BatchNorm(
+    const at::Tensor& input, const c10::optional<at::Tensor>& weight,
+    const c10::optional<at::Tensor>& bias, const c10::optional<at::Tensor>& running_mean,
+    const c10::optional<at::Tensor>& running_var, bool training, double momentum, double eps) {
+  const int64_t channels = input.size(1);
+  return {at::empty_like(input), at::empty({channels}, input.options()),
+          at::empty({channels}, input.options())};
+}
+
+std::tuple<at::Tensor, at::Tensor, at::Tensor> BatchNormBackward(
+    const at::Tensor& grad_output, const at::Tensor& input, const c10::optional<at::Tensor>& weight,
+    const c10::optional<at::Tensor>& running_mean, const c10::optional<at::Tensor>& running_var,
+    const c10::optional<at::Tensor>& save_mean, const c10::optional<at::Tensor>& save_invstd,
+    bool train, double eps, std::array<bool, 3> output_mask) {
+  const int64_t channels = input.size(1);
+  return {output_mask[0] ? at::empty_like(input) : at::Tensor(),
+          output_mask[1] ? at::empty({channels}, input.options()) : at::Tensor(),
+          output_mask[2] ? at::empty({channels}, input.options()) : at::Tensor()};
+}
+
+}  // namespace
+
+TORCH_LIBRARY_IMPL(aten, Meta, m) {
+  m.impl("convolution_overrideable", Convolution);
+  m.impl("convolution_backward_overrideable", ConvolutionBackward);
+  m.impl("native_batch_norm", BatchNorm);
+  m.impl("native_batch_norm_backward", BatchNormBackward);
+}
+
+}  // namespace gan

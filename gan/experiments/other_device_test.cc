@@ -1,0 +1,115 @@
+// Every tensor a training step creates follows the device of its inputs: each shipped
+// experiment (so every network family, adversarial loss, penalty and updater) runs training
+// iterations with its networks and batch on LibTorch's meta device, where a CPU tensor
+// mixed into the step fails. Convolutions and BatchNorm have no C++ meta kernels;
+// //gan/core:meta_kernels adds shape-only ones. Steps that read a value on the host
+// (.item(): BEGAN's k_t control, non-finite checks, loss scaling) cannot run on meta:
+// those configs are checked up to there, and the test says which.
+#include <cstdlib>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "gan/core/config.h"
+#include "gan/data/dataset_source.h"
+#include "gan/experiments/experiment_config.h"
+#include "gan/experiments/network_factory.h"
+#include "gan/experiments/updater_factory.h"
+#include "gan/losses/adversarial_loss.h"
+#include "gan/networks/dcgan/dcgan.h"
+#include "gan/train/alternating_updater.h"
+
+namespace gan {
+namespace {
+
+const torch::Device kMeta("meta");
+
+ExperimentConfig TinyConfig(const std::string& name) {
+  auto json = ReadJsonFile(std::string(std::getenv("TEST_SRCDIR")) +
+                           "/gan/gan/experiments/configs/" + name + ".json");
+  EXPECT_TRUE(json.ok()) << json.status();
+  EXPECT_TRUE(ApplyOverride("model.width=2,train.batch_size=4", &*json).ok());
+  auto config = ParseExperimentConfig(*json);
+  EXPECT_TRUE(config.ok()) << config.status();
+  return *config;
+}
+
+bool AllOn(const torch::nn::Module& module, const torch::Device& device) {
+  for (const auto& t : module.parameters()) {
+    if (t.device() != device) return false;
+  }
+  for (const auto& t : module.buffers()) {
+    if (t.device() != device) return false;
+  }
+  return true;
+}
+
+class OtherDeviceTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(OtherDeviceTest, TrainingIterationsRunOnTheMetaDevice) {
+  const ExperimentConfig config = TinyConfig(GetParam());
+  const bool color = config.data.dataset == "stl10" || config.data.dataset == "cifar10";
+  const int64_t native = config.data.dataset == "stl10" ? 96 : color ? 32 : 28;
+  const int64_t channels = color ? 3 : 1;
+  const int64_t size = TransformedSize(config.data, native);
+  auto networks = MakeNetworks(config.model, size, channels);
+  ASSERT_TRUE(networks.ok()) << networks.status();
+  if (config.train.ema_decay > 0) {
+    auto ema = MakeGenerator(config.model, size, channels);
+    ASSERT_TRUE(ema.ok()) << ema.status();
+    networks->ema_generator = *ema;
+  }
+  auto updater = MakeUpdater(config, *networks, kMeta);
+  ASSERT_TRUE(updater.ok()) << updater.status();
+  const Batch batch{torch::randn({4, channels, size, size}, kMeta),
+                    torch::randint(0, 10, {4}, torch::TensorOptions(kMeta).dtype(torch::kLong))};
+  // Enough iterations for a G step at n_dis <= 5.
+  for (int64_t iteration = 0; iteration < 5; ++iteration) {
+    std::map<std::string, torch::Tensor> losses;
+    try {
+      losses = (*updater)->Update(batch, iteration);
+    } catch (const c10::Error& e) {
+      FAIL() << GetParam() << ", iteration " << iteration << ": " << e.what_without_backtrace();
+    }
+    for (const auto& [name, value] : losses) {
+      EXPECT_EQ(value.device(), kMeta) << GetParam() << ": " << name;
+    }
+  }
+  EXPECT_TRUE(AllOn(*networks->generator, kMeta));
+  if (networks->discriminator) EXPECT_TRUE(AllOn(*networks->discriminator, kMeta));
+  if (networks->autoencoder) EXPECT_TRUE(AllOn(*networks->autoencoder, kMeta));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ShippedExperiments, OtherDeviceTest,
+    ::testing::Values("dcgan_fashion_mnist", "dcgan_stl10_hinge", "dcgan_stl10_bce", "wgan_clip",
+                      "wgan_gp", "lsgan", "dragan", "ebgan", "began", "label_smoothing",
+                      "feature_matching", "minibatch_discrimination", "unrolled_gan", "ttur",
+                      "dcgan_bn_joint", "dcgan_bn_separate", "sngan_resnet", "sagan", "biggan",
+                      "acgan", "projection_gan", "reacgan", "stylegan_fashion_mnist",
+                      "pggan_fashion_mnist"));
+
+// The check has teeth: a loss that mixes in a CPU tensor (say, a target built without
+// the logits' options) fails the step on another device.
+TEST(OtherDeviceLeakTest, ACpuTensorCreatedInsideTheStepFailsIt) {
+  torch::manual_seed(0);
+  const DcganSpec spec = StandardDcganSpec(32, 1, 2, 8);
+  AdversarialLoss leaky = *AdversarialLossByName("lsgan");
+  leaky.discriminator = [](const torch::Tensor& real, const torch::Tensor& fake) {
+    return (real - torch::ones({real.size(0)})).square().mean() + fake.square().mean();
+  };
+  AlternatingUpdaterOptions options;
+  options.device = kMeta;
+  AlternatingUpdater updater(MakeDcganGenerator(spec), MakeDcganDiscriminator(spec), leaky,
+                             options);
+  const Batch batch{torch::randn({4, 1, 32, 32}, kMeta), torch::Tensor()};
+  try {
+    updater.Update(batch, 0);
+    FAIL() << "a CPU tensor mixed into a meta step went unnoticed";
+  } catch (const c10::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("same device"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace gan
