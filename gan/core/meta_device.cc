@@ -1,17 +1,10 @@
-// Shape-only (meta device) kernels for the ops LibTorch's C++ library has none for:
-// convolutions and BatchNorm, forward and backward. PyTorch registers these in Python
-// (torch/_meta_registrations.py), which a C++ program does not load. Linking this target
-// registers them, so that whole training steps run on torch::kMeta: a device other than
-// the CPU with no data, where any CPU tensor that the code creates and mixes in fails
-// with LibTorch's "Expected all tensors to be on the same device". For tests only: the
-// outputs have the right shapes and no values.
-//
-//   deps = ["//gan/core:meta_kernels"]   // then run the step on torch::Device("meta")
+#include "gan/core/meta_device.h"
+
 #include <array>
 #include <tuple>
 #include <vector>
 
-#include <ATen/ATen.h>
+#include <ATen/ExpandUtils.h>
 #include <torch/library.h>
 
 namespace gan {
@@ -72,13 +65,47 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> BatchNormBackward(
           output_mask[2] ? at::empty({channels}, input.options()) : at::Tensor()};
 }
 
+// Elementwise ops keep their input's shape.
+at::Tensor SameShape(const at::Tensor& self) { return at::empty_like(self); }
+
+at::Tensor Dot(const at::Tensor& self, const at::Tensor& other) {
+  return at::empty({}, self.options());
+}
+
+at::Tensor IndexSelect(const at::Tensor& self, int64_t dim, const at::Tensor& index) {
+  std::vector<int64_t> shape = self.sizes().vec();
+  if (!shape.empty()) shape[dim < 0 ? dim + shape.size() : dim] = index.numel();
+  return at::empty(shape, self.options());
+}
+
+at::Tensor Where(const at::Tensor& condition, const at::Tensor& self, const at::Tensor& other) {
+  return at::empty(at::infer_size(at::infer_size(condition.sizes(), self.sizes()), other.sizes()),
+                   self.options().dtype(at::promote_types(self.scalar_type(), other.scalar_type())));
+}
+
 }  // namespace
+
+void MoveToMetaDevice(torch::nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  auto move = [](torch::Tensor& t) {
+    const torch::Tensor moved = t.to(torch::Device(torch::kMeta));
+    // What Variable::set_data does after its check that both are dense tensors.
+    t.unsafeGetTensorImpl()->shallow_copy_from(moved.getIntrusivePtr());
+  };
+  for (torch::Tensor& t : module.parameters()) move(t);
+  for (torch::Tensor& t : module.buffers()) move(t);
+}
 
 TORCH_LIBRARY_IMPL(aten, Meta, m) {
   m.impl("convolution_overrideable", Convolution);
   m.impl("convolution_backward_overrideable", ConvolutionBackward);
   m.impl("native_batch_norm", BatchNorm);
   m.impl("native_batch_norm_backward", BatchNormBackward);
+  m.impl("relu", SameShape);
+  m.impl("abs", SameShape);
+  m.impl("dot", Dot);
+  m.impl("index_select", IndexSelect);
+  m.impl("where.self", Where);
 }
 
 }  // namespace gan
