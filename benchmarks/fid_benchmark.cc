@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include <benchmark/benchmark.h>
+#include <torch/utils.h>
 
 #include "gan/core/runtime.h"
 #include "gan/metrics/feature_statistics.h"

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <memory>
 
+#include <torch/utils.h>
+
 namespace gan {
 namespace {
 

@@ -24,8 +24,6 @@
 #include <string>
 #include <vector>
 
-#include <torch/torch.h>
-
 #include "gan/networks/gan_modules.h"
 
 namespace gan {

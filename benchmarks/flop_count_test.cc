@@ -1,6 +1,7 @@
 #include "benchmarks/flop_count.h"
 
 #include <gtest/gtest.h>
+#include <torch/utils.h>
 
 #include "gan/nn/spectral_norm.h"
 

@@ -22,7 +22,7 @@
 #include <memory>
 #include <utility>
 
-#include <torch/torch.h>
+#include <torch/optim/adam.h>
 
 #include "gan/losses/adversarial_loss.h"
 #include "gan/networks/gan_modules.h"

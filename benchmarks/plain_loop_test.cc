@@ -1,6 +1,7 @@
 #include "benchmarks/plain_loop.h"
 
 #include <gtest/gtest.h>
+#include <torch/utils.h>
 
 #include "gan/networks/dcgan/dcgan.h"
 #include "gan/train/alternating_updater.h"

@@ -19,6 +19,8 @@
 #include <map>
 #include <string>
 
+#include <torch/utils.h>
+
 #include "benchmarks/flop_count.h"
 #include "benchmarks/plain_loop.h"
 #include "gan/core/caching_cpu_allocator.h"

@@ -10,7 +10,8 @@
 
 #include <string>
 
-#include <torch/torch.h>
+#include <torch/serialize/archive.h>
+#include <torch/types.h>
 
 #include "absl/status/status.h"
 

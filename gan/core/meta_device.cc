@@ -5,7 +5,10 @@
 #include <vector>
 
 #include <ATen/ExpandUtils.h>
+#include <ATen/core/dispatch/Dispatcher.h>
+#include <ATen/core/stack.h>
 #include <torch/library.h>
+#include <torch/utils.h>
 
 namespace gan {
 namespace {
@@ -83,6 +86,48 @@ at::Tensor Where(const at::Tensor& condition, const at::Tensor& self, const at::
                    self.options().dtype(at::promote_types(self.scalar_type(), other.scalar_type())));
 }
 
+// Shape of a reduction over `dims` (every dimension when none are given).
+std::vector<int64_t> ReducedShape(at::IntArrayRef sizes, const std::vector<int64_t>& dims,
+                                  bool keepdim) {
+  const int64_t rank = static_cast<int64_t>(sizes.size());
+  std::vector<bool> reduced(rank, dims.empty());
+  for (int64_t d : dims) reduced[d < 0 ? d + rank : d] = true;
+  std::vector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!reduced[d]) {
+      shape.push_back(sizes[d]);
+    } else if (keepdim) {
+      shape.push_back(1);
+    }
+  }
+  return shape;
+}
+
+// std.correction(Tensor self, int[1]? dim, *, correction, bool keepdim). Boxed, because
+// `correction` is an int in LibTorch 1.13 and a Scalar in 2.x.
+void StdCorrection(const c10::OperatorHandle&, torch::jit::Stack* stack) {
+  const at::Tensor self = torch::jit::peek(stack, 0, 4).toTensor();
+  const c10::IValue& dim = torch::jit::peek(stack, 1, 4);
+  const bool keepdim = torch::jit::peek(stack, 3, 4).toBool();
+  const std::vector<int64_t> dims = dim.isNone() ? std::vector<int64_t>{} : dim.toIntVector();
+  const std::vector<int64_t> shape = ReducedShape(self.sizes(), dims, keepdim);
+  torch::jit::drop(stack, 4);
+  torch::jit::push(stack, at::empty(shape, self.options()));
+}
+
+// embedding_dense_backward(grad_output, indices, num_weights, padding_idx, scale_grad_by_freq):
+// the gradient of the whole [num_weights, dim] table. Boxed: num_weights is a SymInt in 2.x.
+void EmbeddingDenseBackward(const c10::OperatorHandle&, torch::jit::Stack* stack) {
+  const at::Tensor grad_output = torch::jit::peek(stack, 0, 5).toTensor();
+  const int64_t num_weights = torch::jit::peek(stack, 2, 5).toInt();
+  torch::jit::drop(stack, 5);
+  torch::jit::push(stack, at::empty({num_weights, grad_output.size(-1)}, grad_output.options()));
+}
+
+at::Tensor LogicalNot(const at::Tensor& self) {
+  return at::empty_like(self, self.options().dtype(at::kBool));
+}
+
 }  // namespace
 
 void MoveToMetaDevice(torch::nn::Module& module) {
@@ -106,6 +151,10 @@ TORCH_LIBRARY_IMPL(aten, Meta, m) {
   m.impl("dot", Dot);
   m.impl("index_select", IndexSelect);
   m.impl("where.self", Where);
+  m.impl("logical_not", LogicalNot);
+  m.impl("std.correction", torch::CppFunction::makeFromBoxedFunction<&StdCorrection>());
+  m.impl("embedding_dense_backward",
+         torch::CppFunction::makeFromBoxedFunction<&EmbeddingDenseBackward>());
 }
 
 }  // namespace gan

@@ -5,8 +5,9 @@
 // Two things LibTorch's C++ library lacks are added here. Module::to refuses the meta
 // device (Variable::set_data accepts only dense CPU/GPU tensors), so MoveToMetaDevice
 // moves a module's tensors in place. And convolutions, BatchNorm and a few more ops (relu,
-// abs, dot, index_select, where) have no C++ meta kernels (PyTorch registers them in
-// Python, torch/_meta_registrations.py): linking this target registers shape-only ones. Other ops without a meta kernel throw
+// abs, dot, index_select, where, logical_not, std, embedding backward) have no C++ meta
+// kernels (PyTorch registers them in Python, torch/_meta_registrations.py): linking this
+// target registers shape-only ones. Other ops without a meta kernel throw
 // c10::NotImplementedError naming the op. For tests only.
 //
 //   gan::MoveToMetaDevice(*generator);   // then Module::to(kMeta) is a no-op

@@ -2,6 +2,9 @@
 
 #include <thread>
 
+#include <torch/cuda.h>
+#include <torch/utils.h>
+
 #include "absl/strings/str_cat.h"
 
 namespace gan {

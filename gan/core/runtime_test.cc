@@ -4,6 +4,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <torch/cuda.h>
+#include <torch/utils.h>
 
 namespace gan {
 namespace {

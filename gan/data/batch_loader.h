@@ -18,8 +18,6 @@
 #include <thread>
 #include <vector>
 
-#include <torch/torch.h>
-
 #include "gan/data/image_dataset.h"
 #include "gan/data/transforms.h"
 

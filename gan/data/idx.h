@@ -7,8 +7,6 @@
 
 #include <string>
 
-#include <torch/torch.h>
-
 #include "absl/status/statusor.h"
 #include "gan/data/image_dataset.h"
 

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <vector>
 
+#include <torch/nn/functional/upsampling.h>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"

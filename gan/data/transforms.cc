@@ -1,5 +1,7 @@
 #include "gan/data/transforms.h"
 
+#include <torch/nn/functional/upsampling.h>
+
 namespace gan {
 
 Transform ScaleToMinusOneOne() {

@@ -13,7 +13,7 @@
 #include <random>
 #include <vector>
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 namespace gan {
 

@@ -7,8 +7,6 @@
 #include <cstdio>
 #include <string>
 
-#include <torch/torch.h>
-
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "gan/core/atomic_file.h"

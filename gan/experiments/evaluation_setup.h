@@ -7,8 +7,6 @@
 #include <memory>
 #include <string>
 
-#include <torch/torch.h>
-
 #include "absl/status/statusor.h"
 #include "gan/data/dataset_source.h"
 #include "gan/metrics/evaluation.h"

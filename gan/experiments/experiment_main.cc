@@ -9,8 +9,6 @@
 #include <string>
 #include <vector>
 
-#include <torch/torch.h>
-
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"

@@ -7,6 +7,7 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <torch/utils.h>
 
 #include "gan/core/config.h"
 #include "gan/core/meta_device.h"

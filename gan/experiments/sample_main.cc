@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-#include <torch/torch.h>
+#include <torch/utils.h>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"

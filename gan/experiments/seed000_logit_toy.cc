@@ -9,8 +9,6 @@
 #include <cstdio>
 #include <string>
 
-#include <torch/torch.h>
-
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"

@@ -7,8 +7,6 @@
 
 #include <memory>
 
-#include <torch/torch.h>
-
 #include "absl/status/statusor.h"
 #include "gan/experiments/experiment_config.h"
 #include "gan/experiments/network_factory.h"

@@ -6,6 +6,8 @@
 
 #include <memory>
 
+#include <torch/utils.h>
+
 #include "gan/losses/adversarial_loss.h"
 #include "gan/networks/dcgan/dcgan.h"
 #include "gan/train/alternating_updater.h"

@@ -1,5 +1,7 @@
 #include "gan/losses/auxiliary_classifier.h"
 
+#include <torch/nn/functional/loss.h>
+
 namespace gan {
 
 torch::Tensor AuxiliaryClassifierLoss(const torch::Tensor& class_logits,

@@ -6,7 +6,7 @@
 #ifndef GAN_LOSSES_AUXILIARY_CLASSIFIER_H_
 #define GAN_LOSSES_AUXILIARY_CLASSIFIER_H_
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 namespace gan {
 

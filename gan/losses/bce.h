@@ -8,7 +8,7 @@
 #ifndef GAN_LOSSES_BCE_H_
 #define GAN_LOSSES_BCE_H_
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 namespace gan {
 

@@ -17,7 +17,7 @@
 #ifndef GAN_LOSSES_D2D_CE_H_
 #define GAN_LOSSES_D2D_CE_H_
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 namespace gan {
 

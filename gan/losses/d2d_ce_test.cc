@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <torch/utils.h>
 
 namespace gan {
 namespace {

@@ -1,5 +1,6 @@
 #include "gan/losses/energy_based.h"
 
+#include <torch/nn/functional/normalization.h>
 
 namespace gan {
 

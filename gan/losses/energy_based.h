@@ -13,7 +13,7 @@
 #ifndef GAN_LOSSES_ENERGY_BASED_H_
 #define GAN_LOSSES_ENERGY_BASED_H_
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 namespace gan {
 

@@ -5,7 +5,7 @@
 #ifndef GAN_LOSSES_FEATURE_MATCHING_H_
 #define GAN_LOSSES_FEATURE_MATCHING_H_
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 namespace gan {
 

@@ -1,5 +1,8 @@
 #include "gan/losses/gradient_penalty.h"
 
+#include <torch/autograd.h>
+#include <torch/utils.h>
+
 namespace gan {
 namespace {
 

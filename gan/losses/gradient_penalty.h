@@ -13,7 +13,8 @@
 
 #include <functional>
 
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/types.h>
 
 namespace gan {
 

@@ -6,7 +6,7 @@
 #ifndef GAN_LOSSES_HINGE_H_
 #define GAN_LOSSES_HINGE_H_
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 namespace gan {
 

@@ -3,6 +3,8 @@
 #include <cmath>
 
 #include <gtest/gtest.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/utils.h>
 
 #include "gan/losses/energy_based.h"
 #include "gan/losses/feature_matching.h"

@@ -7,6 +7,7 @@
 #include <random>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <torch/utils.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"

@@ -16,7 +16,6 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 #include "absl/status/statusor.h"
 #include "gan/data/image_dataset.h"

@@ -14,8 +14,6 @@
 #include <memory>
 #include <string>
 
-#include <torch/torch.h>
-
 #include "gan/metrics/evaluation.h"
 #include "gan/metrics/feature_extractor.h"
 #include "gan/train/extension.h"

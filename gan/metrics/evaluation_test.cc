@@ -17,7 +17,9 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/utils.h>
 
 #include "gan/data/image_dataset.h"
 #include "gan/data/transforms.h"

@@ -12,8 +12,6 @@
 #include <memory>
 #include <string>
 
-#include <torch/torch.h>
-
 #include "absl/status/statusor.h"
 #include "gan/metrics/feature_extractor.h"
 

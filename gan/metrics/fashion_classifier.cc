@@ -1,5 +1,13 @@
 #include "gan/metrics/fashion_classifier.h"
 
+#include <torch/nn/functional/upsampling.h>
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/pooling.h>
+#include <torch/serialize.h>
+#include <torch/utils.h>
+
 #include "absl/strings/str_cat.h"
 #include "gan/core/file_hash.h"
 #include "gan/core/runfiles.h"

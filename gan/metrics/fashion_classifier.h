@@ -17,7 +17,9 @@
 #include <string>
 #include <utility>
 
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/linear.h>
 
 #include "absl/status/statusor.h"
 #include "gan/metrics/feature_extractor.h"

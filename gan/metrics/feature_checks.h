@@ -2,7 +2,7 @@
 #ifndef GAN_METRICS_FEATURE_CHECKS_H_
 #define GAN_METRICS_FEATURE_CHECKS_H_
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 namespace gan {
 

@@ -27,7 +27,7 @@
 #include <functional>
 #include <string>
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

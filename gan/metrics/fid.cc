@@ -4,6 +4,8 @@
 #include <limits>
 #include <utility>
 
+#include <torch/utils.h>
+
 namespace gan {
 namespace {
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <torch/utils.h>
 
 namespace gan {
 namespace {

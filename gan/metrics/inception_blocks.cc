@@ -3,6 +3,10 @@
 #include <string>
 #include <utility>
 
+#include <torch/expanding_array.h>
+#include <torch/nn/functional/pooling.h>
+#include <torch/nn/module.h>
+
 namespace gan {
 namespace {
 

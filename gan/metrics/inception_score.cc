@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <torch/utils.h>
 
 namespace gan {
 namespace {

@@ -9,6 +9,12 @@
 #include <utility>
 #include <vector>
 
+#include <torch/nn/functional/linear.h>
+#include <torch/nn/functional/pooling.h>
+#include <torch/nn/functional/upsampling.h>
+#include <torch/serialize.h>
+#include <torch/utils.h>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"

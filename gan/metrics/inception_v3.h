@@ -53,7 +53,7 @@
 #include <string>
 
 #include <torch/script.h>
-#include <torch/torch.h>
+#include <torch/nn/modules/linear.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

@@ -8,6 +8,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <torch/serialize.h>
+#include <torch/utils.h>
 
 #include "gan/metrics/inception_blocks.h"
 

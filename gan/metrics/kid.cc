@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <torch/utils.h>
 
 #include "gan/metrics/feature_checks.h"
 

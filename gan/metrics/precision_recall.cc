@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include <torch/utils.h>
+
 #include "gan/metrics/feature_checks.h"
 
 namespace gan {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <torch/utils.h>
 
 namespace gan {
 namespace {

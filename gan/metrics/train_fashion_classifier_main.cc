@@ -5,7 +5,9 @@
 //   bazel run //gan/metrics:train_fashion_classifier -- --out=gan/metrics/weights/fashion_mnist_classifier.pt
 #include <cstdio>
 
-#include <torch/torch.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/optim/adam.h>
+#include <torch/utils.h>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include <torch/utils.h>
+
 namespace gan {
 
 torch::Tensor GenerateImages(GeneratorModule& generator, const torch::Tensor& z,

@@ -7,8 +7,6 @@
 #ifndef GAN_NETWORKS_GENERATE_H_
 #define GAN_NETWORKS_GENERATE_H_
 
-#include <torch/torch.h>
-
 #include "gan/networks/gan_modules.h"
 
 namespace gan {

@@ -1,5 +1,7 @@
 #include "gan/networks/truncation.h"
 
+#include <torch/utils.h>
+
 namespace gan {
 namespace {
 

@@ -8,7 +8,7 @@
 #ifndef GAN_NETWORKS_TRUNCATION_H_
 #define GAN_NETWORKS_TRUNCATION_H_
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 namespace gan {
 

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include <torch/utils.h>
+
 namespace gan {
 
 AdaptiveInstanceNormImpl::AdaptiveInstanceNormImpl(AdaptiveInstanceNormOptions options_)

@@ -11,8 +11,6 @@
 #include <cstdint>
 #include <utility>
 
-#include <torch/torch.h>
-
 #include "gan/nn/equalized_lr.h"
 
 namespace gan {

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include <torch/nn/init.h>
+
 #include "gan/nn/spectral_norm.h"
 
 namespace gan {

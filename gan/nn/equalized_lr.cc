@@ -1,5 +1,8 @@
 #include "gan/nn/equalized_lr.h"
 
+#include <torch/nn/functional/linear.h>
+#include <torch/utils.h>
+
 namespace gan {
 
 EqualizedLinearImpl::EqualizedLinearImpl(EqualizedLinearOptions options_)

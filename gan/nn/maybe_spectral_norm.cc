@@ -1,5 +1,8 @@
 #include "gan/nn/maybe_spectral_norm.h"
 
+#include <torch/nn/init.h>
+#include <torch/utils.h>
+
 #include "gan/nn/spectral_norm.h"
 
 namespace gan {

@@ -7,7 +7,11 @@
 #ifndef GAN_NN_MAYBE_SPECTRAL_NORM_H_
 #define GAN_NN_MAYBE_SPECTRAL_NORM_H_
 
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/any.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/types.h>
 
 namespace gan {
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <gtest/gtest.h>
+#include <torch/nn/modules/container/sequential.h>
 
 #include "gan/nn/conditional_batch_norm.h"
 #include "gan/nn/spectral_norm.h"

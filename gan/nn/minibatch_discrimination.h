@@ -13,7 +13,8 @@
 
 #include <cstdint>
 
-#include <torch/torch.h>
+#include <torch/nn/cloneable.h>
+#include <torch/types.h>
 
 namespace gan {
 

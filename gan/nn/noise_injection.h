@@ -11,7 +11,10 @@
 
 #include <cstdint>
 
-#include <torch/torch.h>
+#include <torch/nn/cloneable.h>
+#include <torch/nn/modules/common.h>
+#include <torch/nn/modules/container/any_value.h>
+#include <torch/types.h>
 
 namespace gan {
 

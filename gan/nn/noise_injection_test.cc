@@ -1,6 +1,7 @@
 #include "gan/nn/noise_injection.h"
 
 #include <gtest/gtest.h>
+#include <torch/utils.h>
 
 namespace gan {
 namespace {

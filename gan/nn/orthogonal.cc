@@ -3,6 +3,9 @@
 #include <memory>
 #include <unordered_set>
 
+#include <torch/nn/init.h>
+#include <torch/nn/modules/embedding.h>
+
 namespace gan {
 namespace {
 

@@ -1,6 +1,10 @@
 #include "gan/nn/orthogonal.h"
 
 #include <gtest/gtest.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/embedding.h>
+#include <torch/utils.h>
 
 #include "gan/nn/spectral_norm.h"
 

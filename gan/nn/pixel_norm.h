@@ -6,7 +6,7 @@
 #ifndef GAN_NN_PIXEL_NORM_H_
 #define GAN_NN_PIXEL_NORM_H_
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 namespace gan {
 

@@ -11,7 +11,9 @@
 
 #include <cstdint>
 
-#include <torch/torch.h>
+#include <torch/nn/cloneable.h>
+#include <torch/nn/modules/container/any.h>
+#include <torch/types.h>
 
 namespace gan {
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <torch/utils.h>
 
 #include "gan/nn/spectral_norm.h"
 

@@ -3,6 +3,14 @@
 #include <cmath>
 #include <utility>
 
+#include <torch/enum.h>
+#include <torch/nn/functional/conv.h>
+#include <torch/nn/functional/linear.h>
+#include <torch/nn/functional/normalization.h>
+#include <torch/nn/init.h>
+#include <torch/nn/module.h>
+#include <torch/utils.h>
+
 #include "gan/core/torch_compat.h"
 
 namespace gan {

@@ -6,6 +6,8 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <torch/serialize.h>
+#include <torch/utils.h>
 
 namespace gan {
 namespace {

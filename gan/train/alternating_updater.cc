@@ -4,6 +4,8 @@
 #include <sstream>
 #include <utility>
 
+#include <torch/utils.h>
+
 #include "gan/losses/auxiliary_classifier.h"
 #include "gan/losses/feature_matching.h"
 #include "gan/losses/gradient_penalty.h"

@@ -43,7 +43,6 @@
 #include <memory>
 #include <string>
 
-#include <torch/torch.h>
 
 #include "gan/losses/adversarial_loss.h"
 #include "gan/losses/d2d_ce.h"

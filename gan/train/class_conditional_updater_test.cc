@@ -3,6 +3,11 @@
 #include <memory>
 
 #include <gtest/gtest.h>
+#include <torch/types.h>  // first: LibTorch 1.13's functional headers need it
+#include <torch/nn/functional/normalization.h>
+#include <torch/nn/modules/embedding.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/utils.h>
 
 #include "gan/losses/auxiliary_classifier.h"
 #include "gan/losses/d2d_ce.h"

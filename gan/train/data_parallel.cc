@@ -6,6 +6,7 @@
 
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/utils.h>
 
 #include "absl/strings/str_cat.h"
 #include "gan/core/torch_compat.h"

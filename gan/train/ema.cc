@@ -4,6 +4,9 @@
 #include <string>
 #include <utility>
 
+#include <torch/ordered_dict.h>
+#include <torch/utils.h>
+
 #include "gan/train/strict_load.h"
 
 namespace gan {

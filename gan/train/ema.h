@@ -13,7 +13,9 @@
 #include <cstdint>
 #include <memory>
 
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/serialize/archive.h>
+#include <torch/types.h>
 
 namespace gan {
 

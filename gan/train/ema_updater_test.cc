@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <torch/utils.h>
 
 #include "gan/networks/dcgan/dcgan.h"
 #include "gan/train/alternating_updater.h"

@@ -1,5 +1,7 @@
 #include "gan/train/energy_updaters.h"
 
+#include <torch/utils.h>
+
 #include "gan/train/strict_load.h"
 
 namespace gan {

@@ -9,8 +9,6 @@
 
 #include <memory>
 
-#include <torch/torch.h>
-
 #include "gan/losses/energy_based.h"
 #include "gan/networks/autoencoder/autoencoder_discriminator.h"
 #include "gan/train/optimization.h"

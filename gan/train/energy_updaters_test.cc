@@ -1,6 +1,7 @@
 #include "gan/train/energy_updaters.h"
 
 #include <gtest/gtest.h>
+#include <torch/utils.h>
 
 #include "gan/networks/dcgan/dcgan.h"
 

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <torch/utils.h>
+
 #include "gan/train/strict_load.h"
 
 namespace gan {

@@ -12,7 +12,9 @@
 
 #include <string>
 
-#include <torch/torch.h>
+#include <torch/optim/optimizer.h>
+#include <torch/serialize/archive.h>
+#include <torch/types.h>
 
 namespace gan {
 

@@ -4,6 +4,9 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/optim/sgd.h>
+#include <torch/utils.h>
 
 namespace gan {
 namespace {

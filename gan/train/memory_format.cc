@@ -1,5 +1,7 @@
 #include "gan/train/memory_format.h"
 
+#include <torch/utils.h>
+
 namespace gan {
 
 void ToChannelsLast(torch::nn::Module& module) {

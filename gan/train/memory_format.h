@@ -9,7 +9,8 @@
 #ifndef GAN_TRAIN_MEMORY_FORMAT_H_
 #define GAN_TRAIN_MEMORY_FORMAT_H_
 
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/types.h>
 
 namespace gan {
 

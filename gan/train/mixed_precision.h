@@ -13,7 +13,7 @@
 
 #include <string>
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 namespace gan {
 

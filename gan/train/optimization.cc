@@ -1,5 +1,10 @@
 #include "gan/train/optimization.h"
 
+#include <torch/optim/adam.h>
+#include <torch/optim/rmsprop.h>
+#include <torch/optim/sgd.h>
+#include <torch/utils.h>
+
 #include "gan/train/strict_load.h"
 
 namespace gan {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <torch/utils.h>
 
 #include "gan/losses/adversarial_loss.h"
 #include "gan/train/alternating_updater.h"

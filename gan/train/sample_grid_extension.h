@@ -10,8 +10,6 @@
 #include <cstdint>
 #include <string>
 
-#include <torch/torch.h>
-
 #include "gan/networks/gan_modules.h"
 #include "gan/train/extension.h"
 

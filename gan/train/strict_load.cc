@@ -5,6 +5,12 @@
 #include <utility>
 #include <vector>
 
+#include <torch/optim/adam.h>
+#include <torch/optim/adamw.h>
+#include <torch/optim/rmsprop.h>
+#include <torch/optim/sgd.h>
+#include <torch/utils.h>
+
 #include "gan/core/torch_compat.h"
 
 namespace gan {

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <torch/torch.h>
 
 #include "gan/core/atomic_file.h"
 #include "gan/core/image_grid.h"

@@ -11,6 +11,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <torch/utils.h>
 
 #include "gan/core/atomic_file.h"
 #include "gan/core/run_directory.h"

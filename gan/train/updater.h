@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-#include <torch/torch.h>
+#include <torch/serialize/archive.h>
 
 #include "gan/data/batch_loader.h"
 #include "gan/networks/gan_modules.h"

@@ -1,5 +1,10 @@
 #include "gan/networks/autoencoder/autoencoder_discriminator.h"
 
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/any.h>
+#include <torch/nn/modules/conv.h>
+
 #include "absl/strings/str_cat.h"
 
 namespace gan {

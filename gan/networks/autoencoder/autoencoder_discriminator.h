@@ -12,7 +12,10 @@
 
 #include <cstdint>
 
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/types.h>
 
 #include "absl/status/status.h"
 

@@ -1,5 +1,12 @@
 #include "gan/networks/dcgan/dcgan.h"
 
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/pooling.h>
+#include <torch/utils.h>
+
 #include "absl/strings/str_cat.h"
 #include "gan/nn/minibatch_discrimination.h"
 

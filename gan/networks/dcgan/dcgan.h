@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include <torch/torch.h>
+#include <torch/nn/modules/container/sequential.h>
 
 #include "absl/status/statusor.h"
 #include "gan/networks/gan_modules.h"

@@ -1,5 +1,9 @@
 #include "gan/networks/heads/discriminator_head.h"
 
+#include <torch/nn/functional/embedding.h>
+#include <torch/nn/functional/normalization.h>
+#include <torch/nn/init.h>
+
 #include "gan/nn/maybe_spectral_norm.h"
 #include "gan/nn/spectral_norm.h"
 

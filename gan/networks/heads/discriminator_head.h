@@ -16,7 +16,8 @@
 #include <cstdint>
 #include <string>
 
-#include <torch/torch.h>
+#include <torch/nn/modules/container/any.h>
+#include <torch/nn/modules/embedding.h>
 
 #include "gan/networks/gan_modules.h"
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include <c10/util/llvmMathExtras.h>
+#include <torch/utils.h>
 
 #include "absl/strings/str_cat.h"
 #include "gan/nn/minibatch_stddev.h"

@@ -9,6 +9,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <torch/serialize.h>
+#include <torch/serialize/archive.h>
+#include <torch/utils.h>
 
 #include "gan/nn/minibatch_stddev.h"
 #include "gan/nn/pixel_norm.h"

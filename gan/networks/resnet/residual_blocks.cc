@@ -1,5 +1,8 @@
 #include "gan/networks/resnet/residual_blocks.h"
 
+#include <torch/nn/functional/pooling.h>
+#include <torch/nn/functional/upsampling.h>
+
 #include "gan/nn/conditional_batch_norm.h"
 #include "gan/nn/maybe_spectral_norm.h"
 

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include <torch/torch.h>
+#include <torch/nn/modules/batchnorm.h>
 
 #include "absl/status/statusor.h"
 #include "gan/networks/gan_modules.h"

@@ -5,6 +5,8 @@
 #include <utility>
 
 #include <c10/util/llvmMathExtras.h>
+#include <torch/nn/functional/upsampling.h>
+#include <torch/utils.h>
 
 #include "absl/strings/str_cat.h"
 #include "gan/nn/pixel_norm.h"

@@ -18,8 +18,6 @@
 #include <cstdint>
 #include <vector>
 
-#include <torch/torch.h>
-
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "gan/networks/gan_modules.h"

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <torch/serialize/archive.h>
+#include <torch/utils.h>
 
 namespace gan {
 namespace {
