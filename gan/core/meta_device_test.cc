@@ -22,13 +22,18 @@ const torch::Device kMeta("meta");
 using Inputs = std::vector<torch::Tensor>;
 using Op = std::function<torch::Tensor(const Inputs&)>;
 
-// Runs `op` on CPU inputs and on the same inputs on the meta device.
-void ExpectSameShapeOnMeta(const std::string& what, const Op& op,
-                           const Inputs& cpu_inputs) {
-  std::vector<torch::Tensor> meta_inputs;
-  for (const auto& t : cpu_inputs) {
-    meta_inputs.push_back(t.detach().to(kMeta).requires_grad_(t.requires_grad()));
+// Copies of `inputs` on the meta device, as leaves that require grad where the originals do.
+Inputs OnMeta(const Inputs& inputs) {
+  Inputs meta;
+  for (const auto& t : inputs) {
+    meta.push_back(t.detach().to(kMeta).requires_grad_(t.requires_grad()));
   }
+  return meta;
+}
+
+// Runs `op` on CPU inputs and on the same inputs on the meta device.
+void ExpectSameShapeOnMeta(const std::string& what, const Op& op, const Inputs& cpu_inputs) {
+  const Inputs meta_inputs = OnMeta(cpu_inputs);
   const torch::Tensor expected = op(cpu_inputs);
   const torch::Tensor actual = op(meta_inputs);
   EXPECT_EQ(actual.device(), kMeta) << what;
@@ -39,10 +44,7 @@ void ExpectSameShapeOnMeta(const std::string& what, const Op& op,
 // The gradients' shapes too: backward kernels (convolution, BatchNorm, embedding) run.
 void ExpectSameGradientShapesOnMeta(const std::string& what, const Op& op,
                                     const Inputs& cpu_inputs) {
-  std::vector<torch::Tensor> meta_inputs;
-  for (const auto& t : cpu_inputs) {
-    meta_inputs.push_back(t.detach().to(kMeta).requires_grad_(t.requires_grad()));
-  }
+  const Inputs meta_inputs = OnMeta(cpu_inputs);
   op(cpu_inputs).sum().backward();
   op(meta_inputs).sum().backward();
   for (size_t i = 0; i < cpu_inputs.size(); ++i) {
