@@ -12,22 +12,44 @@
 # (override with DEBIAN_MIRROR=URL). The checkout is mounted at its own path, Bazel's
 # output base and disk cache stay inside the root, and the host's bazel-* links are left
 # alone. Needs root (uses sudo otherwise) for debootstrap, mounts and chroot.
+#
+# GAN_DEBIAN13_CUDA=1 makes a second root (~/.cache/gan-debian13-cuda) with Debian 13's CUDA
+# build of LibTorch 2.6 instead (libtorch-cuda-dev from contrib, the CUDA toolkit's headers
+# and NCCL from non-free, about 9 GB), laid out as an archive at /opt/libtorch, which is
+# what --config=cuda builds against:
+#
+#   GAN_DEBIAN13_CUDA=1 tools/debian13.sh bazel test --config=cuda //...
+#
+# It checks, on a machine without a GPU, that the CUDA build compiles, links and passes the
+# tests that need none (the GPU tests skip themselves). cuDNN and the driver's libcuda are
+# NVIDIA downloads, not Debian packages: the root holds empty stand-ins for them, so it can
+# never run on a GPU.
 set -euo pipefail
 
 checkout="$(cd "$(dirname "$0")/.." && pwd)"
-root="${GAN_DEBIAN13_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/gan-debian13}"
+cuda="${GAN_DEBIAN13_CUDA:-}"
+root="${GAN_DEBIAN13_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/gan-debian13${cuda:+-cuda}}"
 
 if [ $# -eq 0 ]; then
   echo "usage: tools/debian13.sh COMMAND [ARGS...]   (e.g. tools/debian13.sh bazel test //...)" >&2
   exit 2
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  exec sudo --preserve-env=GAN_DEBIAN13_ROOT,DEBIAN_MIRROR,CI \
+  exec sudo --preserve-env=GAN_DEBIAN13_ROOT,GAN_DEBIAN13_CUDA,DEBIAN_MIRROR,CI \
     GAN_DEBIAN13_ROOT="$root" "$0" "$@"
 fi
 
 mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' \
   "$checkout/tools/debian_packages.txt")
+components="main"
+if [ -n "$cuda" ]; then
+  # The CUDA builds of LibTorch and Gloo replace the CPU ones; NCCL and the CUDA runtime's
+  # headers are what LibTorch's CUDA and NCCL headers include.
+  mapfile -t packages < <(printf '%s\n' "${packages[@]}" |
+    sed -e 's/^libtorch-dev$/libtorch-cuda-dev/' -e 's/^libgloo-dev$/libgloo-cuda-dev/')
+  packages+=(libnccl-dev nvidia-cuda-dev)
+  components="main contrib non-free"
+fi
 
 # The Debian archive this machine's apt already uses (not its security archive).
 debian_mirror() {
@@ -64,6 +86,54 @@ in_root() {
   ' _ "$dir" "$checkout" "$@"
 }
 
+# A package that provides cuDNN and the driver's library, so that the CUDA LibTorch installs
+# without them.
+install_cuda_stand_in_package() {
+  local dir="$1" package="$1/tmp/gan-cuda-stand-ins"
+  rm -rf "$package"
+  mkdir -p "$package/DEBIAN"
+  cat > "$package/DEBIAN/control" <<'CONTROL'
+Package: gan-cuda-stand-ins
+Version: 1.0
+Architecture: amd64
+Maintainer: GAN toolkit <nobody@invalid>
+Provides: nvidia-cudnn (= 9.99), libcuda1 (= 999), libcuda.so.1 (= 999)
+Description: stand-ins for cuDNN and libcuda (tools/debian13.sh, no GPU)
+CONTROL
+  in_root "$dir" dpkg-deb --build /tmp/gan-cuda-stand-ins /tmp/gan-cuda-stand-ins.deb
+  in_root "$dir" dpkg -i /tmp/gan-cuda-stand-ins.deb
+  rm -rf "$package" "$package.deb"
+}
+
+# libcudnn.so.9 defining (as functions that fail) every cuDNN symbol LibTorch binds at load
+# time, under cuDNN's symbol version; an empty libcuda.so.1, which the CUDA runtime loads
+# and, finding nothing in it, reports no GPU.
+make_cuda_stand_in_libraries() {
+  in_root "$1" /bin/bash -euc '
+    lib=/usr/lib/x86_64-linux-gnu work=$(mktemp -d)
+    objdump -T $lib/libtorch_cuda.so $lib/libtorch_python.so |
+      awk "/\*UND\*/ && /\(libcudnn\.so\.9\)/ { print \$NF }" | sort -u |
+      sed "s/.*/int &(void) { return 4; }/" > $work/cudnn.c
+    echo "libcudnn.so.9 { global: *; };" > $work/cudnn.map
+    gcc -shared -fPIC -Wl,-soname,libcudnn.so.9 -Wl,--version-script=$work/cudnn.map \
+      -o $lib/libcudnn.so.9 $work/cudnn.c
+    echo "void gan_no_driver(void) {}" > $work/cuda.c
+    gcc -shared -fPIC -Wl,-soname,libcuda.so.1 -o $lib/libcuda.so.1 $work/cuda.c
+    rm -r $work
+    ldconfig'
+}
+
+# /opt/libtorch as the PyTorch site's archive lays it out (include/, lib/), made of links
+# to where Debian installs LibTorch.
+link_libtorch_archive() {
+  local dir="$1" name
+  mkdir -p "$dir/opt/libtorch/include"
+  for name in ATen THC c10 caffe2 kineto torch libshm.h; do
+    if [ -e "$dir/usr/include/$name" ]; then ln -sfn "/usr/include/$name" "$dir/opt/libtorch/include/$name"; fi
+  done
+  ln -sfn /usr/lib/x86_64-linux-gnu "$dir/opt/libtorch/lib"
+}
+
 install_packages() {
   local dir="$1"
   in_root "$dir" apt-get update -q
@@ -81,15 +151,23 @@ if [ ! -f "$root/.gan-packages" ]; then
   mirror="$(debian_mirror)"
   echo "debian13: creating the Debian 13 root in $root from $mirror (once)"
   debootstrap --variant=minbase trixie "$partial" "$mirror"
-  echo "deb $mirror trixie main" > "$partial/etc/apt/sources.list"
+  echo "deb $mirror trixie $components" > "$partial/etc/apt/sources.list"
   # Bazel inside the root: no bazel-* links over the host's, no server left for long.
   printf 'startup --max_idle_secs=300\nbuild --symlink_prefix=/\n' > "$partial/etc/bazel.bazelrc"
+  if [ -n "$cuda" ]; then
+    install_cuda_stand_in_package "$partial"
+  fi
   install_packages "$partial"
+  if [ -n "$cuda" ]; then
+    make_cuda_stand_in_libraries "$partial"
+    link_libtorch_archive "$partial"
+  fi
   rm -rf "$root"
   mv "$partial" "$root"
 elif [ "$(printf '%s\n' "${packages[@]}")" != "$(cat "$root/.gan-packages")" ]; then
   echo "debian13: tools/debian_packages.txt changed; updating the root"
   install_packages "$root"
+  if [ -n "$cuda" ]; then make_cuda_stand_in_libraries "$root"; fi
 fi
 
 in_root "$root" "$@"

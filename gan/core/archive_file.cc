@@ -18,4 +18,13 @@ absl::Status WriteArchiveAtomically(const std::string& path,
   return WriteFileAtomically(path, bytes.str());
 }
 
+torch::serialize::InputArchive ReadBackInMemory(torch::serialize::OutputArchive& archive) {
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  std::istringstream in(bytes.str());
+  torch::serialize::InputArchive read;
+  read.load_from(in);
+  return read;
+}
+
 }  // namespace gan

@@ -22,6 +22,9 @@ namespace gan {
 absl::Status WriteArchiveAtomically(const std::string& path,
                                     torch::serialize::OutputArchive& archive);
 
+// `archive` serialized and read back in memory, as a checkpoint's reader would see it.
+torch::serialize::InputArchive ReadBackInMemory(torch::serialize::OutputArchive& archive);
+
 }  // namespace gan
 
 #endif  // GAN_CORE_ARCHIVE_FILE_H_

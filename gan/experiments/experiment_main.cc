@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <torch/cuda.h>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -177,6 +179,9 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   const int threads = SetThreadCount(config.train.threads);
   SeedEverything(static_cast<uint64_t>(config.train.seed));
   GAN_ASSIGN_OR_RETURN(torch::Device device, ParseDevice(config.train.device));
+  if (group) {
+    device = DeviceForRank(device, group->rank(), static_cast<int>(torch::cuda::device_count()));
+  }
 
   GAN_ASSIGN_OR_RETURN(ImageDataset dataset, LoadDataset(config.data));
   const int64_t channels = dataset.images.size(1);

@@ -17,11 +17,12 @@
 namespace gan {
 namespace {
 
-// D's weights, buffers and optimizer state, to undo look-ahead steps.
+// D's weights, buffers, optimizer state and loss scale, to undo look-ahead steps.
 class DiscriminatorSnapshot {
  public:
-  DiscriminatorSnapshot(torch::nn::Module& d, torch::optim::Optimizer& optimizer)
-      : d_(d), optimizer_(optimizer) {
+  DiscriminatorSnapshot(torch::nn::Module& d, torch::optim::Optimizer& optimizer,
+                        DynamicLossScaler& scaler)
+      : d_(d), optimizer_(optimizer), scaler_(scaler), scaler_state_(scaler) {
     for (const auto& t : d.parameters()) tensors_.push_back(t.detach().clone());
     for (const auto& t : d.buffers()) tensors_.push_back(t.detach().clone());
     torch::serialize::OutputArchive archive;
@@ -37,11 +38,14 @@ class DiscriminatorSnapshot {
     std::istringstream in(optimizer_state_.str());
     archive.load_from(in);
     optimizer_.load(archive);
+    scaler_ = scaler_state_;
   }
 
  private:
   torch::nn::Module& d_;
   torch::optim::Optimizer& optimizer_;
+  DynamicLossScaler& scaler_;
+  const DynamicLossScaler scaler_state_;
   std::vector<torch::Tensor> tensors_;
   std::ostringstream optimizer_state_;
 };
@@ -132,10 +136,8 @@ torch::Tensor AlternatingUpdater::GeneratorObjective(const torch::Tensor& real,
 std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
     const torch::Tensor& real, const torch::Tensor& labels) {
   std::optional<DiscriminatorSnapshot> snapshot;
-  std::optional<DynamicLossScaler> scaler_before_unrolling;
   if (options_.unroll_steps > 0) {
-    snapshot.emplace(*discriminator_, *optimizer_d_);
-    scaler_before_unrolling = loss_scaler_d_;
+    snapshot.emplace(*discriminator_, *optimizer_d_, loss_scaler_d_);
     const bool skipped = discriminator_skipped_;  // look-ahead steps are not D's steps
     for (int k = 0; k < options_.unroll_steps; ++k) DiscriminatorStep(real, labels, {});
     discriminator_skipped_ = skipped;
@@ -152,7 +154,6 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
   if (!stepped) generator_skipped_ = true;
   if (snapshot) {
     snapshot->Restore();
-    loss_scaler_d_ = *scaler_before_unrolling;
     ClearGradients(*discriminator_);
   }
   return {loss.detach(), fakes.detach()};
@@ -247,9 +248,7 @@ bool AlternatingUpdater::BackwardAndStep(torch::optim::Optimizer& optimizer,
     return scaler.Step(optimizer);
   }
   if (options_.skip_nonfinite_steps && !LossAndGradientsFinite(loss, module)) {
-    for (auto& group : optimizer.param_groups()) {
-      for (auto& parameter : group.params()) parameter.mutable_grad().reset();
-    }
+    ClearGradients(module);
     ++skipped_steps_;
     return false;
   }

@@ -1,11 +1,11 @@
 #include "gan/train/alternating_updater.h"
 
 #include <cmath>
-#include <sstream>
 
 #include <gtest/gtest.h>
 #include <torch/utils.h>
 
+#include "gan/core/archive_file.h"
 #include "gan/networks/dcgan/dcgan.h"
 
 namespace gan {
@@ -286,13 +286,9 @@ TEST(AlternatingUpdaterSkipTest, NonFiniteStepIsSkippedCountedAndLeftOutOfTheLos
   // The count survives a checkpoint.
   torch::serialize::OutputArchive out;
   updater.Save(out);
-  std::ostringstream bytes;
-  out.save_to(bytes);
   Nets other_nets = TinyDcgan();
   AlternatingUpdater restored = MakeUpdater(other_nets, options);
-  torch::serialize::InputArchive in;
-  std::istringstream stream(bytes.str());
-  in.load_from(stream);
+  torch::serialize::InputArchive in = ReadBackInMemory(out);
   restored.Load(in);
   EXPECT_EQ(restored.Update(RealBatch(), 2)["skipped_steps"].item<double>(), 1.0);
 }
@@ -388,11 +384,7 @@ TEST(AlternatingUpdaterLossScalingTest, OverflowSkipsBothStepsHalvesTheScalesAnd
   // The scales come back from a checkpoint; without loss scaling nothing is stored.
   torch::serialize::OutputArchive out;
   updater.Save(out);
-  std::ostringstream bytes;
-  out.save_to(bytes);
-  torch::serialize::InputArchive in;
-  std::istringstream stream(bytes.str());
-  in.load_from(stream);
+  torch::serialize::InputArchive in = ReadBackInMemory(out);
   Nets other = TinyDcgan();
   AlternatingUpdater resumed = MakeUpdater(other, options);
   resumed.Load(in);

@@ -10,6 +10,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "gan/core/torch_compat.h"
+#include "gan/train/collectives.h"
+#include "gan/train/nccl_collectives.h"
 
 namespace gan {
 namespace {
@@ -35,7 +37,9 @@ void Flattened(const std::vector<torch::Tensor>& tensors,
 
 struct DataParallel::Group {
   c10::intrusive_ptr<c10d::TCPStore> store;
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> process_group;
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;  // CPU tensors and the barrier
+  std::unique_ptr<Collectives> cpu;                 // over `gloo`
+  std::unique_ptr<Collectives> cuda;  // NCCL, joined by the first collective on CUDA tensors
 };
 
 absl::Status ValidateDataParallelOptions(const DataParallelOptions& options) {
@@ -83,8 +87,9 @@ absl::StatusOr<std::unique_ptr<DataParallel>> DataParallel::Connect(
         local ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
               : c10d::ProcessGroupGloo::createDefaultDevice());
     gloo_options->threads = 2;
-    group->process_group = c10::make_intrusive<c10d::ProcessGroupGloo>(
+    group->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(
         group->store, options.rank, options.world_size, gloo_options);
+    group->cpu = std::make_unique<C10dCollectives<c10d::ProcessGroupGloo>>(group->gloo);
   } catch (const std::exception& e) {
     return absl::UnavailableError(absl::StrCat(
         "rank ", options.rank, " of ", options.world_size, " could not join the group at ",
@@ -102,8 +107,7 @@ void DataParallel::Broadcast(torch::nn::Module& module) {
   for (const auto& t : module.buffers()) by_dtype[t.scalar_type()].push_back(t);
   for (const auto& [dtype, tensors] : by_dtype) {
     Flattened(tensors, [&](torch::Tensor& buffer) {
-      std::vector<torch::Tensor> list{buffer};
-      group_->process_group->broadcast(list)->wait();
+      CollectivesFor(buffer).BroadcastFromRankZero(buffer);
     });
   }
 }
@@ -115,8 +119,7 @@ void DataParallel::AverageGradients(const torch::nn::Module& module) {
   std::map<c10::ScalarType, int64_t> bucket_bytes;
   auto reduce = [&](c10::ScalarType dtype) {
     Flattened(bucket[dtype], [&](torch::Tensor& buffer) {
-      std::vector<torch::Tensor> list{buffer};
-      group_->process_group->allreduce(list)->wait();
+      CollectivesFor(buffer).AllReduceSum(buffer);
       buffer.div_(options_.world_size);
     });
     bucket[dtype].clear();
@@ -137,7 +140,25 @@ void DataParallel::AverageGradients(const torch::nn::Module& module) {
 
 void DataParallel::Barrier() {
   if (options_.world_size == 1) return;
-  group_->process_group->barrier()->wait();
+  group_->gloo->barrier()->wait();
+}
+
+Collectives& DataParallel::CollectivesFor(const torch::Tensor& tensor) {
+  if (tensor.is_cpu()) return *group_->cpu;
+  TORCH_CHECK(tensor.is_cuda(), "data parallelism runs on CPU tensors (Gloo) or CUDA tensors "
+              "(NCCL), got a tensor on ", tensor.device());
+  if (group_->cuda == nullptr) {
+    absl::StatusOr<std::unique_ptr<Collectives>> nccl =
+        MakeNcclCollectives(group_->store, options_.rank, options_.world_size, options_.timeout);
+    TORCH_CHECK(nccl.ok(), nccl.status().message());
+    group_->cuda = *std::move(nccl);
+  }
+  return *group_->cuda;
+}
+
+torch::Device DeviceForRank(const torch::Device& device, int rank, int cuda_device_count) {
+  if (!device.is_cuda() || device.has_index() || cuda_device_count < 1) return device;
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(rank % cuda_device_count));
 }
 
 torch::Tensor SliceForRank(const torch::Tensor& all, int rank, int world_size) {

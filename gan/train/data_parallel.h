@@ -1,7 +1,9 @@
 // Data-parallel training across processes and machines on LibTorch's own distributed
-// engine (c10d): a TCPStore hosted by rank 0 for rendezvous and a Gloo process group
-// (CPU). Rank 0's parameters and buffers are broadcast at the start; gradients are
-// averaged with one all-reduce per bucket of flattened gradients rather than per tensor.
+// engine (c10d): a TCPStore hosted by rank 0 for rendezvous, a Gloo process group for
+// CPU tensors and, in builds against a CUDA LibTorch, an NCCL one for CUDA tensors (each
+// collective picks by its tensors' device; NCCL is joined on first use). Rank 0's
+// parameters and buffers are broadcast at the start; gradients are averaged with one
+// all-reduce per bucket of flattened gradients rather than per tensor.
 // With every rank taking its shard of each global batch (BatchLoaderOptions::rank) and
 // the same latent draws sliced per rank (SliceForRank), W ranks of batch b compute what
 // one process computes on batches of W*b, for networks without BatchNorm. BatchNorm is
@@ -43,6 +45,8 @@ struct DataParallelOptions {
 
 absl::Status ValidateDataParallelOptions(const DataParallelOptions& options);
 
+class Collectives;
+
 class DataParallel {
  public:
   // Joins the group; returns when all world_size ranks have, or an error after timeout.
@@ -61,11 +65,18 @@ class DataParallel {
   void Barrier();
 
  private:
-  struct Group;  // the c10d store and process group (their headers need Gloo's)
+  struct Group;  // the c10d store and process groups (their headers need Gloo's)
   DataParallel(DataParallelOptions options, std::unique_ptr<Group> group);
+  // Gloo for CPU tensors, NCCL for CUDA tensors; throws c10::Error for other devices.
+  Collectives& CollectivesFor(const torch::Tensor& tensor);
   DataParallelOptions options_;
   std::unique_ptr<Group> group_;
 };
+
+// The device rank `rank` trains on: plain "cuda" gives each rank its own GPU, cuda:(rank
+// mod cuda_device_count), as NCCL needs (ranks numbered machine by machine, each machine
+// with the same number of GPUs); any other device is kept.
+torch::Device DeviceForRank(const torch::Device& device, int rank, int cuda_device_count);
 
 // Rows [rank * n, (rank + 1) * n) of `all` ([world_size * n, ...]): each rank draws the
 // same global latent batch (same seed) and keeps its part, so the ranks' samples together

@@ -270,5 +270,14 @@ TEST(DataParallelTest, SliceForRankTakesConsecutiveRows) {
   EXPECT_FALSE(ValidateDataParallelOptions({.rank = 2, .world_size = 2}).ok());
 }
 
+TEST(DataParallelTest, EachRankTakesItsOwnGpuUnlessTheDeviceNamesOne) {
+  const torch::Device cuda(torch::kCUDA);
+  EXPECT_EQ(DeviceForRank(cuda, 0, 4), torch::Device(torch::kCUDA, 0));
+  EXPECT_EQ(DeviceForRank(cuda, 5, 4), torch::Device(torch::kCUDA, 1));  // rank 1 of machine 2
+  EXPECT_EQ(DeviceForRank(torch::Device(torch::kCUDA, 2), 5, 4), torch::Device(torch::kCUDA, 2));
+  EXPECT_EQ(DeviceForRank(torch::Device(torch::kCPU), 3, 4), torch::Device(torch::kCPU));
+  EXPECT_EQ(DeviceForRank(cuda, 3, 0), cuda);  // no GPU: left for the device check to report
+}
+
 }  // namespace
 }  // namespace gan

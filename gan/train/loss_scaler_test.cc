@@ -1,12 +1,13 @@
 #include "gan/train/loss_scaler.h"
 
 #include <limits>
-#include <sstream>
 
 #include <gtest/gtest.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/optim/sgd.h>
 #include <torch/utils.h>
+
+#include "gan/core/archive_file.h"
 
 namespace gan {
 namespace {
@@ -105,11 +106,7 @@ TEST(DynamicLossScalerTest, StateSurvivesACheckpoint) {
 
   torch::serialize::OutputArchive out;
   scaler.Save(out, "loss_scale_d");
-  std::ostringstream bytes;
-  out.save_to(bytes);
-  torch::serialize::InputArchive in;
-  std::istringstream stream(bytes.str());
-  in.load_from(stream);
+  torch::serialize::InputArchive in = ReadBackInMemory(out);
   DynamicLossScaler resumed(LossScalerOptions().growth_interval(10));
   resumed.Load(in, "loss_scale_d");
   EXPECT_EQ(resumed.scale(), 32768.0);
@@ -126,11 +123,7 @@ TEST(DynamicLossScalerTest, RefusesDamagedState) {
     torch::serialize::OutputArchive out;
     out.write("s/scale", torch::tensor(scale, torch::kDouble));
     out.write("s/growth_tracker", torch::tensor(tracker, torch::kLong));
-    std::ostringstream bytes;
-    out.save_to(bytes);
-    torch::serialize::InputArchive in;
-    std::istringstream stream(bytes.str());
-    in.load_from(stream);
+    torch::serialize::InputArchive in = ReadBackInMemory(out);
     DynamicLossScaler scaler;
     scaler.Load(in, "s");
   };
