@@ -3,7 +3,6 @@
 // structure mismatches.
 #include "gan/train/ema.h"
 
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,6 +13,8 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 #include <torch/utils.h>
+
+#include "gan/core/archive_file.h"
 
 namespace gan {
 namespace {
@@ -121,17 +122,12 @@ TEST(GeneratorEmaTest, SaveLoadRoundTripIntoAFreshShadow) {
     TrainStep(source);
     ema.Update(step);
   }
-  std::stringstream stream;
-  {
-    torch::serialize::OutputArchive archive;
-    ema.Save(archive);
-    archive.save_to(stream);
-  }
+  torch::serialize::OutputArchive saved;
+  ema.Save(saved);
 
   torch::nn::Sequential source2 = Net(4, 3), shadow2 = Net(4, 4);
   GeneratorEma resumed(source2.ptr(), shadow2.ptr(), {0.5, 0});
-  torch::serialize::InputArchive archive;
-  archive.load_from(stream);
+  torch::serialize::InputArchive archive = ReadBackInMemory(saved);
   resumed.Load(archive);
   ExpectAllEqual(shadow2->parameters(), shadow->parameters());
   ExpectAllEqual(shadow2->buffers(), shadow->buffers());

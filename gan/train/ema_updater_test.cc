@@ -1,11 +1,11 @@
 #include "gan/train/ema_updater.h"
 
 #include <memory>
-#include <sstream>
 
 #include <gtest/gtest.h>
 #include <torch/utils.h>
 
+#include "gan/core/archive_file.h"
 #include "gan/networks/dcgan/dcgan.h"
 #include "gan/train/alternating_updater.h"
 
@@ -53,13 +53,8 @@ TEST(EmaUpdaterTest, TheAverageTravelsWithCheckpoints) {
   for (int i = 0; i < 3; ++i) trained->Update(RealBatch(), i);
   torch::serialize::OutputArchive out;
   trained->Save(out);
-  std::ostringstream bytes;
-  out.save_to(bytes);
-
   auto restored = MakeEmaUpdater(1, {0.9, 0});
-  torch::serialize::InputArchive in;
-  std::istringstream read(bytes.str());
-  in.load_from(read);
+  torch::serialize::InputArchive in = ReadBackInMemory(out);
   restored->Load(in);
   EXPECT_TRUE(FirstWeight(restored->sampling_generator())
                   .equal(FirstWeight(trained->sampling_generator())));

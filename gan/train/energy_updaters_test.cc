@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/utils.h>
 
+#include "gan/core/archive_file.h"
 #include "gan/networks/dcgan/dcgan.h"
 
 namespace gan {
@@ -57,12 +58,8 @@ TEST(BeganUpdaterTest, ReportsKAndConvergenceMeasureAndCheckpointsK) {
   }
   torch::serialize::OutputArchive out;
   updater.Save(out);
-  std::ostringstream bytes;
-  out.save_to(bytes);
   BeganUpdater restored(TinyGenerator(), TinyAutoencoder(true), {}, {}, {}, torch::kCPU);
-  torch::serialize::InputArchive in;
-  std::istringstream stream(bytes.str());
-  in.load_from(stream);
+  torch::serialize::InputArchive in = ReadBackInMemory(out);
   restored.Load(in);
   EXPECT_EQ(restored.equilibrium().k(), updater.equilibrium().k());
 }

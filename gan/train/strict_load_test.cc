@@ -1,6 +1,5 @@
 #include "gan/train/strict_load.h"
 
-#include <sstream>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -12,6 +11,7 @@
 #include <torch/optim/sgd.h>
 #include <torch/utils.h>
 
+#include "gan/core/archive_file.h"
 #include "gan/core/torch_compat.h"
 
 namespace gan {
@@ -42,26 +42,16 @@ void Steps(TwoLayer& net, torch::optim::Optimizer& optimizer, int steps) {
   }
 }
 
-// Saves with LibTorch's own writer and reads it back, as a checkpoint does.
-torch::serialize::InputArchive RoundTrip(torch::serialize::OutputArchive& out) {
-  std::ostringstream bytes;
-  out.save_to(bytes);
-  std::istringstream in(bytes.str());
-  torch::serialize::InputArchive archive;
-  archive.load_from(in);
-  return archive;
-}
-
 torch::serialize::InputArchive Saved(const torch::optim::Optimizer& optimizer) {
   torch::serialize::OutputArchive out;
   optimizer.save(out);
-  return RoundTrip(out);
+  return ReadBackInMemory(out);
 }
 
 torch::serialize::InputArchive Saved(const torch::nn::Module& module) {
   torch::serialize::OutputArchive out;
   module.save(out);
-  return RoundTrip(out);
+  return ReadBackInMemory(out);
 }
 
 torch::Tensor Flat(const torch::nn::Module& module) {
@@ -182,7 +172,7 @@ torch::serialize::InputArchive OptimizerRecord(torch::serialize::OutputArchive& 
   group.write("params/0", c10::IValue("saved-key"));
   groups.write("param_groups/0", group);
   out.write("param_groups", groups);
-  return RoundTrip(out);
+  return ReadBackInMemory(out);
 }
 
 // Adam's state for that parameter, with `step` and `exp_avg` as given.
@@ -279,7 +269,7 @@ TEST(LoadModuleStrictlyTest, MissingChildIsNamed) {
   torch::serialize::OutputArchive out;
   out.write("weight", torch::zeros({2, 3}));
   out.write("bias", torch::zeros({2}));
-  auto archive = RoundTrip(out);
+  auto archive = ReadBackInMemory(out);
   try {
     LoadModuleStrictly(*target, archive, "discriminator");
     FAIL() << "loaded without the child module";
@@ -294,7 +284,7 @@ TEST(ReadIntStrictlyTest, AcceptsOneIntegerOnly) {
   out.write("count", torch::tensor(int64_t{7}));
   out.write("real", torch::tensor(7.0));
   out.write("pair", torch::tensor({int64_t{1}, int64_t{2}}));
-  auto archive = RoundTrip(out);
+  auto archive = ReadBackInMemory(out);
   EXPECT_EQ(ReadIntStrictly(archive, "count", "checkpoint"), 7);
   EXPECT_THROW(ReadIntStrictly(archive, "real", "checkpoint"), c10::Error);
   EXPECT_THROW(ReadIntStrictly(archive, "pair", "checkpoint"), c10::Error);

@@ -1,13 +1,14 @@
 #include "gan/networks/stylegan/stylegan.h"
 
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <torch/serialize/archive.h>
 #include <torch/utils.h>
+
+#include "gan/core/archive_file.h"
 
 namespace gan {
 namespace {
@@ -252,11 +253,8 @@ TEST(StyleGanTest, WAverageIsABufferTrackedInTrainingOnly) {
   // Checkpoints keep it.
   torch::serialize::OutputArchive out;
   g.save(out);
-  std::stringstream stream;
-  out.save_to(stream);
   StyleGanGenerator restored(spec);
-  torch::serialize::InputArchive in;
-  in.load_from(stream);
+  torch::serialize::InputArchive in = ReadBackInMemory(out);
   restored.load(in);
   EXPECT_TRUE(torch::equal(restored.w_average(), before));
 }
