@@ -24,7 +24,7 @@ PlainLoop::PlainLoop(Generator generator, Discriminator discriminator, Adversari
 std::pair<float, float> PlainLoop::Iteration(const torch::Tensor& real) {
   const int64_t n = real.size(0);
   if (generator_first_) {
-    // Seed 000: fakes, G's loss against D, both optimizers' zero_grad, G steps; then D on
+    // G first: fakes, G's loss against D, both optimizers' zero_grad, G steps; then D on
     // the real batch and the same fakes, detached.
     const torch::Tensor fake = generator_->forward(generator_->SampleLatent(n, real.device()));
     const torch::Tensor fake_detached = fake.detach();

@@ -2,7 +2,7 @@
 // written the plain way reference code writes it, with the same networks, loss, batch
 // and Adam settings (lr 2e-4, betas 0.5, 0.999) as gan::AlternatingUpdater, so the math
 // is the same (tests check that the losses and weights agree).
-//   generator_first = true mimics seed 000's PyTorch loop (G step on fresh fakes, then
+//   generator_first = true mimics a PyTorch loop that updates G first (G step on fresh fakes, then
 //     D on the real batch and those fakes, detached);
 //   generator_first = false mimics LibTorch's C++ DCGAN example (D step, then G step).
 // What makes it "plain", as in those references: D's parameters keep requires_grad

@@ -51,7 +51,7 @@ Networks MakeDcgan(const DcganSpec& spec) {
 }
 
 Networks MakeSnganResnet() {
-  const ResnetSpec spec = *ResnetSpecByName("resnet", 32, 1, 16, 128);
+  const ResnetSpec spec = *ResnetSpecFor(ResnetPreset::kSngan, 32, 1, 16, 128);
   return {std::make_shared<ResnetGenerator>(spec), std::make_shared<ResnetDiscriminator>(spec)};
 }
 
@@ -121,7 +121,7 @@ void RunPlainLoop(benchmark::State& state, const std::string& network, Networks 
 
 Networks FashionMnist32() { return MakeDcgan(StandardDcganSpec(32, 1, 32)); }
 Networks LibtorchExample28() { return MakeDcgan(LibtorchExampleDcganSpec()); }
-Networks Seed00096() { return MakeDcgan(Seed000DcganSpec()); }
+Networks Stl10Dcgan96() { return MakeDcgan(Stl10DcganSpec()); }
 
 // Standard DCGAN, width 32, 32x32x1, hinge, D first.
 void BM_DcganFashionMnist32(benchmark::State& state) {
@@ -139,41 +139,41 @@ void BM_LibtorchExampleDcgan28(benchmark::State& state) {
 }
 BENCHMARK(BM_LibtorchExampleDcgan28)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// Seed 000's DCGAN, 96x96x3, hinge, G first (as the seed and configs/dcgan_stl10_*.json).
-void BM_Seed000Dcgan96_PlainLoop(benchmark::State& state) {
-  RunPlainLoop(state, "seed000", Seed00096, "hinge", true);
+// The STL-10 DCGAN, 96x96x3, hinge, G first (as configs/dcgan_stl10_*.json).
+void BM_Stl10Dcgan96_PlainLoop(benchmark::State& state) {
+  RunPlainLoop(state, "stl10_96", Stl10Dcgan96, "hinge", true);
 }
-BENCHMARK(BM_Seed000Dcgan96_PlainLoop)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
-void BM_Seed000Dcgan96(benchmark::State& state) {
-  RunUpdater(state, "seed000", Seed00096, "hinge", true);
+BENCHMARK(BM_Stl10Dcgan96_PlainLoop)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
+void BM_Stl10Dcgan96(benchmark::State& state) {
+  RunUpdater(state, "stl10_96", Stl10Dcgan96, "hinge", true);
 }
-BENCHMARK(BM_Seed000Dcgan96)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
+BENCHMARK(BM_Stl10Dcgan96)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
 // The same with G, D and the batch in channels-last memory format (train.channels_last).
-void BM_Seed000Dcgan96_ChannelsLast(benchmark::State& state) {
+void BM_Stl10Dcgan96_ChannelsLast(benchmark::State& state) {
   AlternatingUpdaterOptions options;
   options.channels_last = true;
-  RunUpdater(state, "seed000", Seed00096, "hinge", true, options);
+  RunUpdater(state, "stl10_96", Stl10Dcgan96, "hinge", true, options);
 }
-BENCHMARK(BM_Seed000Dcgan96_ChannelsLast)
+BENCHMARK(BM_Stl10Dcgan96_ChannelsLast)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MinTime(5.0);
 // The same under CPU autocast to bfloat16 (train.mixed_precision = "bf16"); the floor is
 // still float32 matmul's.
-void BM_Seed000Dcgan96_Bf16(benchmark::State& state) {
+void BM_Stl10Dcgan96_Bf16(benchmark::State& state) {
   AlternatingUpdaterOptions options;
   options.mixed_precision = MixedPrecision::kBfloat16;
-  RunUpdater(state, "seed000", Seed00096, "hinge", true, options);
+  RunUpdater(state, "stl10_96", Stl10Dcgan96, "hinge", true, options);
 }
-BENCHMARK(BM_Seed000Dcgan96_Bf16)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
+BENCHMARK(BM_Stl10Dcgan96_Bf16)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
 // Both: what configs/dcgan_stl10_*.json run with --set=train.mixed_precision=bf16.
-void BM_Seed000Dcgan96_Bf16ChannelsLast(benchmark::State& state) {
+void BM_Stl10Dcgan96_Bf16ChannelsLast(benchmark::State& state) {
   AlternatingUpdaterOptions options;
   options.mixed_precision = MixedPrecision::kBfloat16;
   options.channels_last = true;
-  RunUpdater(state, "seed000", Seed00096, "hinge", true, options);
+  RunUpdater(state, "stl10_96", Stl10Dcgan96, "hinge", true, options);
 }
-BENCHMARK(BM_Seed000Dcgan96_Bf16ChannelsLast)
+BENCHMARK(BM_Stl10Dcgan96_Bf16ChannelsLast)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MinTime(5.0);

@@ -1,4 +1,4 @@
-// Prints the hinge losses of seed 000 for a few logits, and checks them by hand.
+// Prints the hinge losses (Lim & Ye 2017) for a few logits, and checks them by hand.
 #include <cstdio>
 
 #include "gan/losses/hinge.h"

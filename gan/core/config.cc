@@ -63,24 +63,24 @@ const nlohmann::json* ConfigReader::Find(const std::string& key) {
   return it == object_.end() ? nullptr : &*it;
 }
 
-void ConfigReader::Read(const std::string& key, bool* out) {
+void ConfigReader::Parse(const std::string& key, bool* out) {
   const nlohmann::json* value = Find(key);
   if (value == nullptr) return;
   if (!value->is_boolean()) return TypeError(key, "a boolean", *value);
   *out = value->get<bool>();
 }
 
-void ConfigReader::Read(const std::string& key, int64_t* out) {
+void ConfigReader::Parse(const std::string& key, int64_t* out) {
   const nlohmann::json* value = Find(key);
   if (value == nullptr) return;
   if (!value->is_number_integer()) return TypeError(key, "an integer", *value);
   *out = value->get<int64_t>();
 }
 
-void ConfigReader::Read(const std::string& key, int* out) {
+void ConfigReader::Parse(const std::string& key, int* out) {
   int64_t wide = *out;
   const nlohmann::json* value = object_.contains(key) ? &object_.at(key) : nullptr;
-  Read(key, &wide);
+  Parse(key, &wide);
   if (value == nullptr || !value->is_number_integer()) return;
   if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max()) {
     return TypeError(key, "a 32-bit integer", *value);
@@ -88,21 +88,21 @@ void ConfigReader::Read(const std::string& key, int* out) {
   *out = static_cast<int>(wide);
 }
 
-void ConfigReader::Read(const std::string& key, double* out) {
+void ConfigReader::Parse(const std::string& key, double* out) {
   const nlohmann::json* value = Find(key);
   if (value == nullptr) return;
   if (!value->is_number()) return TypeError(key, "a number", *value);
   *out = value->get<double>();
 }
 
-void ConfigReader::Read(const std::string& key, std::string* out) {
+void ConfigReader::Parse(const std::string& key, std::string* out) {
   const nlohmann::json* value = Find(key);
   if (value == nullptr) return;
   if (!value->is_string()) return TypeError(key, "a string", *value);
   *out = value->get<std::string>();
 }
 
-void ConfigReader::Read(const std::string& key, std::vector<int64_t>* out) {
+void ConfigReader::Parse(const std::string& key, std::vector<int64_t>* out) {
   const nlohmann::json* value = Find(key);
   if (value == nullptr) return;
   if (!value->is_array()) return TypeError(key, "an array of integers", *value);
@@ -112,6 +112,42 @@ void ConfigReader::Read(const std::string& key, std::vector<int64_t>* out) {
     result.push_back(item.get<int64_t>());
   }
   *out = std::move(result);
+}
+
+void ConfigReader::Read(const std::string& key, bool* out) {
+  Parse(key, out);
+  values_[key] = *out;
+}
+
+void ConfigReader::Read(const std::string& key, int64_t* out) {
+  Parse(key, out);
+  values_[key] = *out;
+}
+
+void ConfigReader::Read(const std::string& key, int* out) {
+  Parse(key, out);
+  values_[key] = *out;
+}
+
+void ConfigReader::Read(const std::string& key, double* out) {
+  Parse(key, out);
+  values_[key] = *out;
+}
+
+void ConfigReader::Read(const std::string& key, std::string* out) {
+  Parse(key, out);
+  values_[key] = *out;
+}
+
+void ConfigReader::Read(const std::string& key, std::vector<int64_t>* out) {
+  Parse(key, out);
+  values_[key] = *out;
+}
+
+const nlohmann::json& ConfigReader::Section(const std::string& key) {
+  static const nlohmann::json* null = new nlohmann::json();
+  const nlohmann::json* value = Find(key);
+  return value == nullptr ? *null : *value;
 }
 
 ConfigReader ConfigReader::Child(const std::string& key) {
@@ -133,6 +169,14 @@ absl::Status ConfigReader::Finish() const {
                    absl::StrJoin(unknown, "', '"), "'; known keys",
                    path_.empty() ? "" : absl::StrCat(" under '", path_, "'"), ": ",
                    absl::StrJoin(known, ", ")));
+}
+
+void RequirePositive(ConfigReader& reader, const std::string& key, double value) {
+  if (value <= 0) reader.Invalid(key, absl::StrCat("must be positive, got ", value));
+}
+
+void RequireNonNegative(ConfigReader& reader, const std::string& key, double value) {
+  if (value < 0) reader.Invalid(key, absl::StrCat("must not be negative, got ", value));
 }
 
 absl::StatusOr<nlohmann::json> ParseJson(const std::string& text, const std::string& source) {

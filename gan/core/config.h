@@ -49,6 +49,8 @@ class ConfigReader {
   }
 
   bool Has(const std::string& key) const;
+  // The value of `key` (null when absent), marked as read, for a reader of its own.
+  const nlohmann::json& Section(const std::string& key);
   // A nested object; records an error if the value is not an object. Call Finish() on
   // it too (or let its errors surface through this reader's Finish()).
   ConfigReader Child(const std::string& key);
@@ -60,18 +62,34 @@ class ConfigReader {
   // The first recorded error, else an error for keys never read, else OK.
   absl::Status Finish() const;
 
+  // Every key read so far with the value in force: the config's or, where absent, the
+  // default the caller passed in (a section's complete settings, e.g. for fingerprints).
+  const nlohmann::json& Values() const { return values_; }
+
   std::string FullKey(const std::string& key) const;
 
  private:
   const nlohmann::json* Find(const std::string& key);
+  // Read without recording in values_.
+  void Parse(const std::string& key, bool* out);
+  void Parse(const std::string& key, int64_t* out);
+  void Parse(const std::string& key, int* out);
+  void Parse(const std::string& key, double* out);
+  void Parse(const std::string& key, std::string* out);
+  void Parse(const std::string& key, std::vector<int64_t>* out);
   void Fail(absl::Status status);
   void TypeError(const std::string& key, const char* expected, const nlohmann::json& got);
 
   const nlohmann::json& object_;
   std::string path_;
   std::set<std::string> read_;
+  nlohmann::json values_ = nlohmann::json::object();
   absl::Status status_;
 };
+
+// Validation on `reader`: records "config key 'train.lr' must be positive, got -3".
+void RequirePositive(ConfigReader& reader, const std::string& key, double value);
+void RequireNonNegative(ConfigReader& reader, const std::string& key, double value);
 
 // Parses JSON text; errors name `source` (a file name) and the parser's position.
 absl::StatusOr<nlohmann::json> ParseJson(const std::string& text, const std::string& source);

@@ -32,6 +32,24 @@ TEST(ConfigReaderTest, ReadsTypedValuesAndKeepsDefaults) {
   EXPECT_EQ(absent, 7);
 }
 
+TEST(ConfigReaderTest, ValuesHoldEveryKeyReadWithTheValueInForce) {
+  const nlohmann::json json = nlohmann::json::parse(R"({"width": 8, "lr": 1, "head": "x"})");
+  ConfigReader reader(json, "model");
+  int64_t width = 64, latent = 100;
+  int layers = 3;
+  double lr = 0.5;
+  bool norm = true;
+  reader.Read("width", &width);
+  reader.Read("latent_dim", &latent);  // absent: the default
+  reader.Read("layers", &layers);
+  reader.Read("lr", &lr);
+  reader.Read("norm", &norm);
+  const nlohmann::json expected = nlohmann::json::parse(
+      R"({"width": 8, "latent_dim": 100, "layers": 3, "lr": 1.0, "norm": true})");
+  EXPECT_EQ(reader.Values(), expected);  // "head" was not read
+  EXPECT_TRUE(reader.Values()["lr"].is_number_float());
+}
+
 TEST(ConfigReaderTest, IntegerKeyAcceptsIntegerValuedDoubleAsNumber) {
   const nlohmann::json json = nlohmann::json::parse(R"({"lr": 1})");
   ConfigReader reader(json, "");

@@ -1,6 +1,6 @@
 // STL-10 in its binary format (stl10_binary.tar.gz unpacked): 96x96 RGB images stored
 // channel-major and column-major (each channel transposed), labels as bytes 1..10.
-// The unlabeled split (100,000 images, 2.7 GB) is what seed 000 trains its DCGAN on.
+// The unlabeled split (100,000 images, 2.7 GB) is what the dcgan_stl10_* experiments train on.
 //
 //   ASSIGN_OR_RETURN(gan::ImageDataset data, gan::LoadStl10(dir, "unlabeled"));
 #ifndef GAN_DATA_STL10_H_

@@ -9,22 +9,22 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "gan/checkpoint/checkpoint.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/file_hash.h"
 #include "gan/core/run_directory.h"
 #include "gan/core/runtime.h"
-#include "gan/core/tool_main.h"
 #include "gan/core/status_macros.h"
+#include "gan/core/tool_main.h"
 #include "gan/data/image_folder.h"
 #include "gan/experiments/evaluation_setup.h"
 #include "gan/experiments/run_generator.h"
-#include "gan/train/checkpoint.h"
 
 ABSL_FLAG(std::string, run_dir, "", "run directory of an experiment (config.json, checkpoints/)");
 ABSL_FLAG(std::string, checkpoint, "", "checkpoint file (default: the newest in --run_dir)");
 ABSL_FLAG(bool, all_checkpoints, false,
-          "with --run_dir: evaluate every checkpoint of the run, oldest first (seed 000's IS "
-          "per checkpoint), one JSON per checkpoint and one summary line each");
+          "with --run_dir: evaluate every checkpoint of the run, oldest first (IS "
+          "per checkpoint, as training curves are plotted), one JSON per checkpoint and one summary line each");
 ABSL_FLAG(std::string, images, "", "a folder of PNG/JPEG images to evaluate instead of a run");
 ABSL_FLAG(std::string, fake_split, "",
           "evaluate this split of the reference dataset instead of generated images (the "

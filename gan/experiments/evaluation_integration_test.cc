@@ -80,7 +80,7 @@ TEST(EvaluationIntegrationTest, TrainingEvaluatesKeepsTheBestAndEvaluateAgrees) 
   EXPECT_EQ(result["source"]["weights"], "trained G");
   EXPECT_EQ(result["protocol"]["generator_batch_norm"], "running statistics (eval mode)");
 
-  // Seed 000 reported IS per checkpoint: every checkpoint of the run, one line each.
+  // IS per checkpoint, for a training curve: every checkpoint of the run, one line each.
   const BinaryResult all = RunExperimentBinary(
       "evaluate", "--run_dir=" + run + " --all_checkpoints --num_fake=20 --kid_subset_size=10"
                   " --threads=1 --cache_dir=" + cache);

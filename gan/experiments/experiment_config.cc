@@ -1,24 +1,15 @@
 #include "gan/experiments/experiment_config.h"
 
-#include <tuple>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "gan/core/config.h"
-#include "gan/networks/heads/discriminator_head.h"
 #include "gan/train/alternating_updater.h"
 #include "gan/train/mixed_precision.h"
 #include "gan/train/optimization.h"
 
 namespace gan {
 namespace {
-
-void RequirePositive(ConfigReader& reader, const std::string& key, double value) {
-  if (value <= 0) reader.Invalid(key, absl::StrCat("must be positive, got ", value));
-}
-
-void RequireNonNegative(ConfigReader& reader, const std::string& key, double value) {
-  if (value < 0) reader.Invalid(key, absl::StrCat("must not be negative, got ", value));
-}
 
 void ReadData(ConfigReader reader, DataOptions& data, ConfigReader& parent) {
   reader.Read("dataset", &data.dataset);
@@ -34,52 +25,6 @@ void ReadData(ConfigReader reader, DataOptions& data, ConfigReader& parent) {
   RequireNonNegative(reader, "resize", data.resize);
   if (data.channels != 1 && data.channels != 3) {
     reader.Invalid("channels", absl::StrCat("must be 1 or 3, got ", data.channels));
-  }
-  parent.Absorb(reader.Finish());
-}
-
-void ReadModel(ConfigReader reader, ModelConfig& model, ConfigReader& parent) {
-  reader.Read("family", &model.family);
-  reader.Read("variant", &model.variant);
-  reader.Read("width", &model.width);
-  reader.Read("latent_dim", &model.latent_dim);
-  reader.Read("init_std", &model.init_std);
-  reader.Read("d_batch_norm", &model.d_batch_norm);
-  reader.Read("minibatch_kernels", &model.minibatch_kernels);
-  reader.Read("minibatch_kernel_dim", &model.minibatch_kernel_dim);
-  reader.Read("code_dim", &model.code_dim);
-  reader.Read("num_classes", &model.num_classes);
-  reader.Read("head", &model.head);
-  reader.Read("embedding_dim", &model.embedding_dim);
-  reader.Read("shared_embedding_dim", &model.shared_embedding_dim);
-  reader.Read("attention_resolution", &model.attention_resolution);
-  reader.Read("mapping_layers", &model.mapping_layers);
-  reader.Read("style_mixing_probability", &model.style_mixing_probability);
-  RequirePositive(reader, "width", model.width);
-  RequirePositive(reader, "latent_dim", model.latent_dim);
-  RequireNonNegative(reader, "init_std", model.init_std);
-  RequireNonNegative(reader, "minibatch_kernels", model.minibatch_kernels);
-  RequirePositive(reader, "minibatch_kernel_dim", model.minibatch_kernel_dim);
-  RequirePositive(reader, "code_dim", model.code_dim);
-  RequireNonNegative(reader, "num_classes", model.num_classes);
-  RequirePositive(reader, "embedding_dim", model.embedding_dim);
-  RequirePositive(reader, "shared_embedding_dim", model.shared_embedding_dim);
-  RequirePositive(reader, "mapping_layers", model.mapping_layers);
-  if (model.style_mixing_probability < 0 || model.style_mixing_probability > 1) {
-    reader.Invalid("style_mixing_probability",
-                   absl::StrCat("must be in [0, 1], got ", model.style_mixing_probability));
-  }
-  if (model.attention_resolution < -1) {
-    reader.Invalid("attention_resolution",
-                   absl::StrCat("must be -1 (family default), 0 (none) or a resolution, got ",
-                                model.attention_resolution));
-  }
-  HeadKind head;
-  if (!ParseHeadKind(model.head, &head)) {
-    reader.Invalid("head", "must be one of unconditional, projection, acgan, reacgan, got '" +
-                               model.head + "'");
-  } else if (IsConditional(head) && model.num_classes == 0) {
-    reader.Invalid("head", "'" + model.head + "' is conditional: set model.num_classes");
   }
   parent.Absorb(reader.Finish());
 }
@@ -244,105 +189,49 @@ absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& jso
   root.Read("loss", &config.loss);
   ReadLossOptions(root.Child("loss_options"), config.loss_options, root);
   ReadData(root.Child("data"), config.data, root);
-  ReadModel(root.Child("model"), config.model, root);
+  absl::StatusOr<ModelSection> model = ReadModelSection(root.Section("model"));
+  if (model.ok()) config.model = std::move(*model);
+  root.Absorb(model.status());
   ReadTrain(root.Child("train"), config.train, root);
   ReadOutput(root.Child("output"), config.output, root);
   const absl::Status status = root.Finish();
   if (!status.ok()) return status;
-  const TrainConfig& train = config.train;
-  const ModelConfig& model = config.model;
-  const bool resnet = model.family == "resnet" || model.family == "sagan" || model.family == "biggan";
-  if ((model.family == "stylegan" || model.family == "pggan") &&
-      (model.num_classes > 0 || model.head != "unconditional")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "model.family '", model.family, "' is unconditional: 'model.num_classes' must be 0 and ",
-        "'model.head' unconditional (got ", model.num_classes, " and '", model.head, "')"));
-  }
-  if ((model.family == "stylegan" || model.family == "pggan") && train.batch_size > 4 &&
-      train.batch_size % 4 != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "config: 'train.batch_size' must be a multiple of 4 for model.family '", model.family,
-        "' (its D's minibatch standard deviation takes groups of 4), got ", train.batch_size));
-  }
-  // Family-specific keys set for another family would be silently ignored: refuse them.
-  const ModelConfig model_defaults;
-  const TrainConfig train_defaults;
-  const std::tuple<const char*, const char*, bool> family_keys[] = {
-      {"model.mapping_layers", "stylegan", model.mapping_layers != model_defaults.mapping_layers},
-      {"model.style_mixing_probability", "stylegan",
-       model.style_mixing_probability != model_defaults.style_mixing_probability},
-      {"train.progressive_stable_images", "pggan",
-       train.progressive_stable_images != train_defaults.progressive_stable_images},
-      {"train.progressive_fade_images", "pggan",
-       train.progressive_fade_images != train_defaults.progressive_fade_images}};
-  for (const auto& [key, family, set] : family_keys) {
-    if (set && model.family != family) {
-      return absl::InvalidArgumentError(absl::StrCat("config key '", key,
-                                                     "' applies to model.family '", family,
-                                                     "', not '", model.family, "'"));
-    }
-  }
-  if (!resnet && (model.num_classes > 0 || model.head != "unconditional" ||
-                  model.attention_resolution != -1)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "config keys 'model.num_classes', 'model.head' and 'model.attention_resolution' need "
-        "a resnet, sagan or biggan model.family, not '", model.family, "'"));
-  }
-  const std::pair<const char*, const char*> class_loss_heads[] = {{"acgan", "acgan"},
-                                                                  {"d2d_ce", "reacgan"}};
-  for (const auto& [loss, head] : class_loss_heads) {
-    if (train.class_loss == loss && model.head != head) {
-      return absl::InvalidArgumentError(absl::StrCat("config: train.class_loss '", loss,
-                                                     "' needs model.head '", head, "', not '",
-                                                     model.head, "'"));
-    }
-    if (model.head == head && train.class_loss != loss) {
-      return absl::InvalidArgumentError(absl::StrCat("config: model.head '", head,
-                                                     "' needs train.class_loss '", loss,
-                                                     "', not '", train.class_loss, "'"));
-    }
-  }
-  if (config.model.family == "ebgan" || config.model.family == "began") {
-    const std::pair<const char*, bool> logit_only[] = {
-        {"penalty", train.penalty != "none"},       {"weight_clip", train.weight_clip > 0},
-        {"joint_batch_norm", train.joint_batch_norm}, {"feature_matching", train.feature_matching},
-        {"unroll_steps", train.unroll_steps > 0},   {"n_dis", train.n_dis != 1},
-        {"generator_first", train.generator_first}, {"drift_weight", train.drift_weight > 0}};
-    for (const auto& [key, set] : logit_only) {
-      if (set) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "config key 'train.", key, "' applies to logit discriminators, not model.family '",
-            config.model.family, "'"));
-      }
-    }
+  const absl::Status batch = config.model.family->CheckBatchSize(config.train.batch_size);
+  if (!batch.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("config key 'train.batch_size' ",
+                                                   batch.message(), " (model.family '",
+                                                   config.model.family_name, "')"));
   }
   return config;
 }
 
-std::string ArchitectureFingerprint(const ExperimentConfig& config, int64_t image_size,
-                                    int64_t image_channels) {
-  nlohmann::json fingerprint = {{"family", config.model.family},
-                                      {"variant", config.model.variant},
-                                      {"width", config.model.width},
-                                      {"latent_dim", config.model.latent_dim},
-                                      {"d_batch_norm", config.model.d_batch_norm},
-                                      {"minibatch_kernels", config.model.minibatch_kernels},
-                                      {"minibatch_kernel_dim", config.model.minibatch_kernel_dim},
-                                      {"code_dim", config.model.code_dim},
-                                      {"num_classes", config.model.num_classes},
-                                      {"head", config.model.head},
-                                      {"embedding_dim", config.model.embedding_dim},
-                                      {"shared_embedding_dim", config.model.shared_embedding_dim},
-                                      {"attention_resolution", config.model.attention_resolution},
-                                      {"ema", config.train.ema_decay > 0},
-                                      {"image_size", image_size},
-                                      {"image_channels", image_channels},
-                                      {"loss", config.loss}};
-  // Only where it shapes the networks, so older runs' fingerprints stay valid.
-  if (config.model.family == "stylegan") {
-    fingerprint["mapping_layers"] = config.model.mapping_layers;
+std::string ArchitectureFingerprint(const ExperimentConfig& config, const ImageShape& shape) {
+  return nlohmann::json{{"model", config.model.settings},
+                        {"image_size", shape.size},
+                        {"image_channels", shape.channels},
+                        {"ema", config.train.ema_decay > 0}}
+      .dump();
+}
+
+bool FingerprintMatches(const std::string& saved, const std::string& current) {
+  if (saved == current) return true;
+  const nlohmann::json old = nlohmann::json::parse(saved, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json now = nlohmann::json::parse(current, nullptr, /*allow_exceptions=*/false);
+  if (!old.is_object() || !old.contains("family") || !now.is_object() || !now.contains("model")) {
+    return false;
   }
-  return fingerprint.dump();
+  // The former layout kept the model keys beside the shape; keys it did not record (the
+  // families' newer ones) cannot disagree.
+  nlohmann::json translated = now;
+  nlohmann::json& model = translated["model"];
+  for (auto it = model.begin(); it != model.end(); ++it) {
+    if (old.contains(it.key())) *it = old.at(it.key());
+  }
+  if (model.contains("variant") && model["variant"] == "seed000") model["variant"] = "stl10_96";
+  for (const char* key : {"image_size", "image_channels", "ema"}) {
+    if (old.contains(key)) translated[key] = old.at(key);
+  }
+  return translated == now;
 }
 
 }  // namespace gan

@@ -1,5 +1,8 @@
 #include "gan/experiments/experiment_config.h"
 
+#include <dirent.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -7,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "gan/core/config.h"
-#include "gan/experiments/network_factory.h"
+#include "gan/experiments/experiment_test_support.h"
 #include "gan/experiments/updater_factory.h"
 #include "gan/networks/progressive/progressive.h"
 #include "gan/networks/progressive/progressive_schedule.h"
@@ -26,10 +29,66 @@ nlohmann::json Shipped(const std::string& name) {
   return json.ok() ? *json : nlohmann::json();
 }
 
+// A shipped config with overrides applied.
+nlohmann::json Edited(const std::string& name, const std::vector<std::string>& assignments) {
+  nlohmann::json json = Shipped(name);
+  for (const std::string& assignment : assignments) {
+    EXPECT_TRUE(ApplyOverride(assignment, &json).ok()) << assignment;
+  }
+  return json;
+}
+
+ExperimentConfig Parsed(const std::string& name, const std::vector<std::string>& assignments = {}) {
+  absl::StatusOr<ExperimentConfig> config = ParseExperimentConfig(Edited(name, assignments));
+  EXPECT_TRUE(config.ok()) << name << ": " << config.status();
+  return config.ok() ? *config : ExperimentConfig();
+}
+
 std::string Error(nlohmann::json json, const std::string& override_assignment) {
   EXPECT_TRUE(ApplyOverride(override_assignment, &json).ok());
   const auto config = ParseExperimentConfig(json);
   return config.ok() ? "" : std::string(config.status().message());
+}
+
+absl::StatusOr<Networks> Build(const ExperimentConfig& config, int64_t size, int64_t channels) {
+  return config.model.family->Build({size, channels});
+}
+
+// MakeUpdater's error for a shipped config with overrides, at tiny width (32x32x1).
+std::string UpdaterError(const std::string& name, const std::vector<std::string>& assignments) {
+  const ExperimentConfig config = Parsed(name, assignments);
+  absl::StatusOr<Networks> networks = Build(config, 32, 1);
+  EXPECT_TRUE(networks.ok()) << networks.status();
+  if (!networks.ok()) return "";
+  if (config.train.ema_decay > 0) {
+    networks->ema_generator = *config.model.family->BuildGenerator({32, 1});
+  }
+  const auto updater = MakeUpdater(config, *networks, torch::kCPU);
+  return updater.ok() ? "" : std::string(updater.status().message());
+}
+
+TEST(ExperimentConfigTest, EveryShippedConfigIsAnExperimentThatTestsCover) {
+  const std::string dir = std::string(std::getenv("TEST_SRCDIR")) + "/gan/gan/experiments/configs";
+  std::vector<std::string> configs;
+  DIR* handle = opendir(dir.c_str());
+  ASSERT_NE(handle, nullptr) << dir;
+  while (const dirent* entry = readdir(handle)) {
+    const std::string file = entry->d_name;
+    if (file.size() > 5 && file.substr(file.size() - 5) == ".json") {
+      configs.push_back(file.substr(0, file.size() - 5));
+    }
+  }
+  closedir(handle);
+  std::vector<std::string> experiments = AllExperiments();
+  std::sort(configs.begin(), configs.end());
+  std::sort(experiments.begin(), experiments.end());
+  EXPECT_EQ(configs, experiments);
+}
+
+TEST(ExperimentConfigTest, EveryFamilyIsLinkedAndRegistered) {
+  EXPECT_EQ(RegisteredNetworkFamilies(),
+            (std::vector<std::string>{"began", "biggan", "dcgan", "ebgan", "pggan", "resnet",
+                                      "sagan", "stylegan"}));
 }
 
 TEST(ExperimentConfigTest, ShippedConfigsParseAndBuildTheirNetworks) {
@@ -41,10 +100,9 @@ TEST(ExperimentConfigTest, ShippedConfigsParseAndBuildTheirNetworks) {
   for (const Case& c : std::vector<Case>{{"dcgan_fashion_mnist", 32, 1, {2, 1, 32, 32}},
                                          {"dcgan_stl10_hinge", 96, 3, {2, 3, 96, 96}},
                                          {"dcgan_stl10_bce", 96, 3, {2, 3, 96, 96}}}) {
-    auto config = ParseExperimentConfig(Shipped(c.name));
-    ASSERT_TRUE(config.ok()) << c.name << ": " << config.status();
-    EXPECT_EQ(config->name, c.name);
-    auto networks = MakeNetworks(config->model, c.image_size, c.channels);
+    const ExperimentConfig config = Parsed(c.name);
+    EXPECT_EQ(config.name, c.name);
+    auto networks = Build(config, c.image_size, c.channels);
     ASSERT_TRUE(networks.ok()) << networks.status();
     const torch::Tensor images = networks->generator->forward(
         torch::randn({2, networks->generator->latent_dim()}));
@@ -53,15 +111,14 @@ TEST(ExperimentConfigTest, ShippedConfigsParseAndBuildTheirNetworks) {
   }
 }
 
-TEST(ExperimentConfigTest, SeedExperimentsUseTheSeedsHyperParameters) {
-  auto hinge = ParseExperimentConfig(Shipped("dcgan_stl10_hinge"));
-  auto bce = ParseExperimentConfig(Shipped("dcgan_stl10_bce"));
-  ASSERT_TRUE(hinge.ok() && bce.ok());
-  EXPECT_EQ(hinge->loss, "hinge");
-  EXPECT_EQ(bce->loss, "bce");
-  for (const auto& config : {*hinge, *bce}) {
-    EXPECT_EQ(config.model.variant, "seed000");
-    EXPECT_EQ(config.model.latent_dim, 128);
+TEST(ExperimentConfigTest, Stl10StudyExperimentsUseTheStudysHyperParameters) {
+  const ExperimentConfig hinge = Parsed("dcgan_stl10_hinge");
+  const ExperimentConfig bce = Parsed("dcgan_stl10_bce");
+  EXPECT_EQ(hinge.loss, "hinge");
+  EXPECT_EQ(bce.loss, "bce");
+  for (const auto& config : {hinge, bce}) {
+    EXPECT_EQ(config.model.settings["variant"], "stl10_96");
+    EXPECT_EQ(config.model.settings["latent_dim"], 128);
     EXPECT_EQ(config.train.batch_size, 512);
     EXPECT_EQ(config.train.epochs, 300);
     EXPECT_DOUBLE_EQ(config.train.lr_g, 2e-4);
@@ -85,13 +142,34 @@ TEST(ExperimentConfigTest, BadValuesAreRejectedNamingTheKey) {
   EXPECT_THAT(Error(base, "train.optimizer=lbfgs"), HasSubstr("'train.optimizer' must be adam, rmsprop or sgd"));
   EXPECT_THAT(Error(base, "loss_options.real_target=1.2"),
               HasSubstr("'loss_options.real_target' must be in [0, 1]"));
-  nlohmann::json energy = base;
-  ASSERT_TRUE(ApplyOverride("model.family=began", &energy).ok());
-  EXPECT_THAT(Error(energy, "train.penalty=wgan_gp"),
-              HasSubstr("'train.penalty' applies to logit discriminators, not model.family 'began'"));
+  EXPECT_THAT(Error(base, "model.width=0"), HasSubstr("'model.width' must be positive, got 0"));
   nlohmann::json nameless = base;
   nameless.erase("name");
   EXPECT_THAT(ParseExperimentConfig(nameless).status().message(), HasSubstr("'name' is required"));
+}
+
+TEST(ExperimentConfigTest, ModelKeysBelongToTheirFamily) {
+  const nlohmann::json dcgan = Shipped("dcgan_fashion_mnist");
+  EXPECT_THAT(Error(dcgan, "model.family=vae"),
+              HasSubstr("'vae' is not a network family; the families are began, biggan, dcgan"));
+  const std::string conditional = Error(dcgan, "model.num_classes=10");
+  EXPECT_THAT(conditional, HasSubstr("unknown config key 'model.num_classes'"));
+  EXPECT_THAT(conditional, HasSubstr("(model.family 'dcgan')"));
+  EXPECT_THAT(Error(Shipped("stylegan_fashion_mnist"), "model.num_classes=10"),
+              HasSubstr("unknown config key 'model.num_classes'"));
+  EXPECT_THAT(Error(Shipped("pggan_fashion_mnist"), "model.mapping_layers=4"),
+              HasSubstr("unknown config key 'model.mapping_layers'"));
+  EXPECT_THAT(Error(Shipped("began"), "model.d_batch_norm=true"),
+              HasSubstr("unknown config key 'model.d_batch_norm'"));  // BEGAN's has none
+  EXPECT_THAT(Error(Shipped("sagan"), "model.shared_embedding_dim=64"),
+              HasSubstr("unknown config key 'model.shared_embedding_dim'"));  // BigGAN's only
+}
+
+TEST(ExperimentConfigTest, FormerNamesSayWhatTheyAreCalledNow) {
+  EXPECT_THAT(Error(Shipped("dcgan_stl10_hinge"), "model.variant=seed000"),
+              HasSubstr("config key 'model.variant' 'seed000' is now called 'stl10_96'"));
+  EXPECT_THAT(Error(Shipped("dcgan_fashion_mnist"), "model.variant=big"),
+              HasSubstr("'model.variant' must be one of stl10_96, libtorch_example, standard"));
 }
 
 TEST(ExperimentConfigTest, ArchitectureExperimentsBuildTheirNetworksAndHeads) {
@@ -107,11 +185,9 @@ TEST(ExperimentConfigTest, ArchitectureExperimentsBuildTheirNetworksAndHeads) {
                                          {"projection_gan", 10, false, false, false},
                                          {"reacgan", 10, false, true, true}}) {
     SCOPED_TRACE(c.name);
-    auto config = ParseExperimentConfig(Shipped(c.name));
-    ASSERT_TRUE(config.ok()) << config.status();
-    EXPECT_EQ(config->train.ema_decay > 0, c.ema);
-    config->model.width = 2;
-    auto networks = MakeNetworks(config->model, 32, 1);
+    const ExperimentConfig config = Parsed(c.name, {"model.width=2"});
+    EXPECT_EQ(config.train.ema_decay > 0, c.ema);
+    auto networks = Build(config, 32, 1);
     ASSERT_TRUE(networks.ok()) << networks.status();
     EXPECT_EQ(networks->generator->num_classes(), c.classes);
     const torch::Tensor labels = torch::tensor({1, 7}, torch::kLong);
@@ -122,51 +198,62 @@ TEST(ExperimentConfigTest, ArchitectureExperimentsBuildTheirNetworksAndHeads) {
     EXPECT_EQ(out.logits.sizes().vec(), std::vector<int64_t>{2});
     EXPECT_EQ(out.class_logits.defined(), c.class_logits);
     EXPECT_EQ(out.embeddings.defined(), c.embeddings);
+    EXPECT_EQ(UpdaterError(c.name, {"model.width=2"}), "");
   }
 }
 
 TEST(ExperimentConfigTest, ConditionalSettingsMustAgree) {
+  EXPECT_THAT(UpdaterError("acgan", {"model.width=2", "train.class_loss=none"}),
+              HasSubstr("the discriminator's head outputs class_logits, which train.class_loss "
+                        "'acgan' trains; train.class_loss is 'none'"));
+  EXPECT_THAT(UpdaterError("acgan", {"model.width=2", "train.class_loss=d2d_ce"}),
+              HasSubstr("train.class_loss 'd2d_ce' trains the discriminator's embeddings"));
+  EXPECT_THAT(UpdaterError("projection_gan", {"model.width=2", "train.class_loss=acgan"}),
+              HasSubstr("train.class_loss 'acgan' trains the discriminator's class_logits, which "
+                        "the discriminator of this model section does not have"));
+  EXPECT_THAT(UpdaterError("reacgan", {"model.width=2", "train.class_loss=none"}),
+              HasSubstr("outputs embeddings, which train.class_loss 'd2d_ce' trains"));
   const nlohmann::json acgan = Shipped("acgan");
-  EXPECT_THAT(Error(acgan, "train.class_loss=none"),
-              HasSubstr("model.head 'acgan' needs train.class_loss 'acgan', not 'none'"));
-  EXPECT_THAT(Error(acgan, "train.class_loss=d2d_ce"),
-              HasSubstr("model.head 'acgan' needs train.class_loss 'acgan', not 'd2d_ce'"));
-  EXPECT_THAT(Error(Shipped("projection_gan"), "train.class_loss=d2d_ce"),
-              HasSubstr("train.class_loss 'd2d_ce' needs model.head 'reacgan', not 'projection'"));
   EXPECT_THAT(Error(acgan, "model.num_classes=0"),
               HasSubstr("'model.head' 'acgan' is conditional: set model.num_classes"));
   EXPECT_THAT(Error(acgan, "model.head=contrastive"), HasSubstr("'model.head' must be one of"));
   EXPECT_THAT(Error(acgan, "train.ema_decay=1.0"), HasSubstr("'train.ema_decay' must be in [0, 1)"));
   EXPECT_THAT(Error(Shipped("reacgan"), "train.d2d_temperature=0"),
               HasSubstr("'train.d2d_temperature' must be positive"));
-  EXPECT_THAT(Error(Shipped("dcgan_fashion_mnist"), "model.num_classes=10"),
-              HasSubstr("need a resnet, sagan or biggan model.family, not 'dcgan'"));
-  ModelConfig biggan = ParseExperimentConfig(Shipped("biggan"))->model;
-  biggan.latent_dim = 81;
-  EXPECT_THAT(MakeNetworks(biggan, 32, 1).status().message(),
+  EXPECT_THAT(Build(Parsed("biggan", {"model.latent_dim=81"}), 32, 1).status().message(),
               HasSubstr("latent_dim 81 is not divisible by 4"));
-  biggan.latent_dim = 80;
-  biggan.attention_resolution = 12;
-  EXPECT_THAT(MakeNetworks(biggan, 32, 1).status().message(),
+  EXPECT_THAT(Build(Parsed("biggan", {"model.attention_resolution=12"}), 32, 1).status().message(),
               HasSubstr("self-attention resolution"));
 }
 
-TEST(ExperimentConfigTest, StyleGanAndPgganExperimentsBuildTheirNetworks) {
-  auto style = ParseExperimentConfig(Shipped("stylegan_fashion_mnist"));
-  auto pggan = ParseExperimentConfig(Shipped("pggan_fashion_mnist"));
-  ASSERT_TRUE(style.ok()) << style.status();
-  ASSERT_TRUE(pggan.ok()) << pggan.status();
-  // The papers' losses: non-saturating logistic + R1 (StyleGAN), WGAN-GP (PGGAN); EMA of G.
-  EXPECT_EQ(style->loss, "bce");
-  EXPECT_EQ(style->train.penalty, "r1");
-  EXPECT_EQ(pggan->loss, "wasserstein");
-  EXPECT_EQ(pggan->train.penalty, "wgan_gp");
-  EXPECT_GT(style->train.ema_decay, 0);
-  EXPECT_GT(pggan->train.ema_decay, 0);
-  EXPECT_EQ(pggan->data.pad, 2);
+TEST(ExperimentConfigTest, EnergyBasedFamiliesTrainWithTheirLosses) {
+  EXPECT_EQ(UpdaterError("ebgan", {"model.width=4"}), "");
+  EXPECT_EQ(UpdaterError("began", {"model.width=4"}), "");
+  EXPECT_EQ(UpdaterError("ebgan", {"model.width=4", "loss=began"}), "");  // EBGAN's D, BEGAN's loss
+  EXPECT_THAT(UpdaterError("ebgan", {"model.width=4", "loss=hinge"}),
+              HasSubstr("config key 'loss': loss 'hinge' does not train an autoencoder "
+                        "discriminator: the energy-based losses are ebgan, began (the "
+                        "discriminator of model.family 'ebgan' is an autoencoder)"));
+  EXPECT_THAT(UpdaterError("began", {"model.width=4", "train.penalty=wgan_gp"}),
+              HasSubstr("'train.penalty' applies to logit discriminators, not the autoencoder of "
+                        "model.family 'began'"));
+  EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=4", "loss=ebgan"}),
+              HasSubstr("loss 'ebgan' is not one of"));
+}
 
-  style->model.width = 2;
-  auto style_nets = MakeNetworks(style->model, 32, 1);
+TEST(ExperimentConfigTest, StyleGanAndPgganExperimentsBuildTheirNetworks) {
+  const ExperimentConfig style = Parsed("stylegan_fashion_mnist", {"model.width=2"});
+  const ExperimentConfig pggan = Parsed("pggan_fashion_mnist", {"model.width=2"});
+  // The papers' losses: non-saturating logistic + R1 (StyleGAN), WGAN-GP (PGGAN); EMA of G.
+  EXPECT_EQ(style.loss, "bce");
+  EXPECT_EQ(style.train.penalty, "r1");
+  EXPECT_EQ(pggan.loss, "wasserstein");
+  EXPECT_EQ(pggan.train.penalty, "wgan_gp");
+  EXPECT_GT(style.train.ema_decay, 0);
+  EXPECT_GT(pggan.train.ema_decay, 0);
+  EXPECT_EQ(pggan.data.pad, 2);
+
+  auto style_nets = Build(style, 32, 1);
   ASSERT_TRUE(style_nets.ok()) << style_nets.status();
   auto* g = dynamic_cast<StyleGanGenerator*>(style_nets->generator.get());
   ASSERT_NE(g, nullptr);
@@ -179,8 +266,7 @@ TEST(ExperimentConfigTest, StyleGanAndPgganExperimentsBuildTheirNetworks) {
   EXPECT_EQ(d->phase_level(), 3);
   EXPECT_DOUBLE_EQ(d->phase_alpha(), 1.0);
 
-  pggan->model.width = 2;
-  auto pggan_nets = MakeNetworks(pggan->model, 32, 1);
+  auto pggan_nets = Build(pggan, 32, 1);
   ASSERT_TRUE(pggan_nets.ok()) << pggan_nets.status();
   auto* pg = dynamic_cast<ProgressiveGenerator*>(pggan_nets->generator.get());
   ASSERT_NE(pg, nullptr);
@@ -195,8 +281,14 @@ TEST(ExperimentConfigTest, StyleGanAndPgganExperimentsBuildTheirNetworks) {
 }
 
 TEST(ExperimentConfigTest, StyleAndProgressiveDefaultsAreThePapers) {
-  EXPECT_EQ(ModelConfig().mapping_layers, StyleGanSpec().mapping_layers);
-  EXPECT_DOUBLE_EQ(ModelConfig().style_mixing_probability, StyleGanSpec().style_mixing_probability);
+  nlohmann::json style = Shipped("stylegan_fashion_mnist");
+  style["model"].erase("mapping_layers");
+  style["model"].erase("style_mixing_probability");
+  absl::StatusOr<ExperimentConfig> config = ParseExperimentConfig(style);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->model.settings["mapping_layers"], StyleGanSpec().mapping_layers);
+  EXPECT_EQ(config->model.settings["style_mixing_probability"],
+            StyleGanSpec().style_mixing_probability);
   EXPECT_EQ(TrainConfig().progressive_stable_images, ProgressiveScheduleOptions().stable_images);
   EXPECT_EQ(TrainConfig().progressive_fade_images, ProgressiveScheduleOptions().fade_images);
 }
@@ -204,99 +296,113 @@ TEST(ExperimentConfigTest, StyleAndProgressiveDefaultsAreThePapers) {
 TEST(ExperimentConfigTest, StyleAndProgressiveKeysAreCheckedNamingTheKey) {
   const nlohmann::json style = Shipped("stylegan_fashion_mnist");
   const nlohmann::json pggan = Shipped("pggan_fashion_mnist");
-  const nlohmann::json dcgan = Shipped("dcgan_fashion_mnist");
-  EXPECT_THAT(Error(style, "model.num_classes=10"),
-              HasSubstr("model.family 'stylegan' is unconditional: 'model.num_classes' must be 0"));
-  EXPECT_THAT(Error(pggan, "model.num_classes=10"),
-              HasSubstr("model.family 'pggan' is unconditional"));
   EXPECT_THAT(Error(style, "model.mapping_layers=0"),
               HasSubstr("'model.mapping_layers' must be positive, got 0"));
   EXPECT_THAT(Error(style, "model.style_mixing_probability=1.5"),
               HasSubstr("'model.style_mixing_probability' must be in [0, 1], got 1.5"));
-  EXPECT_THAT(Error(pggan, "model.mapping_layers=4"),
-              HasSubstr("'model.mapping_layers' applies to model.family 'stylegan', not 'pggan'"));
   EXPECT_THAT(Error(pggan, "train.progressive_fade_images=0"),
               HasSubstr("'train.progressive_fade_images' must be positive, got 0"));
   EXPECT_THAT(Error(pggan, "train.progressive_stable_images=-1"),
               HasSubstr("'train.progressive_stable_images' must not be negative, got -1"));
-  EXPECT_THAT(Error(dcgan, "train.progressive_fade_images=100"),
-              HasSubstr("'train.progressive_fade_images' applies to model.family 'pggan', not 'dcgan'"));
-  EXPECT_THAT(Error(style, "train.progressive_stable_images=100"),
-              HasSubstr("applies to model.family 'pggan', not 'stylegan'"));
+  EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=2", "train.progressive_fade_images=100"}),
+              HasSubstr("'train.progressive_fade_images' applies to networks that grow (PGGAN's), "
+                        "not those of model.family 'dcgan'"));
+  EXPECT_THAT(UpdaterError("stylegan_fashion_mnist", {"model.width=2", "train.progressive_stable_images=100"}),
+              HasSubstr("not those of model.family 'stylegan'"));
   EXPECT_THAT(Error(pggan, "train.batch_size=6"),
-              HasSubstr("'train.batch_size' must be a multiple of 4 for model.family 'pggan'"));
+              HasSubstr("config key 'train.batch_size' must be a multiple of 4 (the "
+                        "discriminator's minibatch standard deviation takes groups of 4), got 6 "
+                        "(model.family 'pggan')"));
   EXPECT_EQ(Error(style, "train.batch_size=2"), "");  // one group of 2
-  ModelConfig model = ParseExperimentConfig(style)->model;
-  EXPECT_THAT(MakeNetworks(model, 28, 1).status().message(), HasSubstr("data.pad=2"));
+  EXPECT_THAT(Build(Parsed("stylegan_fashion_mnist"), 28, 1).status().message(),
+              HasSubstr("data.pad=2"));
 }
 
-TEST(ArchitectureFingerprintTest, NamesTheMappingDepthOnlyForStyleGan) {
-  auto style = ParseExperimentConfig(Shipped("stylegan_fashion_mnist"));
-  auto dcgan = ParseExperimentConfig(Shipped("dcgan_fashion_mnist"));
-  ASSERT_TRUE(style.ok() && dcgan.ok());
-  // Older runs' fingerprints must not change: no new key for the other families.
-  EXPECT_EQ(ArchitectureFingerprint(*dcgan, 32, 1).find("mapping_layers"), std::string::npos);
-  ExperimentConfig deeper = *style;
-  deeper.model.mapping_layers = 4;
-  EXPECT_NE(ArchitectureFingerprint(deeper, 32, 1), ArchitectureFingerprint(*style, 32, 1));
-  ExperimentConfig less_mixing = *style;
-  less_mixing.model.style_mixing_probability = 0.5;  // training only, not a shape
-  EXPECT_EQ(ArchitectureFingerprint(less_mixing, 32, 1), ArchitectureFingerprint(*style, 32, 1));
-}
-
-TEST(NetworkFactoryTest, UnsupportedFamiliesAndSizesAreExplained) {
-  ModelConfig model;
-  model.family = "vae";
-  EXPECT_THAT(MakeNetworks(model, 32, 1).status().message(), HasSubstr("'vae' is not one of"));
-  model.family = "dcgan";
-  model.variant = "standard";
-  EXPECT_THAT(MakeNetworks(model, 28, 1).status().message(), HasSubstr("pad 28x28 data by 2"));
-  model.family = "resnet";
-  EXPECT_THAT(MakeNetworks(model, 28, 1).status().message(),
+TEST(NetworkFamiliesTest, UnsupportedSizesAreExplained) {
+  EXPECT_THAT(Build(Parsed("dcgan_fashion_mnist"), 28, 1).status().message(),
+              HasSubstr("pad 28x28 data by 2"));
+  EXPECT_THAT(Build(Parsed("sngan_resnet"), 28, 1).status().message(),
               HasSubstr("ResNet networks support image sizes 32, 48 and 64"));
 }
 
-TEST(ArchitectureFingerprintTest, ChangesWithShapeNotWithSchedule) {
-  auto config = ParseExperimentConfig(Shipped("dcgan_fashion_mnist"));
-  ASSERT_TRUE(config.ok());
-  const std::string base = ArchitectureFingerprint(*config, 32, 1);
-  ExperimentConfig longer = *config;
-  longer.train.epochs = 50;
-  EXPECT_EQ(ArchitectureFingerprint(longer, 32, 1), base);
-  ExperimentConfig wider = *config;
-  wider.model.width = 64;
-  EXPECT_NE(ArchitectureFingerprint(wider, 32, 1), base);
-  EXPECT_NE(ArchitectureFingerprint(*config, 32, 3), base);
+TEST(ArchitectureFingerprintTest, IsTheModelSectionWithDefaultsAndTheShape) {
+  const ExperimentConfig config = Parsed("dcgan_fashion_mnist");
+  const std::string base = ArchitectureFingerprint(config, {32, 1});
+  const nlohmann::json fingerprint = nlohmann::json::parse(base);
+  EXPECT_EQ(fingerprint["model"], config.model.settings);
+  EXPECT_EQ(fingerprint["model"]["minibatch_kernel_dim"], 5);  // a default, recorded
+  // Writing a default out does not change the architecture.
+  EXPECT_EQ(ArchitectureFingerprint(Parsed("dcgan_fashion_mnist", {"model.d_batch_norm=true"}),
+                                    {32, 1}),
+            base);
+  EXPECT_EQ(ArchitectureFingerprint(Parsed("dcgan_fashion_mnist", {"train.epochs=50"}), {32, 1}),
+            base);
+  EXPECT_NE(ArchitectureFingerprint(Parsed("dcgan_fashion_mnist", {"model.width=64"}), {32, 1}),
+            base);
+  EXPECT_NE(ArchitectureFingerprint(config, {32, 3}), base);
+  EXPECT_NE(ArchitectureFingerprint(Parsed("dcgan_fashion_mnist", {"train.ema_decay=0.999"}),
+                                    {32, 1}),
+            base);
 }
 
-}  // namespace
-}  // namespace gan
+// What the former flat layout wrote for dcgan_fashion_mnist (all model keys of every
+// family at the top level, plus the loss).
+nlohmann::json FormerDcganFingerprint() {
+  return nlohmann::json::parse(R"({"family": "dcgan", "variant": "standard", "width": 32,
+      "latent_dim": 100, "d_batch_norm": true, "minibatch_kernels": 0,
+      "minibatch_kernel_dim": 5, "code_dim": 64, "num_classes": 0, "head": "unconditional",
+      "embedding_dim": 512, "shared_embedding_dim": 128, "attention_resolution": -1,
+      "ema": false, "image_size": 32, "image_channels": 1, "loss": "hinge"})");
+}
 
-namespace gan {
-namespace {
+TEST(ArchitectureFingerprintTest, CheckpointsOfTheFormerLayoutStillMatch) {
+  const std::string now = ArchitectureFingerprint(Parsed("dcgan_fashion_mnist"), {32, 1});
+  nlohmann::json former = FormerDcganFingerprint();
+  EXPECT_TRUE(FingerprintMatches(former.dump(), now));
+  EXPECT_TRUE(FingerprintMatches(now, now));
+  former["width"] = 64;
+  EXPECT_FALSE(FingerprintMatches(former.dump(), now));
+  former = FormerDcganFingerprint();
+  former["image_channels"] = 3;
+  EXPECT_FALSE(FingerprintMatches(former.dump(), now));
+  former = FormerDcganFingerprint();
+  former["ema"] = true;
+  EXPECT_FALSE(FingerprintMatches(former.dump(), now));
+  EXPECT_FALSE(FingerprintMatches("not json", now));
+
+  // The STL-10 network under its former variant name.
+  former = FormerDcganFingerprint();
+  former["variant"] = "seed000";
+  former["latent_dim"] = 128;
+  former["width"] = 64;
+  former["image_size"] = 96;
+  former["image_channels"] = 3;
+  EXPECT_TRUE(FingerprintMatches(
+      former.dump(), ArchitectureFingerprint(Parsed("dcgan_stl10_hinge"), {96, 3})));
+
+  // StyleGAN's: the mapping depth was recorded, the mixing probability was not.
+  const std::string style = ArchitectureFingerprint(Parsed("stylegan_fashion_mnist"), {32, 1});
+  former = nlohmann::json::parse(style)["model"];
+  former.erase("style_mixing_probability");
+  former["ema"] = true;
+  former["image_size"] = 32;
+  former["image_channels"] = 1;
+  EXPECT_TRUE(FingerprintMatches(former.dump(), style));
+  former["mapping_layers"] = 4;
+  EXPECT_FALSE(FingerprintMatches(former.dump(), style));
+}
 
 // train.nonfinite reaches the updater; the energy-based updaters cannot skip steps and
 // say so before training.
 TEST(UpdaterFactoryTest, SkippingNonFiniteStepsIsForAdversarialUpdaters) {
-  nlohmann::json json = Shipped("ebgan");
-  ASSERT_TRUE(ApplyOverride("train.nonfinite=skip", &json).ok());
-  ASSERT_TRUE(ApplyOverride("model.width=4", &json).ok());
-  absl::StatusOr<ExperimentConfig> config = ParseExperimentConfig(json);
-  ASSERT_TRUE(config.ok()) << config.status();
-  absl::StatusOr<Networks> networks = MakeNetworks(config->model, 32, 1);
-  ASSERT_TRUE(networks.ok()) << networks.status();
-  const auto updater = MakeUpdater(*config, *networks, torch::kCPU);
-  EXPECT_THAT(std::string(updater.status().message()),
+  EXPECT_THAT(UpdaterError("ebgan", {"train.nonfinite=skip", "model.width=4"}),
               HasSubstr("train.nonfinite = skip is supported by the adversarial updaters"));
 
-  json = Shipped("dcgan_fashion_mnist");
-  ASSERT_TRUE(ApplyOverride("train.nonfinite=skip", &json).ok());
-  ASSERT_TRUE(ApplyOverride("model.width=4", &json).ok());
-  config = ParseExperimentConfig(json);
-  ASSERT_TRUE(config.ok()) << config.status();
-  networks = MakeNetworks(config->model, 32, 1);
+  const ExperimentConfig config =
+      Parsed("dcgan_fashion_mnist", {"train.nonfinite=skip", "model.width=4"});
+  absl::StatusOr<Networks> networks = Build(config, 32, 1);
   ASSERT_TRUE(networks.ok());
-  auto skipping = MakeUpdater(*config, *networks, torch::kCPU);
+  auto skipping = MakeUpdater(config, *networks, torch::kCPU);
   ASSERT_TRUE(skipping.ok()) << skipping.status();
   const Batch poisoned{torch::full({4, 1, 32, 32}, std::nan("")), torch::Tensor()};
   const auto losses = (*skipping)->Update(poisoned, 0);
@@ -308,25 +414,15 @@ TEST(UpdaterFactoryTest, SkippingNonFiniteStepsIsForAdversarialUpdaters) {
 // mixed precision, instead of ignoring them.
 TEST(UpdaterFactoryTest, ChannelsLastAndMixedPrecisionAreForAdversarialUpdaters) {
   for (const char* setting : {"train.channels_last=true", "train.mixed_precision=bf16"}) {
-    nlohmann::json json = Shipped("began");
-    ASSERT_TRUE(ApplyOverride(setting, &json).ok());
-    ASSERT_TRUE(ApplyOverride("model.width=4", &json).ok());
-    absl::StatusOr<ExperimentConfig> config = ParseExperimentConfig(json);
-    ASSERT_TRUE(config.ok()) << config.status();
-    absl::StatusOr<Networks> networks = MakeNetworks(config->model, 32, 1);
-    ASSERT_TRUE(networks.ok()) << networks.status();
-    EXPECT_THAT(std::string(MakeUpdater(*config, *networks, torch::kCPU).status().message()),
+    EXPECT_THAT(UpdaterError("began", {setting, "model.width=4"}),
                 HasSubstr("is supported by the adversarial updaters"))
         << setting;
   }
-  nlohmann::json json = Shipped("dcgan_stl10_hinge");
-  ASSERT_TRUE(ApplyOverride("model.width=4", &json).ok());
-  absl::StatusOr<ExperimentConfig> config = ParseExperimentConfig(json);
-  ASSERT_TRUE(config.ok()) << config.status();
-  EXPECT_TRUE(config->train.channels_last);
-  absl::StatusOr<Networks> networks = MakeNetworks(config->model, 96, 3);
+  const ExperimentConfig config = Parsed("dcgan_stl10_hinge");
+  EXPECT_TRUE(config.train.channels_last);
+  absl::StatusOr<Networks> networks = Build(config, 96, 3);
   ASSERT_TRUE(networks.ok()) << networks.status();
-  ASSERT_TRUE(MakeUpdater(*config, *networks, torch::kCPU).ok());
+  ASSERT_TRUE(MakeUpdater(config, *networks, torch::kCPU).ok());
   for (const auto& p : networks->generator->parameters()) {
     if (p.dim() == 4) {
       EXPECT_TRUE(p.is_contiguous(torch::MemoryFormat::ChannelsLast));

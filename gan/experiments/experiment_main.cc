@@ -14,6 +14,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gan/checkpoint/checkpoint.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/config.h"
 #include "gan/core/log.h"
@@ -27,16 +28,15 @@
 #include "gan/experiments/evaluation_setup.h"
 #include "gan/experiments/experiment_config.h"
 #include "gan/experiments/local_launcher.h"
-#include "gan/experiments/network_factory.h"
 #include "gan/experiments/updater_factory.h"
 #include "gan/metrics/evaluation_extension.h"
-#include "gan/train/checkpoint.h"
+#include "gan/networks/family.h"
+#include "gan/outputs/loss_log_extension.h"
+#include "gan/outputs/progress_extension.h"
+#include "gan/outputs/run_report.h"
+#include "gan/outputs/sample_grid_extension.h"
+#include "gan/outputs/tensorboard.h"
 #include "gan/train/data_parallel.h"
-#include "gan/train/loss_log_extension.h"
-#include "gan/train/progress_extension.h"
-#include "gan/train/run_report.h"
-#include "gan/train/tensorboard.h"
-#include "gan/train/sample_grid_extension.h"
 #include "gan/train/trainer.h"
 
 ABSL_FLAG(std::string, config, "",
@@ -129,88 +129,102 @@ std::string CommandLine(int argc, char** argv) {
   return absl::StrJoin(words, " ");
 }
 
-absl::Status Run(int argc, char** argv, const char* embedded) {
-  // The experiment name is needed for the default run directory, so peek at it first.
-  GAN_ASSIGN_OR_RETURN(nlohmann::json initial, ResolveConfig(embedded, ""));
-  GAN_ASSIGN_OR_RETURN(ExperimentConfig config, ParseExperimentConfig(initial));
-  std::string out_dir = absl::GetFlag(FLAGS_out_dir);
-  out_dir = ResolveUserPath(out_dir.empty() ? "runs/" + config.name : out_dir);
-  const bool resume = absl::GetFlag(FLAGS_resume);
-  nlohmann::json json = initial;
-  if (resume) {
-    const std::string saved = out_dir + "/config.json";
+// The run the command line asks for: its config (the run directory's own when resuming)
+// and where it writes.
+struct RunPlan {
+  nlohmann::json json;  // the config in force, as written to the run directory
+  ExperimentConfig config;
+  std::string out_dir;
+  bool resume = false;
+};
+
+absl::StatusOr<RunPlan> ResolveRun(const char* embedded) {
+  RunPlan plan;
+  // The experiment name is needed for the default run directory, so read it first.
+  GAN_ASSIGN_OR_RETURN(plan.json, ResolveConfig(embedded, ""));
+  GAN_ASSIGN_OR_RETURN(plan.config, ParseExperimentConfig(plan.json));
+  plan.out_dir = absl::GetFlag(FLAGS_out_dir);
+  plan.out_dir = ResolveUserPath(plan.out_dir.empty() ? "runs/" + plan.config.name : plan.out_dir);
+  plan.resume = absl::GetFlag(FLAGS_resume);
+  if (plan.resume) {
+    const std::string saved = plan.out_dir + "/config.json";
     if (::access(saved.c_str(), R_OK) != 0) {
       return absl::NotFoundError(absl::StrCat("--resume: '", saved,
                                               "' does not exist; is --out_dir the run to continue?"));
     }
-    GAN_ASSIGN_OR_RETURN(json, ResolveConfig(embedded, saved));
-    GAN_ASSIGN_OR_RETURN(config, ParseExperimentConfig(json));
+    GAN_ASSIGN_OR_RETURN(plan.json, ResolveConfig(embedded, saved));
+    GAN_ASSIGN_OR_RETURN(plan.config, ParseExperimentConfig(plan.json));
   }
-  if (absl::GetFlag(FLAGS_print_config)) {
-    std::printf("%s\n", json.dump(2).c_str());
-    return absl::OkStatus();
-  }
+  return plan;
+}
 
-  const int nproc = absl::GetFlag(FLAGS_nproc);
-  if (nproc < 1) return absl::InvalidArgumentError(absl::StrCat("--nproc must be >= 1, got ", nproc));
-  if (nproc > 1 && absl::GetFlag(FLAGS_world_size) == 1) {
-    const int code = RunLocalRanks(argc, argv, nproc, config.train.threads == 0);
-    if (code != 0) return absl::InternalError(absl::StrCat("a rank of ", nproc, " failed (exit code ", code, ")"));
-    return absl::OkStatus();
+// The data-parallel group this process joins; null for a run of one process.
+absl::StatusOr<std::shared_ptr<DataParallel>> JoinGroup(const ExperimentConfig& config) {
+  if (absl::GetFlag(FLAGS_world_size) == 1) return std::shared_ptr<DataParallel>();
+  DataParallelOptions parallel;
+  parallel.rank = absl::GetFlag(FLAGS_rank);
+  parallel.world_size = absl::GetFlag(FLAGS_world_size);
+  parallel.master_addr = absl::GetFlag(FLAGS_master_addr);
+  parallel.master_port = absl::GetFlag(FLAGS_master_port);
+  parallel.timeout = std::chrono::seconds(absl::GetFlag(FLAGS_dist_timeout_s));
+  if (config.train.batch_size % parallel.world_size != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "train.batch_size ", config.train.batch_size, " (the global batch) does not split over ",
+        parallel.world_size, " ranks"));
   }
-  std::shared_ptr<DataParallel> group;
-  if (absl::GetFlag(FLAGS_world_size) > 1) {
-    DataParallelOptions parallel;
-    parallel.rank = absl::GetFlag(FLAGS_rank);
-    parallel.world_size = absl::GetFlag(FLAGS_world_size);
-    parallel.master_addr = absl::GetFlag(FLAGS_master_addr);
-    parallel.master_port = absl::GetFlag(FLAGS_master_port);
-    parallel.timeout = std::chrono::seconds(absl::GetFlag(FLAGS_dist_timeout_s));
-    if (config.train.batch_size % parallel.world_size != 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "train.batch_size ", config.train.batch_size, " (the global batch) does not split over ",
-          parallel.world_size, " ranks"));
-    }
-    GAN_ASSIGN_OR_RETURN(group, DataParallel::Connect(parallel));
-  }
-  // Rank 0 (or the only process) writes the run directory; other ranks only train.
-  const bool writer = group == nullptr || group->rank() == 0;
+  GAN_ASSIGN_OR_RETURN(std::unique_ptr<DataParallel> group, DataParallel::Connect(parallel));
+  return std::shared_ptr<DataParallel>(std::move(group));
+}
 
-  const int threads = SetThreadCount(config.train.threads);
+// Everything the trainer runs on.
+struct Training {
+  int threads = 0;
+  torch::Device device = torch::kCPU;
+  ImageDataset dataset;
+  ImageShape shape;
+  Networks networks;
+  std::string fingerprint;
+  std::unique_ptr<Updater> updater;
+  std::unique_ptr<BatchLoader> loader;
+  int64_t total_iterations = 0;
+};
+
+// Data, networks, updater and loader, seeded; every error comes before anything is written.
+absl::StatusOr<Training> BuildTraining(const ExperimentConfig& config,
+                                       const std::shared_ptr<DataParallel>& group) {
+  Training training;
+  training.threads = SetThreadCount(config.train.threads);
   SeedEverything(static_cast<uint64_t>(config.train.seed));
-  GAN_ASSIGN_OR_RETURN(torch::Device device, ParseDevice(config.train.device));
+  GAN_ASSIGN_OR_RETURN(training.device, ParseDevice(config.train.device));
   if (group) {
-    device = DeviceForRank(device, group->rank(), static_cast<int>(torch::cuda::device_count()));
+    training.device = DeviceForRank(training.device, group->rank(),
+                                    static_cast<int>(torch::cuda::device_count()));
   }
 
-  GAN_ASSIGN_OR_RETURN(ImageDataset dataset, LoadDataset(config.data));
-  const int64_t channels = dataset.images.size(1);
-  const int64_t image_size = TransformedSize(config.data, dataset.images.size(2));
+  GAN_ASSIGN_OR_RETURN(training.dataset, LoadDataset(config.data));
+  const ImageDataset& dataset = training.dataset;
   if (dataset.images.size(2) != dataset.images.size(3) && config.data.resize == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "images are ", dataset.images.size(3), "x", dataset.images.size(2),
         "; the networks need square images: set data.resize"));
   }
-  GAN_ASSIGN_OR_RETURN(Networks networks, MakeNetworks(config.model, image_size, channels));
+  training.shape = {TransformedSize(config.data, dataset.images.size(2)), dataset.images.size(1)};
+  GAN_ASSIGN_OR_RETURN(training.networks, config.model.family->Build(training.shape));
   if (config.train.ema_decay > 0) {
-    GAN_ASSIGN_OR_RETURN(networks.ema_generator, MakeGenerator(config.model, image_size, channels));
+    GAN_ASSIGN_OR_RETURN(training.networks.ema_generator,
+                         config.model.family->BuildGenerator(training.shape));
   }
-  GAN_RETURN_IF_ERROR(CheckLabels(dataset, config.model.num_classes, DataDirectory(config.data)));
-  const std::string fingerprint = ArchitectureFingerprint(config, image_size, channels);
+  GAN_RETURN_IF_ERROR(CheckLabels(dataset, training.networks.generator->num_classes(),
+                                  DataDirectory(config.data)));
+  training.fingerprint = ArchitectureFingerprint(config, training.shape);
+  GAN_ASSIGN_OR_RETURN(training.updater,
+                       MakeUpdater(config, training.networks, training.device, group));
 
-  GAN_ASSIGN_OR_RETURN(RunDirectory run,
-                       writer ? RunDirectory::Create(out_dir)
-                              : absl::StatusOr<RunDirectory>(RunDirectory::At(out_dir)));
-  if (writer && !resume && !ListCheckpoints(run.checkpoints()).empty()) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "run directory '", out_dir, "' already has checkpoints: pass --resume to continue "
-        "it, or choose another --out_dir"));
+  if (dataset.size() < config.train.batch_size) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "train.batch_size ", config.train.batch_size, " is larger than the dataset (",
+        dataset.size(), " images in '", DataDirectory(config.data), "')"));
   }
-
-  GAN_ASSIGN_OR_RETURN(std::unique_ptr<Updater> updater_holder,
-                       MakeUpdater(config, networks, device, group));
-  Updater& updater = *updater_holder;
-
   BatchLoaderOptions loader_options;
   loader_options.batch_size = config.train.batch_size / (group ? group->world_size() : 1);
   if (group) {
@@ -219,46 +233,21 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   }
   loader_options.seed = static_cast<uint64_t>(config.train.seed);
   loader_options.num_workers = config.train.workers;
-  if (dataset.size() < config.train.batch_size) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "train.batch_size ", config.train.batch_size, " is larger than the dataset (",
-        dataset.size(), " images in '", DataDirectory(config.data), "')"));
-  }
-  BatchLoader loader(dataset, MakeTransforms(config.data), loader_options);
-  const int64_t total = config.train.max_iterations > 0
-                            ? config.train.max_iterations
-                            : config.train.epochs * loader.batches_per_epoch();
-  Trainer trainer(updater, loader, total);
+  training.loader =
+      std::make_unique<BatchLoader>(dataset, MakeTransforms(config.data), loader_options);
+  training.total_iterations = config.train.max_iterations > 0
+                                  ? config.train.max_iterations
+                                  : config.train.epochs * training.loader->batches_per_epoch();
+  return training;
+}
 
-  if (resume) {
-    GAN_ASSIGN_OR_RETURN(std::string used, ResumeFromLatest(run.checkpoints(), updater,
-                                                            trainer.state(), fingerprint));
-    LogInfo() << "resumed from " << used << " at iteration " << trainer.state().iteration;
-  }
-  if (group) {
-    // Every rank starts from rank 0's weights (resumed ranks already agree; this makes
-    // fresh runs independent of each rank's initialization).
-    try {
-      group->Broadcast(*networks.generator);
-      group->Broadcast(*networks.discriminator);
-      if (networks.ema_generator) group->Broadcast(*networks.ema_generator);
-    } catch (const std::exception& e) {
-      return absl::UnavailableError(
-          absl::StrCat("rank ", group->rank(), ": broadcasting rank 0's weights failed: ", e.what()));
-    }
-  }
-  if (!writer) {
-    LogInfo() << config.name << ": rank " << group->rank() << " of " << group->world_size()
-              << ", " << loader.batches_per_epoch() << " iterations per epoch";
-    InstallStopSignalHandlers();
-    return trainer.Run();
-  }
-  // Resumes may extend the schedule (--epochs): the saved config is the one in force.
-  GAN_RETURN_IF_ERROR(WriteFileAtomically(run.File("config.json"), json.dump(2) + "\n"));
-  GAN_RETURN_IF_ERROR(WriteFileAtomically(run.File(resume ? "command_resume.txt" : "command.txt"),
-                                          CommandLine(argc, argv) + "\n"));
-
+// The extensions every run has: loss log, sample grids, metrics (when asked for), the
+// report, TensorBoard events, checkpoints and the progress line, in that order.
+absl::Status AttachStandardExtensions(Trainer& trainer, const ExperimentConfig& config,
+                                      const Training& training, const RunDirectory& run,
+                                      const std::string& out_dir) {
   const OutputConfig& out = config.output;
+  const Updater& updater = *training.updater;
   SampleGridOptions sample_options;
   sample_options.count = out.samples;
   sample_options.columns = out.sample_columns;
@@ -273,8 +262,8 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   }
   trainer.Add(std::make_unique<LossLogExtension>(run.File("log.jsonl")),
               Trigger::EveryIterations(out.log_every).OrAtEnd().OrAtStop());
-  trainer.Add(std::make_unique<SampleGridExtension>(sampler, run.samples(),
-                                                    sample_options, device),
+  trainer.Add(std::make_unique<SampleGridExtension>(sampler, run.samples(), sample_options,
+                                                    training.device),
               Trigger{out.sample_every, out.sample_every_epochs, true});
   if (out.evaluate_every_epochs > 0 || out.evaluate_every > 0) {
     // Set up (and cache the real features) before the first iteration, so a bad
@@ -287,12 +276,12 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
     GAN_ASSIGN_OR_RETURN(EvaluationSetup setup,
                          PrepareEvaluation(config.data, out.evaluate_split, out.evaluate_extractor,
                                            out.evaluate_resize, ResolveUserPath(out.evaluate_cache_dir),
-                                           evaluation, device));
+                                           evaluation, training.device));
     EvaluationFiles files{run.File("log.jsonl"), run.File("metrics.jsonl"),
                           run.checkpoints() + "/best.pt", run.checkpoints() + "/best.json"};
     trainer.Add(std::make_unique<EvaluationExtension>(updater, setup.extractor,
                                                       std::move(setup.reference), evaluation,
-                                                      files, fingerprint, device),
+                                                      files, training.fingerprint, training.device),
                 Trigger{out.evaluate_every, out.evaluate_every_epochs, true});
   }
   // After the samples, metrics and log lines of the same iteration, so the page shows them.
@@ -302,15 +291,82 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   trainer.Add(std::make_unique<TensorBoardExtension>(std::move(events), run.samples()),
               Trigger::EveryIterations(out.log_every).OrAtEnd().OrAtStop());
   trainer.Add(std::make_unique<CheckpointExtension>(updater, run.checkpoints(),
-                                                    out.keep_checkpoints, fingerprint),
+                                                    out.keep_checkpoints, training.fingerprint),
               Trigger{out.checkpoint_every, out.checkpoint_every_epochs, true, true});
   trainer.Add(std::make_unique<ProgressExtension>(out.progress_seconds),
               Trigger::EveryIterations(1));
+  return absl::OkStatus();
+}
 
-  LogInfo() << config.name << ": " << dataset.size() << " images of " << channels << "x"
-            << image_size << "x" << image_size << " from '" << DataDirectory(config.data)
-            << "', " << loader.batches_per_epoch() << " iterations per epoch, " << total
-            << " in all, " << threads << " threads on " << device << "; writing to " << out_dir;
+// Every rank starts from rank 0's weights (resumed ranks already agree; this makes fresh
+// runs independent of each rank's initialization).
+absl::Status BroadcastWeights(DataParallel& group, const Networks& networks) {
+  try {
+    group.Broadcast(*networks.generator);
+    group.Broadcast(*networks.discriminator);
+    if (networks.ema_generator) group.Broadcast(*networks.ema_generator);
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(
+        absl::StrCat("rank ", group.rank(), ": broadcasting rank 0's weights failed: ", e.what()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Run(int argc, char** argv, const char* embedded) {
+  GAN_ASSIGN_OR_RETURN(const RunPlan plan, ResolveRun(embedded));
+  const ExperimentConfig& config = plan.config;
+  if (absl::GetFlag(FLAGS_print_config)) {
+    std::printf("%s\n", plan.json.dump(2).c_str());
+    return absl::OkStatus();
+  }
+  const int nproc = absl::GetFlag(FLAGS_nproc);
+  if (nproc < 1) return absl::InvalidArgumentError(absl::StrCat("--nproc must be >= 1, got ", nproc));
+  if (nproc > 1 && absl::GetFlag(FLAGS_world_size) == 1) {
+    const int code = RunLocalRanks(argc, argv, nproc, config.train.threads == 0);
+    if (code != 0) return absl::InternalError(absl::StrCat("a rank of ", nproc, " failed (exit code ", code, ")"));
+    return absl::OkStatus();
+  }
+
+  GAN_ASSIGN_OR_RETURN(const std::shared_ptr<DataParallel> group, JoinGroup(config));
+  GAN_ASSIGN_OR_RETURN(Training training, BuildTraining(config, group));
+  // Rank 0 (or the only process) writes the run directory; other ranks only train.
+  const bool writer = group == nullptr || group->rank() == 0;
+  const std::string& out_dir = plan.out_dir;
+  GAN_ASSIGN_OR_RETURN(RunDirectory run,
+                       writer ? RunDirectory::Create(out_dir)
+                              : absl::StatusOr<RunDirectory>(RunDirectory::At(out_dir)));
+  if (writer && !plan.resume && !ListCheckpoints(run.checkpoints()).empty()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "run directory '", out_dir, "' already has checkpoints: pass --resume to continue "
+        "it, or choose another --out_dir"));
+  }
+
+  Trainer trainer(*training.updater, *training.loader, training.total_iterations);
+  if (plan.resume) {
+    GAN_ASSIGN_OR_RETURN(std::string used,
+                         ResumeFromLatest(run.checkpoints(), *training.updater, trainer.state(),
+                                          training.fingerprint, FingerprintMatches));
+    LogInfo() << "resumed from " << used << " at iteration " << trainer.state().iteration;
+  }
+  if (group) GAN_RETURN_IF_ERROR(BroadcastWeights(*group, training.networks));
+  if (!writer) {
+    LogInfo() << config.name << ": rank " << group->rank() << " of " << group->world_size()
+              << ", " << training.loader->batches_per_epoch() << " iterations per epoch";
+    InstallStopSignalHandlers();
+    return trainer.Run();
+  }
+  // Resumes may extend the schedule (--epochs): the saved config is the one in force.
+  GAN_RETURN_IF_ERROR(WriteFileAtomically(run.File("config.json"), plan.json.dump(2) + "\n"));
+  GAN_RETURN_IF_ERROR(WriteFileAtomically(run.File(plan.resume ? "command_resume.txt" : "command.txt"),
+                                          CommandLine(argc, argv) + "\n"));
+  GAN_RETURN_IF_ERROR(AttachStandardExtensions(trainer, config, training, run, out_dir));
+
+  LogInfo() << config.name << ": " << training.dataset.size() << " images of "
+            << training.shape.channels << "x" << training.shape.size << "x" << training.shape.size
+            << " from '" << DataDirectory(config.data) << "', "
+            << training.loader->batches_per_epoch() << " iterations per epoch, "
+            << training.total_iterations << " in all, " << training.threads << " threads on "
+            << training.device << "; writing to " << out_dir;
   InstallStopSignalHandlers();
   const absl::Status trained = trainer.Run();
   if (absl::IsCancelled(trained)) {

@@ -30,6 +30,16 @@ void WriteIdxGz(const std::string& path, const std::vector<int>& dims,
 
 }  // namespace
 
+const std::vector<std::string>& AllExperiments() {
+  static const auto* names = new std::vector<std::string>{
+      "dcgan_fashion_mnist", "dcgan_stl10_hinge", "dcgan_stl10_bce", "wgan_clip", "wgan_gp",
+      "lsgan", "dragan", "ebgan", "began", "label_smoothing", "feature_matching",
+      "minibatch_discrimination", "unrolled_gan", "ttur", "dcgan_bn_joint", "dcgan_bn_separate",
+      "sngan_resnet", "sagan", "biggan", "acgan", "projection_gan", "reacgan",
+      "stylegan_fashion_mnist", "pggan_fashion_mnist"};
+  return *names;
+}
+
 const std::string& TestTmpDir() {
   static const std::string* dir = new std::string(std::getenv("TEST_TMPDIR"));
   return *dir;

@@ -10,6 +10,10 @@
 
 namespace gan {
 
+// Every experiment binary of gan/experiments/BUILD (one per config in configs/), for tests
+// that cover them all.
+const std::vector<std::string>& AllExperiments();
+
 // $TEST_TMPDIR.
 const std::string& TestTmpDir();
 

@@ -15,9 +15,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "gan/checkpoint/checkpoint.h"
 #include "gan/core/atomic_file.h"
 #include "gan/experiments/experiment_test_support.h"
-#include "gan/train/checkpoint.h"
 
 namespace gan {
 namespace {

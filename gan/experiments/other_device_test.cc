@@ -13,7 +13,7 @@
 #include "gan/core/meta_device.h"
 #include "gan/data/dataset_source.h"
 #include "gan/experiments/experiment_config.h"
-#include "gan/experiments/network_factory.h"
+#include "gan/experiments/experiment_test_support.h"
 #include "gan/experiments/updater_factory.h"
 #include "gan/losses/adversarial_loss.h"
 #include "gan/networks/dcgan/dcgan.h"
@@ -63,10 +63,10 @@ TEST_P(OtherDeviceTest, TrainingIterationsRunOnTheMetaDevice) {
   const int64_t native = config.data.dataset == "stl10" ? 96 : color ? 32 : 28;
   const int64_t channels = color ? 3 : 1;
   const int64_t size = TransformedSize(config.data, native);
-  auto networks = MakeNetworks(config.model, size, channels);
+  auto networks = config.model.family->Build({size, channels});
   ASSERT_TRUE(networks.ok()) << networks.status();
   if (config.train.ema_decay > 0) {
-    auto ema = MakeGenerator(config.model, size, channels);
+    auto ema = config.model.family->BuildGenerator({size, channels});
     ASSERT_TRUE(ema.ok()) << ema.status();
     networks->ema_generator = *ema;
   }
@@ -102,14 +102,7 @@ TEST_P(OtherDeviceTest, TrainingIterationsRunOnTheMetaDevice) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    ShippedExperiments, OtherDeviceTest,
-    ::testing::Values("dcgan_fashion_mnist", "dcgan_stl10_hinge", "dcgan_stl10_bce", "wgan_clip",
-                      "wgan_gp", "lsgan", "dragan", "ebgan", "began", "label_smoothing",
-                      "feature_matching", "minibatch_discrimination", "unrolled_gan", "ttur",
-                      "dcgan_bn_joint", "dcgan_bn_separate", "sngan_resnet", "sagan", "biggan",
-                      "acgan", "projection_gan", "reacgan", "stylegan_fashion_mnist",
-                      "pggan_fashion_mnist"));
+INSTANTIATE_TEST_SUITE_P(ShippedExperiments, OtherDeviceTest, ::testing::ValuesIn(AllExperiments()));
 
 // The check has teeth: a loss that mixes in a CPU tensor (say, a target built without
 // the logits' options) fails the step on another device.

@@ -1,10 +1,9 @@
 #include "gan/experiments/run_generator.h"
 
 #include "absl/strings/str_cat.h"
+#include "gan/checkpoint/checkpoint.h"
 #include "gan/core/config.h"
 #include "gan/core/status_macros.h"
-#include "gan/experiments/network_factory.h"
-#include "gan/train/checkpoint.h"
 
 namespace gan {
 
@@ -24,15 +23,15 @@ absl::StatusOr<RunGenerator> LoadRunGenerator(const std::string& run_dir,
   }
   GAN_ASSIGN_OR_RETURN(const std::string fingerprint, ReadCheckpointFingerprint(run.checkpoint));
   GAN_ASSIGN_OR_RETURN(const nlohmann::json saved, ParseJson(fingerprint, run.checkpoint));
-  const int64_t image_size = saved.value("image_size", int64_t{0});
-  const int64_t channels = saved.value("image_channels", int64_t{0});
-  const std::string expected = ArchitectureFingerprint(run.config, image_size, channels);
-  if (expected != fingerprint) {
+  const ImageShape shape{saved.value("image_size", int64_t{0}),
+                         saved.value("image_channels", int64_t{0})};
+  const std::string expected = ArchitectureFingerprint(run.config, shape);
+  if (!FingerprintMatches(fingerprint, expected)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "checkpoint '", run.checkpoint, "' was not written with '", run_dir,
         "/config.json':\n  saved:  ", fingerprint, "\n  config: ", expected));
   }
-  GAN_ASSIGN_OR_RETURN(run.generator, MakeGenerator(run.config.model, image_size, channels));
+  GAN_ASSIGN_OR_RETURN(run.generator, run.config.model.family->BuildGenerator(shape));
   GAN_ASSIGN_OR_RETURN(run.moving_average,
                        LoadCheckpointGenerator(run.checkpoint, *run.generator, prefer_average));
   return run;

@@ -19,7 +19,6 @@
 #include "gan/core/tool_main.h"
 #include "gan/core/status_macros.h"
 #include "gan/experiments/run_generator.h"
-#include "gan/networks/stylegan/stylegan.h"
 #include "gan/networks/truncation.h"
 
 ABSL_FLAG(std::string, run_dir, "", "run directory of an experiment (config.json, checkpoints/)");
@@ -125,11 +124,11 @@ absl::Status Run() {
   const Generator& g = run.generator;
   g->train(absl::GetFlag(FLAGS_batch_statistics));
 
-  // StyleGAN's truncation trick works in w, around the running mean of w; z stays normal.
+  // Generators with an intermediate latent space (StyleGAN's w) truncate there, around
+  // its running mean, and z stays normal; the others truncate z.
   const double truncation = absl::GetFlag(FLAGS_truncation);
-  auto* style = dynamic_cast<StyleGanGenerator*>(g.get());
-  if (style != nullptr && truncation > 0) style->set_truncation(truncation);
-  const double z_truncation = style != nullptr ? 0.0 : truncation;
+  const bool intermediate = truncation > 0 && g->SetIntermediateTruncation(truncation);
+  const double z_truncation = intermediate ? 0.0 : truncation;
 
   torch::manual_seed(static_cast<uint64_t>(absl::GetFlag(FLAGS_seed)));
   const std::string mode = absl::GetFlag(FLAGS_mode);
@@ -149,7 +148,7 @@ absl::Status Run() {
     GAN_RETURN_IF_ERROR(SaveImageGrid(images, layout.columns, out));
   }
   const std::string truncation_text =
-      truncation <= 0 ? "off" : absl::StrCat(truncation, style != nullptr ? " (psi in w)" : " (z)");
+      truncation <= 0 ? "off" : absl::StrCat(truncation, intermediate ? " (psi in w)" : " (z)");
   std::printf("wrote %lld images (%s) to %s from %s, %s weights, truncation %s\n",
               static_cast<long long>(images.size(0)), mode.c_str(), out.c_str(),
               run.checkpoint.c_str(), run.moving_average ? "moving-average" : "trained",

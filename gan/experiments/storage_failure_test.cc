@@ -82,7 +82,8 @@ TEST(StorageFailureTest, RunDirectoryThatCannotBeCreatedIsAnErrorBeforeTraining)
   const std::string file = TestTmpDir() + "/a_file";
   ASSERT_TRUE(WriteFileAtomically(file, "not a directory").ok());
   const BinaryResult result =
-      RunLimited(0, "--data_dir=" + data + " --out_dir=" + file + "/run --max_iterations=2");
+      RunLimited(0, "--data_dir=" + data + " --out_dir=" + file +
+                        "/run --max_iterations=2 --batch_size=8");
   EXPECT_EQ(result.exit_code, 1) << result.output;
   EXPECT_THAT(result.output, HasSubstr("cannot create directory '" + file + "/run': '" + file +
                                        "' exists and is not a directory"));

@@ -1,7 +1,13 @@
 #include "gan/experiments/updater_factory.h"
 
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "gan/losses/adversarial_loss.h"
+#include "gan/networks/progressive/progressive.h"
 #include "gan/train/alternating_updater.h"
 #include "gan/train/ema_updater.h"
 #include "gan/train/energy_updaters.h"
@@ -20,33 +26,76 @@ OptimizerOptions Optimizer(const TrainConfig& train, double lr) {
   return options;
 }
 
+// Energy-based training: the train keys of logit discriminators do not apply.
+absl::StatusOr<std::unique_ptr<Updater>> MakeEnergyUpdater(
+    const ExperimentConfig& config, const Networks& networks, const torch::Device& device,
+    const std::shared_ptr<DataParallel>& data_parallel) {
+  const TrainConfig& train = config.train;
+  const char* unsupported = data_parallel                      ? "data-parallel training"
+                            : train.nonfinite == "skip"          ? "train.nonfinite = skip"
+                            : train.mixed_precision != "none"    ? "train.mixed_precision"
+                            : train.channels_last                ? "train.channels_last"
+                                                                 : nullptr;
+  if (unsupported != nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model.family '", config.model.family_name, "': ", unsupported,
+                     " is supported by the adversarial updaters, not the energy-based ones"));
+  }
+  const std::pair<const char*, bool> logit_only[] = {
+      {"penalty", train.penalty != "none"},         {"weight_clip", train.weight_clip > 0},
+      {"joint_batch_norm", train.joint_batch_norm}, {"feature_matching", train.feature_matching},
+      {"unroll_steps", train.unroll_steps > 0},     {"n_dis", train.n_dis != 1},
+      {"generator_first", train.generator_first},   {"drift_weight", train.drift_weight > 0},
+      {"class_loss", train.class_loss != "none"}};
+  for (const auto& [key, set] : logit_only) {
+    if (set) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config key 'train.", key, "' applies to logit discriminators, not the autoencoder ",
+          "of model.family '", config.model.family_name, "'"));
+    }
+  }
+  const EnergyLossOptions options{{train.ebgan_margin, train.pull_away_weight},
+                                  {train.began_gamma, train.began_lambda_k}};
+  absl::StatusOr<std::unique_ptr<Updater>> updater = EnergyUpdaterByName(
+      config.loss, networks.generator, networks.autoencoder, options,
+      Optimizer(train, train.lr_g), Optimizer(train, train.lr_d), device);
+  if (!updater.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config key 'loss': ", updater.status().message(), " (the discriminator of model.family '",
+        config.model.family_name, "' is an autoencoder)"));
+  }
+  return updater;
+}
+
+// The class loss and D's auxiliary outputs must agree: a class loss needs the output it
+// trains, and an output that no loss trains would stay at its initialization.
+absl::Status CheckClassLoss(const ExperimentConfig& config, const Discriminator& discriminator,
+                            ClassLoss class_loss) {
+  const std::vector<std::string> outputs = discriminator->auxiliary_outputs();
+  const std::string needed = ClassLossOutput(class_loss);
+  if (!needed.empty() && std::find(outputs.begin(), outputs.end(), needed) == outputs.end()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config: train.class_loss '", config.train.class_loss, "' trains the discriminator's ",
+        needed, ", which the discriminator of this model section does not have (model.head)"));
+  }
+  for (const std::string& output : outputs) {
+    const std::string loss = ClassLossTraining(output);
+    if (loss != config.train.class_loss) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config: the discriminator's head outputs ", output, ", which train.class_loss '",
+          loss, "' trains; train.class_loss is '", config.train.class_loss, "'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
     const ExperimentConfig& config, const Networks& networks, const torch::Device& device,
     std::shared_ptr<DataParallel> data_parallel) {
+  if (networks.autoencoder) return MakeEnergyUpdater(config, networks, device, data_parallel);
   const TrainConfig& train = config.train;
   const OptimizerOptions optimizer_g = Optimizer(train, train.lr_g);
   const OptimizerOptions optimizer_d = Optimizer(train, train.lr_d);
-  if (networks.autoencoder) {
-    const char* unsupported = data_parallel                      ? "data-parallel training"
-                              : train.nonfinite == "skip"          ? "train.nonfinite = skip"
-                              : train.mixed_precision != "none"    ? "train.mixed_precision"
-                              : train.channels_last                ? "train.channels_last"
-                                                                   : nullptr;
-    if (unsupported != nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("model.family '", config.model.family, "': ", unsupported,
-                       " is supported by the adversarial updaters, not the energy-based ones"));
-    }
-    if (config.model.family == "ebgan") {
-      return std::unique_ptr<Updater>(std::make_unique<EbganUpdater>(
-          networks.generator, networks.autoencoder,
-          EbganOptions{train.ebgan_margin, train.pull_away_weight}, optimizer_g, optimizer_d,
-          device));
-    }
-    return std::unique_ptr<Updater>(std::make_unique<BeganUpdater>(
-        networks.generator, networks.autoencoder,
-        BeganOptions{train.began_gamma, train.began_lambda_k}, optimizer_g, optimizer_d, device));
-  }
   AdversarialLossOptions loss_options{config.loss_options.real_target,
                                       config.loss_options.fake_target};
   absl::StatusOr<AdversarialLoss> loss = AdversarialLossByName(config.loss, loss_options);
@@ -64,6 +113,8 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.feature_matching = train.feature_matching;
   options.unroll_steps = train.unroll_steps;
   ParseClassLoss(train.class_loss, &options.class_loss);  // validated with the config
+  const absl::Status class_loss = CheckClassLoss(config, networks.discriminator, options.class_loss);
+  if (!class_loss.ok()) return class_loss;
   options.class_loss_weight = train.class_loss_weight;
   options.d2d_ce.margin = train.d2d_margin;
   options.d2d_ce.temperature = train.d2d_temperature;
@@ -80,33 +131,12 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
       networks.generator, networks.discriminator, *loss, options));
 }
 
-// Hands the inner updater batches without labels. The StyleGAN and PGGAN networks are
-// unconditional and reject labels, which labelled data sets (Fashion-MNIST) still carry.
-class UnlabelledUpdater : public Updater {
- public:
-  explicit UnlabelledUpdater(std::unique_ptr<Updater> inner) : inner_(std::move(inner)) {}
-  std::map<std::string, torch::Tensor> Update(const Batch& batch, int64_t iteration) override {
-    return inner_->Update(Batch{batch.images, torch::Tensor()}, iteration);
-  }
-  void Save(torch::serialize::OutputArchive& archive) const override { inner_->Save(archive); }
-  void Load(torch::serialize::InputArchive& archive) override { inner_->Load(archive); }
-  const Generator& generator() const override { return inner_->generator(); }
-  const Generator& sampling_generator() const override { return inner_->sampling_generator(); }
-  torch::Device device() const override { return inner_->device(); }
-
- private:
-  std::unique_ptr<Updater> inner_;
-};
-
 // The training updater, with the EMA of G when train.ema_decay > 0.
 absl::StatusOr<std::unique_ptr<Updater>> MakeAveragingUpdater(
     const ExperimentConfig& config, const Networks& networks, const torch::Device& device,
     std::shared_ptr<DataParallel> data_parallel) {
   absl::StatusOr<std::unique_ptr<Updater>> updater =
       MakeTrainingUpdater(config, networks, device, std::move(data_parallel));
-  if (updater.ok() && (config.model.family == "stylegan" || config.model.family == "pggan")) {
-    updater = std::unique_ptr<Updater>(std::make_unique<UnlabelledUpdater>(std::move(*updater)));
-  }
   if (!updater.ok() || config.train.ema_decay == 0) return updater;
   if (!networks.ema_generator) {
     return absl::InvalidArgumentError("train.ema_decay > 0 needs Networks::ema_generator");
@@ -124,13 +154,26 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(const ExperimentConfig& con
                                                      std::shared_ptr<DataParallel> data_parallel) {
   absl::StatusOr<std::unique_ptr<Updater>> updater =
       MakeAveragingUpdater(config, networks, device, std::move(data_parallel));
-  if (!updater.ok() || config.model.family != "pggan") return updater;
-  // Outermost, so the phase is set on the EMA shadow too before every iteration.
+  if (!updater.ok()) return updater;
+  // Networks that grow are PGGAN's; the schedule is outermost, so that the phase is set on
+  // the EMA shadow too before every iteration.
   auto generator = std::dynamic_pointer_cast<ProgressiveGenerator>(networks.generator);
   auto discriminator = std::dynamic_pointer_cast<ProgressiveDiscriminator>(networks.discriminator);
   if (!generator || !discriminator) {
-    return absl::InvalidArgumentError(
-        "model.family 'pggan' needs a ProgressiveGenerator and a ProgressiveDiscriminator");
+    const TrainConfig defaults;
+    const std::pair<const char*, bool> schedule[] = {
+        {"progressive_stable_images",
+         config.train.progressive_stable_images != defaults.progressive_stable_images},
+        {"progressive_fade_images",
+         config.train.progressive_fade_images != defaults.progressive_fade_images}};
+    for (const auto& [key, set] : schedule) {
+      if (set) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "config key 'train.", key, "' applies to networks that grow (PGGAN's), not those ",
+            "of model.family '", config.model.family_name, "'"));
+      }
+    }
+    return updater;
   }
   ProgressiveUpdaterOptions options;
   options.schedule.num_levels = generator->num_levels();

@@ -1,7 +1,8 @@
 // Builds the updater an experiment config asks for: the alternating updater (with its
-// stabilization options) for logit discriminators, EBGAN's or BEGAN's updater for the
-// energy-based families; wrapped in the EMA of G when train.ema_decay > 0, and for pggan
-// in the progressive-growing schedule (outermost).
+// stabilization options) for logit discriminators, the updater of the energy-based loss
+// (ebgan or began) for autoencoder discriminators; wrapped in the EMA of G when
+// train.ema_decay > 0, and for networks that grow (PGGAN's) in the progressive-growing
+// schedule (outermost).
 #ifndef GAN_EXPERIMENTS_UPDATER_FACTORY_H_
 #define GAN_EXPERIMENTS_UPDATER_FACTORY_H_
 
@@ -9,14 +10,16 @@
 
 #include "absl/status/statusor.h"
 #include "gan/experiments/experiment_config.h"
-#include "gan/experiments/network_factory.h"
+#include "gan/networks/family.h"
 #include "gan/train/data_parallel.h"
 #include "gan/train/updater.h"
 
 namespace gan {
 
 // `data_parallel`: the group of a data-parallel run (null for one process); its
-// gradients are averaged over the ranks (adversarial updaters only).
+// gradients are averaged over the ranks (adversarial updaters only). Settings that do not
+// apply to the networks (a penalty for an autoencoder, a growth schedule for networks that
+// do not grow, a class loss without the discriminator output it trains) are errors.
 absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(
     const ExperimentConfig& config, const Networks& networks, const torch::Device& device,
     std::shared_ptr<DataParallel> data_parallel = nullptr);

@@ -4,9 +4,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "gan/checkpoint/checkpoint.h"
 #include "gan/fuzz/fuzz_files.h"
 #include "gan/fuzz/tiny_updater.h"
-#include "gan/train/checkpoint.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static gan::EmaUpdater* updater = gan::MakeTinyUpdater().release();

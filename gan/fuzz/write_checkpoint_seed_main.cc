@@ -3,8 +3,8 @@
 //   bazel run //gan/fuzz:write_checkpoint_seed -- $PWD/gan/fuzz/corpus/checkpoint/seed.pt
 #include <cstdio>
 
+#include "gan/checkpoint/checkpoint.h"
 #include "gan/fuzz/tiny_updater.h"
-#include "gan/train/checkpoint.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) {

@@ -3,7 +3,7 @@
 //   D:              E[softplus(-x_real)] + E[softplus(x_fake)]   (targets 1 and 0)
 //   G (non-sat.):   E[softplus(-x_fake)]    = -E[log sigmoid(x_fake)]
 //   G (minimax):   -E[softplus(x_fake)]     =  E[log(1 - sigmoid(x_fake))]
-// Seed 000: the gradient w.r.t. a logit is sigmoid(x) - target, never exactly zero, so D
+// The gradient w.r.t. a logit is sigmoid(x) - target, never exactly zero, so D
 // keeps separating real and fake for as long as it trains.
 #ifndef GAN_LOSSES_BCE_H_
 #define GAN_LOSSES_BCE_H_

@@ -1,4 +1,4 @@
-// ReACGAN's Data-to-Data Cross-Entropy (Kang et al. 2021, "Rebooting ACGAN", seed 002).
+// ReACGAN's Data-to-Data Cross-Entropy (Kang et al. 2021, "Rebooting ACGAN").
 // For L2-normalized sample embeddings f_i, the normalized proxy v_{y_i} of each sample's
 // class, temperature tau and positive margin m_p (negative margin m_n = 1 - m_p):
 //

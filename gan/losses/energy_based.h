@@ -1,10 +1,10 @@
 // Energy-based discriminators whose energy is an autoencoder's reconstruction error.
 //
-// EBGAN (Zhao et al.; seed 001), energy E(x) = mean squared reconstruction error:
+// EBGAN (Zhao et al. 2017), energy E(x) = mean squared reconstruction error:
 //   D: E(x_real) + relu(m - E(G(z)))
 //   G: E(G(z)) + lambda_PT * PT(S),  S = encoder embeddings of G(z)
 // The pull-away term PT(S) = 1/(bs(bs-1)) sum_i sum_{j != i} (S_i.S_j / |S_i||S_j|)^2 is
-// normalized by bs(bs-1) as seed 001 says is correct (the i = j terms are excluded).
+// normalized by bs(bs-1), the number of pairs i != j (the i = j terms are excluded).
 //
 // BEGAN (Berthelot et al.), energy L(x) = mean absolute reconstruction error:
 //   D: L(x_real) - k_t L(G(z)),  G: L(G(z)),

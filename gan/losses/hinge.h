@@ -1,4 +1,4 @@
-// The hinge loss in the SPADE form used by seed 000 (and SAGAN/BigGAN):
+// The hinge loss (Lim & Ye 2017) in the form of SPADE, SAGAN and BigGAN:
 //   D:  E[relu(1 - x_real)] + E[relu(1 + x_fake)]   (= -min(x-1, 0), -min(-x-1, 0))
 //   G: -E[x_fake]
 // D's gradient is zero once a logit is beyond its margin of 1, which bounds how far D

@@ -1,8 +1,8 @@
 // Least-squares GAN (Mao et al.) with targets a (fake), b (real) for D and c for G:
 //   D: 1/2 E[(x_real - b)^2] + 1/2 E[(x_fake - a)^2]
 //   G: 1/2 E[(x_fake - c)^2]
-// {a, b, c} = {0, 1, 1} is seed 000's 1/2 (x - z)^2 form; {-1, 1, 0} is the form seed 003
-// cites from the paper's Pearson chi-squared analysis (b - c = 1, b - a = 2).
+// {a, b, c} = {0, 1, 1} is the common 1/2 (x - z)^2 form; {-1, 1, 0} is the form of the
+// paper's Pearson chi-squared analysis (b - c = 1, b - a = 2).
 #ifndef GAN_LOSSES_LEAST_SQUARES_H_
 #define GAN_LOSSES_LEAST_SQUARES_H_
 

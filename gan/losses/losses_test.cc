@@ -35,7 +35,7 @@ TEST(BceTest, DiscriminatorValueAndSigmoidGradients) {
   const double expected = (Softplus(-2.0) + Softplus(1.0)) / 2 + Softplus(0.5);
   EXPECT_NEAR(loss.item<double>(), expected, 1e-12);
   loss.backward();
-  // Seed 000, eq. (8): dE/dx = sigmoid(x) - 1 for real (p = 1), sigmoid(x) for fake.
+  // dE/dx = sigmoid(x) - 1 for real (p = 1), sigmoid(x) for fake.
   EXPECT_THAT(Grad(real), ElementsAre(DoubleNear((Sigmoid(2.0) - 1) / 2, 1e-12),
                                       DoubleNear((Sigmoid(-1.0) - 1) / 2, 1e-12)));
   EXPECT_THAT(Grad(fake), ElementsAre(DoubleNear(Sigmoid(0.5), 1e-12)));

@@ -3,9 +3,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "gan/checkpoint/checkpoint.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/log.h"
-#include "gan/train/checkpoint.h"
 
 namespace gan {
 namespace {

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <torch/nn/module.h>
 #include <torch/types.h>
@@ -28,6 +30,11 @@ class GeneratorModule : public torch::nn::Module {
   virtual torch::Tensor SampleLatent(int64_t n, const torch::Device& device) const {
     return torch::randn({n, latent_dim()}, torch::TensorOptions().device(device));
   }
+
+  // The truncation trick in the generator's own intermediate latent space (StyleGAN's w,
+  // toward its running mean): sets psi and returns true where there is one; false means
+  // callers truncate z instead.
+  virtual bool SetIntermediateTruncation(double psi) { return false; }
 };
 
 // Everything a discriminator computes for a batch. `logits` always; the rest only for
@@ -49,6 +56,10 @@ class DiscriminatorModule : public torch::nn::Module {
   virtual DiscriminatorOutput forward_all(const torch::Tensor& images, const torch::Tensor& labels) {
     return {forward(images, labels)};
   }
+
+  // The DiscriminatorOutput fields forward_all fills besides `logits` ("class_logits",
+  // "embeddings", "proxies"), so that an updater can check that its losses use them.
+  virtual std::vector<std::string> auxiliary_outputs() const { return {}; }
 
   // Intermediate features [N, ...] (the input of the last layer), for feature matching.
   virtual torch::Tensor features(const torch::Tensor& images, const torch::Tensor& labels) {

@@ -1,6 +1,6 @@
 // Generates images for looking at or measuring, without side effects on the generator:
 // no autograd, BatchNorm with running statistics (eval) or with the batch's own
-// statistics (train mode, as seed 000's grids were made), and afterwards the generator's
+// statistics (train mode, as PyTorch scripts that never call eval() make them), and afterwards the generator's
 // mode and buffers (running statistics, spectral-norm vectors) are as they were.
 //
 //   torch::Tensor images = gan::GenerateImages(*g, z, labels, /*batch_statistics=*/false);

@@ -6,13 +6,13 @@
 
 #include <torch/utils.h>
 
+#include "gan/checkpoint/strict_load.h"
 #include "gan/losses/auxiliary_classifier.h"
 #include "gan/losses/feature_matching.h"
 #include "gan/losses/gradient_penalty.h"
 #include "gan/nn/orthogonal.h"
 #include "gan/train/memory_format.h"
 #include "gan/train/optimization.h"
-#include "gan/train/strict_load.h"
 
 namespace gan {
 namespace {
@@ -67,6 +67,24 @@ bool ParseClassLoss(const std::string& name, ClassLoss* class_loss) {
   else if (name == "d2d_ce") *class_loss = ClassLoss::kD2dCe;
   else return false;
   return true;
+}
+
+std::string ClassLossOutput(ClassLoss class_loss) {
+  switch (class_loss) {
+    case ClassLoss::kAcgan:
+      return "class_logits";
+    case ClassLoss::kD2dCe:
+      return "embeddings";
+    case ClassLoss::kNone:
+      return "";
+  }
+  return "";
+}
+
+std::string ClassLossTraining(const std::string& output) {
+  if (output == "class_logits") return "acgan";
+  if (output == "embeddings" || output == "proxies") return "d2d_ce";
+  return "";
 }
 
 AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discriminator,
@@ -205,8 +223,10 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
         case Penalty::kDragan:
           term = DraganPenalty(critic, real, options_.penalty_weight);
           break;
-        default:
+        case Penalty::kR1:
           term = R1Penalty(critic, real, options_.penalty_weight);
+          break;
+        case Penalty::kNone:
           break;
       }
       loss = loss + term;
@@ -260,8 +280,11 @@ std::map<std::string, torch::Tensor> AlternatingUpdater::Update(const Batch& bat
                                                                 int64_t iteration) {
   torch::Tensor real = batch.images.to(options_.device, /*non_blocking=*/true);
   if (options_.channels_last) real = ToChannelsLast(real);
-  const torch::Tensor labels =
-      batch.labels.defined() ? batch.labels.to(options_.device) : torch::Tensor();
+  const bool uses_labels =
+      generator_->num_classes() > 0 || options_.class_loss != ClassLoss::kNone;
+  const torch::Tensor labels = batch.labels.defined() && uses_labels
+                                   ? batch.labels.to(options_.device)
+                                   : torch::Tensor();
   std::map<std::string, torch::Tensor> losses;
   torch::Tensor penalty;
   generator_skipped_ = discriminator_skipped_ = false;

@@ -1,23 +1,27 @@
 // The standard alternating GAN update: a D step on every batch and a G step every
 // n_dis-th batch, with separate optimizer settings for G and D (TTUR), in either order:
 //   - D first (the common form): D on real and fresh fakes, then G on new latents.
-//   - G first (seed 000): G steps on fresh fakes, then D reuses those fakes, detached.
+//   - G first (as some PyTorch scripts do): G steps on fresh fakes, then D reuses those fakes, detached.
 // During the G step D's parameters are excluded from autograd, so D accumulates no
 // gradients there (and no time is spent computing them).
 //
-// Stabilization options (seed 003's catalogue):
+// Stabilization options:
 //   penalty          WGAN-GP, DRAGAN or R1 added to D's loss (gan/losses/gradient_penalty)
 //   weight_clip      WGAN: D's parameters clipped to [-c, c] after every D step
 //   joint_batch_norm D sees real and fake as one concatenated batch (BatchNorm statistics
-//                    over both, seed 001) instead of two separate forward passes
+//                    over both) instead of two separate forward passes
 //   feature_matching G matches the batch mean of D's features on real data
-//   class_loss       conditional GANs with an auxiliary task on D's head (seed 002):
+//   class_loss       conditional GANs with an auxiliary task on D's head:
 //                    ACGAN's cross-entropy or ReACGAN's D2D-CE, on real images in D's
 //                    step and on fakes (of the batch's labels) in G's step
 //   orthogonal_regularization  BigGAN's beta * ||W W^T (1 - I)||^2 over G's weights
 //   unroll_steps     unrolled GAN: G's loss is taken against D advanced K more steps on
 //                    the current real batch; D (and its optimizer) are then restored, so
 //                    the look-ahead never reaches D's real weights or a checkpoint
+//
+// A batch's labels reach the networks only when G is class-conditional (num_classes() > 0)
+// or a class loss needs them; unconditional networks (some of which refuse labels) train
+// on labelled data as on unlabelled.
 //
 // Data parallelism: with a DataParallel group, gradients are averaged over the ranks
 // before every optimizer step, and latent batches are drawn for all ranks and sliced, so
@@ -93,6 +97,11 @@ struct AlternatingUpdaterOptions {
 bool ParsePenalty(const std::string& name, Penalty* penalty);
 // "none", "acgan", "d2d_ce"; false for anything else.
 bool ParseClassLoss(const std::string& name, ClassLoss* class_loss);
+// The auxiliary discriminator output (DiscriminatorModule::auxiliary_outputs) a class
+// loss trains: "class_logits" (acgan), "embeddings" (d2d_ce); "" for none.
+std::string ClassLossOutput(ClassLoss class_loss);
+// The name of the class loss that trains discriminator output `output`; "" if none does.
+std::string ClassLossTraining(const std::string& output);
 
 class AlternatingUpdater : public Updater {
  public:

@@ -52,6 +52,36 @@ AlternatingUpdater MakeUpdater(const Nets& nets, AlternatingUpdaterOptions optio
   return AlternatingUpdater(nets.g, nets.d, *AdversarialLossByName("hinge"), options);
 }
 
+// An unconditional D that refuses labels, as PGGAN's does.
+class LabelRefusingDiscriminator : public DiscriminatorModule {
+ public:
+  explicit LabelRefusingDiscriminator(std::shared_ptr<DcganDiscriminator> inner)
+      : inner_(register_module("inner", std::move(inner))) {}
+  torch::Tensor forward(const torch::Tensor& images, const torch::Tensor& labels) override {
+    TORCH_CHECK(!labels.defined(), "an unconditional discriminator was given labels");
+    return inner_->forward(images, labels);
+  }
+
+ private:
+  std::shared_ptr<DcganDiscriminator> inner_;
+};
+
+TEST(AlternatingUpdaterTest, UnconditionalNetworksTrainOnLabelledBatchesWithoutTheLabels) {
+  for (const bool generator_first : {false, true}) {
+    for (const bool joint_batch_norm : {false, true}) {
+      Nets nets = TinyDcgan();
+      AlternatingUpdaterOptions options;
+      options.generator_first = generator_first;
+      options.joint_batch_norm = joint_batch_norm;
+      AlternatingUpdater updater(nets.g, std::make_shared<LabelRefusingDiscriminator>(nets.d),
+                                 *AdversarialLossByName("hinge"), options);
+      const Batch labelled{RealBatch().images, torch::arange(8, torch::kLong) % 10};
+      EXPECT_NO_THROW(updater.Update(labelled, 0))
+          << "generator_first " << generator_first << ", joint " << joint_batch_norm;
+    }
+  }
+}
+
 TEST(AlternatingUpdaterTest, GeneratorStepLeavesNoGradientsOnDiscriminator) {
   Nets nets = TinyDcgan();
   AlternatingUpdater updater = MakeUpdater(nets, {});

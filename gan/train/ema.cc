@@ -7,7 +7,7 @@
 #include <torch/ordered_dict.h>
 #include <torch/utils.h>
 
-#include "gan/train/strict_load.h"
+#include "gan/checkpoint/strict_load.h"
 
 namespace gan {
 namespace {

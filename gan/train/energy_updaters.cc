@@ -2,7 +2,8 @@
 
 #include <torch/utils.h>
 
-#include "gan/train/strict_load.h"
+#include "absl/strings/str_cat.h"
+#include "gan/checkpoint/strict_load.h"
 
 namespace gan {
 AutoencoderGanUpdater::AutoencoderGanUpdater(Generator generator, Autoencoder discriminator,
@@ -113,6 +114,25 @@ void BeganUpdater::Load(torch::serialize::InputArchive& archive) {
   TORCH_CHECK(k.numel() == 1 && k.is_floating_point(), "checkpoint 'began_k' is ",
               k.scalar_type(), k.sizes(), ", not one number");
   equilibrium_.set_k(k.reshape({}).to(device_));
+}
+
+absl::StatusOr<std::unique_ptr<Updater>> EnergyUpdaterByName(
+    const std::string& loss, Generator generator, Autoencoder discriminator,
+    const EnergyLossOptions& options, OptimizerOptions optimizer_g,
+    OptimizerOptions optimizer_d, torch::Device device) {
+  if (loss == "ebgan") {
+    return std::unique_ptr<Updater>(
+        std::make_unique<EbganUpdater>(std::move(generator), std::move(discriminator),
+                                       options.ebgan, optimizer_g, optimizer_d, device));
+  }
+  if (loss == "began") {
+    return std::unique_ptr<Updater>(
+        std::make_unique<BeganUpdater>(std::move(generator), std::move(discriminator),
+                                       options.began, optimizer_g, optimizer_d, device));
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "loss '", loss, "' does not train an autoencoder discriminator: the energy-based losses "
+      "are ebgan, began"));
 }
 
 }  // namespace gan

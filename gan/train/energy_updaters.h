@@ -1,6 +1,6 @@
 // Updaters for energy-based GANs, whose discriminator is an autoencoder and whose energy
 // is its reconstruction error (gan/losses/energy_based.h):
-//   EbganUpdater  seed 001's EBGAN: margin loss for D, energy + pull-away term for G.
+//   EbganUpdater  EBGAN (Zhao et al. 2017): margin loss for D, energy + pull-away term for G.
 //   BeganUpdater  BEGAN: L1 energies, D loss L(x) - k_t L(G(z)), k_t updated every step
 //                 and reported with the convergence measure M_global ("k", "m_global").
 // Both run D first, then G with D's parameters excluded from autograd.
@@ -8,7 +8,9 @@
 #define GAN_TRAIN_ENERGY_UPDATERS_H_
 
 #include <memory>
+#include <string>
 
+#include "absl/status/statusor.h"
 #include "gan/losses/energy_based.h"
 #include "gan/networks/autoencoder/autoencoder_discriminator.h"
 #include "gan/train/optimization.h"
@@ -44,7 +46,7 @@ class AutoencoderGanUpdater : public Updater {
 
 struct EbganOptions {
   double margin = 1.0;             // m, in units of per-pixel mean squared error
-  double pull_away_weight = 0.1;   // lambda_PT (seed 001: 0.1); 0 disables the term
+  double pull_away_weight = 0.1;   // lambda_PT (the paper: 0.1); 0 disables the term
 };
 
 class EbganUpdater : public AutoencoderGanUpdater {
@@ -74,6 +76,19 @@ class BeganUpdater : public AutoencoderGanUpdater {
  private:
   BeganEquilibrium equilibrium_;
 };
+
+// The settings of both energy-based losses; each updater reads its own.
+struct EnergyLossOptions {
+  EbganOptions ebgan;
+  BeganOptions began;
+};
+
+// The updater of the energy-based loss `loss` names, "ebgan" or "began"; any other name is
+// an error listing these.
+absl::StatusOr<std::unique_ptr<Updater>> EnergyUpdaterByName(
+    const std::string& loss, Generator generator, Autoencoder discriminator,
+    const EnergyLossOptions& options, OptimizerOptions optimizer_g,
+    OptimizerOptions optimizer_d, torch::Device device);
 
 }  // namespace gan
 

@@ -4,7 +4,7 @@
 
 #include <torch/utils.h>
 
-#include "gan/train/strict_load.h"
+#include "gan/checkpoint/strict_load.h"
 
 namespace gan {
 

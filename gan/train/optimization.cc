@@ -5,7 +5,7 @@
 #include <torch/optim/sgd.h>
 #include <torch/utils.h>
 
-#include "gan/train/strict_load.h"
+#include "gan/checkpoint/strict_load.h"
 
 namespace gan {
 

@@ -8,9 +8,9 @@
 #include <gtest/gtest.h>
 #include <torch/utils.h>
 
+#include "gan/checkpoint/checkpoint.h"
 #include "gan/losses/adversarial_loss.h"
 #include "gan/train/alternating_updater.h"
-#include "gan/train/checkpoint.h"
 #include "gan/train/ema_updater.h"
 
 namespace gan {

@@ -13,15 +13,15 @@
 #include <nlohmann/json.hpp>
 #include <torch/utils.h>
 
+#include "gan/checkpoint/checkpoint.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/run_directory.h"
 #include "gan/core/stop_signal.h"
 #include "gan/networks/dcgan/dcgan.h"
+#include "gan/outputs/loss_log_extension.h"
+#include "gan/outputs/progress_extension.h"
+#include "gan/outputs/sample_grid_extension.h"
 #include "gan/train/alternating_updater.h"
-#include "gan/train/checkpoint.h"
-#include "gan/train/loss_log_extension.h"
-#include "gan/train/progress_extension.h"
-#include "gan/train/sample_grid_extension.h"
 
 namespace gan {
 namespace {

@@ -1,7 +1,7 @@
 // The autoencoder discriminator of energy-based GANs (EBGAN, BEGAN): the energy of an
 // image is how badly D reconstructs it. Conv encoder (stride-2 4x4 convs down to 4x4,
 // then a linear map to a code) and a mirrored decoder with an identity output layer
-// (seed 001: tanh/sigmoid outputs saturate and destabilize EBGAN).
+// (tanh or sigmoid outputs saturate and destabilize EBGAN).
 //
 //   auto d = std::make_shared<gan::AutoencoderDiscriminator>(
 //       gan::AutoencoderOptions{.image_size = 32, .image_channels = 1});

@@ -13,7 +13,7 @@
 namespace gan {
 namespace {
 
-// N(0, std) on conv weights, as DCGAN and seed 000 initialize them.
+// N(0, std) on conv weights, as DCGAN (Radford et al. 2016) initializes them.
 void InitConvWeights(torch::nn::Module& module, double std) {
   if (std <= 0) return;
   torch::NoGradGuard no_grad;
@@ -25,7 +25,7 @@ void InitConvWeights(torch::nn::Module& module, double std) {
 
 }  // namespace
 
-DcganSpec Seed000DcganSpec() {
+DcganSpec Stl10DcganSpec() {
   DcganSpec spec;
   spec.image_size = 96;
   spec.image_channels = 3;
@@ -84,15 +84,32 @@ DcganSpec StandardDcganSpec(int64_t image_size, int64_t image_channels, int64_t 
   return spec;
 }
 
+absl::Status CheckDcganVariant(const std::string& variant) {
+  if (variant == "standard" || variant == "stl10_96" || variant == "libtorch_example") {
+    return absl::OkStatus();
+  }
+  if (variant == "seed000") {
+    return absl::InvalidArgumentError(
+        "'seed000' is now called 'stl10_96' (the same 96x96 STL-10 network): set it to "
+        "'stl10_96'");
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "must be one of stl10_96, libtorch_example, standard, got '", variant, "'"));
+}
+
 absl::StatusOr<DcganSpec> DcganSpecByName(const std::string& variant, int64_t image_size,
                                           int64_t image_channels, int64_t width,
                                           int64_t latent_dim) {
+  const absl::Status known = CheckDcganVariant(variant);
+  if (!known.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("DCGAN variant ", known.message()));
+  }
   DcganSpec spec;
-  if (variant == "seed000") {
-    spec = Seed000DcganSpec();
+  if (variant == "stl10_96") {
+    spec = Stl10DcganSpec();
   } else if (variant == "libtorch_example") {
     spec = LibtorchExampleDcganSpec();
-  } else if (variant == "standard") {
+  } else {
     if (image_size != 32 && image_size != 64) {
       return absl::InvalidArgumentError(absl::StrCat(
           "the standard DCGAN supports image sizes 32 and 64, got ", image_size,
@@ -102,9 +119,6 @@ absl::StatusOr<DcganSpec> DcganSpecByName(const std::string& variant, int64_t im
     if (image_channels <= 0) image_channels = 3;
     return StandardDcganSpec(image_size, image_channels, width,
                              latent_dim > 0 ? latent_dim : 100);
-  } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "DCGAN variant '", variant, "' is not one of seed000, libtorch_example, standard"));
   }
   if (image_size > 0 && image_size != spec.image_size) {
     return absl::InvalidArgumentError(absl::StrCat("DCGAN variant '", variant, "' makes ",

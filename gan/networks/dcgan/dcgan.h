@@ -1,6 +1,6 @@
 // DCGAN generators and discriminators built from per-layer specs, with the three
 // variants the toolkit ships:
-//   - Seed000*: the 96x96 STL-10 network of seed 000 (z = 128; transposed convs
+//   - Stl10*: a 96x96 DCGAN for STL-10 (z = 128; transposed convs
 //     6x6 -> 12 -> 24 -> 48 -> 96; D of 3x3 convs with AvgPool and a 1x1 conv head;
 //     conv weights N(0, 0.02)).
 //   - LibtorchExample*: the 28x28 MNIST DCGAN of LibTorch's C++ example (z = 100).
@@ -64,13 +64,17 @@ struct DcganSpec {
   double init_std = 0.02;  // conv weights ~ N(0, init_std); 0 keeps LibTorch's default
 };
 
-DcganSpec Seed000DcganSpec();
+DcganSpec Stl10DcganSpec();
 DcganSpec LibtorchExampleDcganSpec();
 // image_size 32 or 64; width = base channel count (ngf = ndf), latent 100.
 DcganSpec StandardDcganSpec(int64_t image_size, int64_t image_channels, int64_t width,
                             int64_t latent_dim = 100);
 
-// Spec by variant name: "seed000", "libtorch_example" or "standard"; errors name the
+// OK for a variant name DcganSpecByName knows; else an error to follow the variant's
+// config key, listing the names (or saying what a former name is called now).
+absl::Status CheckDcganVariant(const std::string& variant);
+
+// Spec by variant name: "stl10_96", "libtorch_example" or "standard"; errors name the
 // unsupported value. `image_size`, `image_channels`, `width` and `latent_dim` apply
 // where the variant allows them (0 = the variant's default).
 absl::StatusOr<DcganSpec> DcganSpecByName(const std::string& variant, int64_t image_size,

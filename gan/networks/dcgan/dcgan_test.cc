@@ -15,12 +15,12 @@ int64_t ParameterCount(torch::nn::Module& module) {
 
 std::vector<int64_t> Shape(const torch::Tensor& t) { return t.sizes().vec(); }
 
-TEST(DcganTest, Seed000NetworkMatchesTheSeedLayerForLayer) {
+TEST(DcganTest, Stl10NetworkMatchesItsLayerListLayerForLayer) {
   torch::manual_seed(0);
-  const DcganSpec spec = Seed000DcganSpec();
+  const DcganSpec spec = Stl10DcganSpec();
   auto g = MakeDcganGenerator(spec);
   auto d = MakeDcganDiscriminator(spec);
-  // Counts worked out by hand from the seed's layer list (conv weights + biases + BN).
+  // Counts worked out by hand from the layer list (conv weights + biases + BN).
   EXPECT_EQ(ParameterCount(*g), 1353507);
   EXPECT_EQ(ParameterCount(*d), 1571073);
   const auto g_params = g->named_parameters();
@@ -33,9 +33,9 @@ TEST(DcganTest, Seed000NetworkMatchesTheSeedLayerForLayer) {
   EXPECT_EQ(Shape(d->forward(images)), (std::vector<int64_t>{4}));
 }
 
-TEST(DcganTest, Seed000ConvWeightsAreNormalWithStd002) {
+TEST(DcganTest, Stl10ConvWeightsAreNormalWithStd002) {
   torch::manual_seed(1);
-  auto d = MakeDcganDiscriminator(Seed000DcganSpec());
+  auto d = MakeDcganDiscriminator(Stl10DcganSpec());
   const torch::Tensor w = d->named_parameters()["features.16.weight"];  // 256 -> 512 conv
   ASSERT_EQ(Shape(w), (std::vector<int64_t>{512, 256, 3, 3}));
   EXPECT_NEAR(w.mean().item<float>(), 0.0, 1e-3);
@@ -72,7 +72,7 @@ TEST(DcganTest, StandardDcganAt32And64WithGradients) {
 }
 
 TEST(DcganTest, FeaturesFeedTheHead) {
-  auto d = MakeDcganDiscriminator(Seed000DcganSpec());
+  auto d = MakeDcganDiscriminator(Stl10DcganSpec());
   const torch::Tensor images = torch::randn({2, 3, 96, 96});
   EXPECT_EQ(Shape(d->features(images, {})), (std::vector<int64_t>{2, 512, 1, 1}));
 }
@@ -93,7 +93,7 @@ TEST(DcganTest, MinibatchDiscriminationHead) {
 }
 
 TEST(DcganTest, ChannelsAndLatentOverrides) {
-  auto spec = DcganSpecByName("seed000", 96, 1, 0, 64);
+  auto spec = DcganSpecByName("stl10_96", 96, 1, 0, 64);
   ASSERT_TRUE(spec.ok());
   auto g = MakeDcganGenerator(*spec);
   EXPECT_EQ(Shape(g->forward(torch::randn({2, 64}))), (std::vector<int64_t>{2, 1, 96, 96}));
@@ -103,8 +103,11 @@ TEST(DcganTest, ChannelsAndLatentOverrides) {
 TEST(DcganTest, UnsupportedSizesAndVariantsAreClearErrors) {
   EXPECT_THAT(std::string(DcganSpecByName("standard", 28, 1, 8, 0).status().message()),
               ::testing::HasSubstr("32 and 64, got 28"));
-  EXPECT_THAT(std::string(DcganSpecByName("seed000", 32, 3, 0, 0).status().message()),
+  EXPECT_THAT(std::string(DcganSpecByName("stl10_96", 32, 3, 0, 0).status().message()),
               ::testing::HasSubstr("makes 96x96 images, but the data is 32x32"));
+  // The variant's former name says what it is called now.
+  EXPECT_THAT(std::string(DcganSpecByName("seed000", 96, 3, 0, 0).status().message()),
+              ::testing::HasSubstr("DCGAN variant 'seed000' is now called 'stl10_96'"));
   EXPECT_THAT(std::string(DcganSpecByName("big", 32, 3, 0, 0).status().message()),
               ::testing::HasSubstr("'big'"));
 }

@@ -18,6 +18,19 @@ bool ParseHeadKind(const std::string& name, HeadKind* kind) {
   return true;
 }
 
+std::vector<std::string> AuxiliaryOutputs(HeadKind kind) {
+  switch (kind) {
+    case HeadKind::kAcgan:
+      return {"class_logits"};
+    case HeadKind::kReacgan:
+      return {"embeddings", "proxies"};
+    case HeadKind::kUnconditional:
+    case HeadKind::kProjection:
+      return {};
+  }
+  return {};
+}
+
 DiscriminatorHeadImpl::DiscriminatorHeadImpl(DiscriminatorHeadOptions options)
     : options_(options) {
   const int64_t f = options.features();

@@ -1,5 +1,5 @@
 // Output heads for discriminators that end in a feature vector h = phi(x) [N, F], for
-// unconditional and class-conditional GANs (seed 002, seed 003):
+// unconditional and class-conditional GANs:
 //   unconditional  logit = w.h + b
 //   projection     logit = w.h + b + embed(y).h                  (Miyato & Koyama 2018)
 //                  (embed spectrally normalized when the head is)
@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <torch/nn/modules/container/any.h>
 #include <torch/nn/modules/embedding.h>
@@ -30,6 +31,9 @@ bool ParseHeadKind(const std::string& name, HeadKind* kind);
 
 // Whether the head reads class labels (all but unconditional).
 inline bool IsConditional(HeadKind kind) { return kind != HeadKind::kUnconditional; }
+
+// The DiscriminatorOutput fields a head of this kind fills besides the logits.
+std::vector<std::string> AuxiliaryOutputs(HeadKind kind);
 
 struct DiscriminatorHeadOptions {
   DiscriminatorHeadOptions(int64_t features, HeadKind kind) : features_(features), kind_(kind) {}

@@ -52,6 +52,11 @@ absl::StatusOr<ProgressiveSpec> ProgressiveSpecFor(int64_t image_size, int64_t i
 // image_size a power of two >= 4, one positive channel count per level, positive sizes.
 absl::Status ValidateProgressiveSpec(const ProgressiveSpec& spec);
 
+// OK when D's minibatch standard deviation can split batches of `batch_size` into its
+// groups (of minibatch_group_size, or one group when the batch is smaller); else an
+// error that says so, to follow the batch size's config key.
+absl::Status CheckMinibatchGroups(const ProgressiveSpec& spec, int64_t batch_size);
+
 // G's block for level L >= 1: nearest upsample x2 -> (conv3x3 -> lrelu -> PixelNorm) x 2.
 class ProgressiveGeneratorBlockImpl : public torch::nn::Module {
  public:

@@ -23,13 +23,9 @@ torch::nn::AnyModule MakeAttention(int64_t channels, bool spectral_norm) {
 
 }  // namespace
 
-absl::StatusOr<ResnetSpec> ResnetSpecByName(const std::string& family, int64_t image_size,
-                                            int64_t image_channels, int64_t width,
-                                            int64_t latent_dim) {
-  if (family != "resnet" && family != "sagan" && family != "biggan") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("ResNet family '", family, "' is not one of: resnet, sagan, biggan"));
-  }
+absl::StatusOr<ResnetSpec> ResnetSpecFor(ResnetPreset preset, int64_t image_size,
+                                         int64_t image_channels, int64_t width,
+                                         int64_t latent_dim) {
   if (width < 1 || latent_dim < 1 || image_channels < 1) {
     return absl::InvalidArgumentError(absl::StrCat(
         "ResNet networks need width, latent_dim and image channels >= 1, got ", width, ", ",
@@ -56,16 +52,16 @@ absl::StatusOr<ResnetSpec> ResnetSpecByName(const std::string& family, int64_t i
         "ResNet networks support image sizes 32, 48 and 64 (pad 28x28 data to 32 with "
         "data.pad=2), not ", image_size));
   }
-  if (family == "sagan" || family == "biggan") {
+  if (preset == ResnetPreset::kSagan || preset == ResnetPreset::kBiggan) {
     spec.g_spectral_norm = true;
     spec.d_spectral_norm = true;
   }
-  if (family == "sagan") {
+  if (preset == ResnetPreset::kSagan) {
     // SAGAN attends at the middle resolution (32 at 64x64, 16 at 32x32 and 48 -> 24).
     spec.g_attention_resolution = image_size / 2;
     spec.d_attention_resolution = image_size / 2;
   }
-  if (family == "biggan") {
+  if (preset == ResnetPreset::kBiggan) {
     spec.hierarchical_latent = true;
     spec.orthogonal_init = true;
   }

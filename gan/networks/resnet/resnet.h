@@ -1,16 +1,16 @@
 // ResNet GAN generators and discriminators at 32x32, 48x48 and 64x64 (28x28 data is
 // padded to 32), in three presets that differ only in switches of one spec:
-//   "resnet": SNGAN (Miyato et al. 2018): spectral norm in D, plain BN in G;
+//   kSngan: SNGAN (Miyato et al. 2018): spectral norm in D, plain BN in G;
 //       with a conditional head G's BatchNorms become class-conditional (cGAN-PD).
-//   "sagan": SAGAN (Zhang et al. 2019): self-attention in G and D at one resolution and
+//   kSagan: SAGAN (Zhang et al. 2019): self-attention in G and D at one resolution and
 //       spectral norm in both.
-//   "biggan": BigGAN-style (Brock et al. 2019): z split into chunks across G's blocks,
+//   kBiggan: BigGAN-style (Brock et al. 2019): z split into chunks across G's blocks,
 //       each block's BatchNorm conditioned on [shared class embedding, z chunk] through a
 //       linear map, projection D, spectral norm in both, orthogonal initialization.
 // Discriminators end in a head of gan/networks/heads (unconditional, projection, acgan,
 // reacgan).
 //
-//   gan::ResnetSpec spec = *gan::ResnetSpecByName("sagan", 32, 3, 64, 128);
+//   gan::ResnetSpec spec = *gan::ResnetSpecFor(gan::ResnetPreset::kSagan, 32, 3, 64, 128);
 //   spec.num_classes = 10; spec.head = gan::HeadKind::kProjection;
 //   auto g = std::make_shared<gan::ResnetGenerator>(spec);
 #ifndef GAN_NETWORKS_RESNET_RESNET_H_
@@ -58,12 +58,13 @@ struct ResnetSpec {
   int64_t shared_embedding_dim = 128;
 };
 
-// `family`: "resnet", "sagan" or "biggan"; image_size 32, 48 or 64; width is the base
-// channel count (SNGAN's CIFAR G has 4*width = 256 channels at width 64). Errors name the
-// unsupported value.
-absl::StatusOr<ResnetSpec> ResnetSpecByName(const std::string& family, int64_t image_size,
-                                            int64_t image_channels, int64_t width,
-                                            int64_t latent_dim);
+enum class ResnetPreset { kSngan, kSagan, kBiggan };
+
+// image_size 32, 48 or 64; width is the base channel count (SNGAN's CIFAR G has
+// 4*width = 256 channels at width 64). Errors name the unsupported value.
+absl::StatusOr<ResnetSpec> ResnetSpecFor(ResnetPreset preset, int64_t image_size,
+                                         int64_t image_channels, int64_t width,
+                                         int64_t latent_dim);
 
 // Checks the spec's internal consistency (e.g. latent_dim divisible into BigGAN's chunks).
 absl::Status ValidateResnetSpec(const ResnetSpec& spec);
@@ -99,6 +100,9 @@ class ResnetDiscriminator : public DiscriminatorModule {
   DiscriminatorOutput forward_all(const torch::Tensor& images, const torch::Tensor& labels) override;
   // Sum-pooled ReLU features [N, C] of the last block: the head's input.
   torch::Tensor features(const torch::Tensor& images, const torch::Tensor& labels) override;
+  std::vector<std::string> auxiliary_outputs() const override {
+    return AuxiliaryOutputs(spec_.head);
+  }
 
  private:
   ResnetSpec spec_;

@@ -9,8 +9,8 @@
 namespace gan {
 namespace {
 
-ResnetSpec TinySpec(const std::string& family, int64_t size, int64_t classes, HeadKind head) {
-  absl::StatusOr<ResnetSpec> spec = ResnetSpecByName(family, size, 3, /*width=*/2, /*latent=*/20);
+ResnetSpec TinySpec(ResnetPreset preset, int64_t size, int64_t classes, HeadKind head) {
+  absl::StatusOr<ResnetSpec> spec = ResnetSpecFor(preset, size, 3, /*width=*/2, /*latent=*/20);
   EXPECT_TRUE(spec.ok()) << spec.status();
   spec->num_classes = classes;
   spec->head = head;
@@ -22,11 +22,11 @@ ResnetSpec TinySpec(const std::string& family, int64_t size, int64_t classes, He
 // Every family at every size: image shapes, logits, and gradients reaching every
 // parameter of G through D.
 TEST(ResnetTest, ShapesAndGradientsAtEachResolution) {
-  for (const std::string family : {"resnet", "sagan", "biggan"}) {
+  for (const ResnetPreset preset : {ResnetPreset::kSngan, ResnetPreset::kSagan, ResnetPreset::kBiggan}) {
     for (int64_t size : {32, 48, 64}) {
-      SCOPED_TRACE(family + " " + std::to_string(size));
+      SCOPED_TRACE(std::to_string(static_cast<int>(preset)) + " " + std::to_string(size));
       torch::manual_seed(0);
-      const ResnetSpec spec = TinySpec(family, size, 3, HeadKind::kProjection);
+      const ResnetSpec spec = TinySpec(preset, size, 3, HeadKind::kProjection);
       auto g = std::make_shared<ResnetGenerator>(spec);
       auto d = std::make_shared<ResnetDiscriminator>(spec);
       const torch::Tensor labels = torch::tensor({0, 2}, torch::kLong);
@@ -49,7 +49,7 @@ TEST(ResnetTest, ShapesAndGradientsAtEachResolution) {
 }
 
 TEST(ResnetTest, SaganHasAttentionAndSpectralNormInBothNetworks) {
-  const ResnetSpec spec = TinySpec("sagan", 32, 0, HeadKind::kUnconditional);
+  const ResnetSpec spec = TinySpec(ResnetPreset::kSagan, 32, 0, HeadKind::kUnconditional);
   EXPECT_TRUE(spec.g_spectral_norm);
   EXPECT_EQ(spec.g_attention_resolution, 16);
   ResnetGenerator g(spec);
@@ -65,7 +65,7 @@ TEST(ResnetTest, SaganHasAttentionAndSpectralNormInBothNetworks) {
 
 TEST(ResnetTest, SnganSizesMatchTheReferenceNetworks) {
   // SNGAN CIFAR at width 64: G 256 channels from 4x4, D 128 channels.
-  const ResnetSpec spec = *ResnetSpecByName("resnet", 32, 3, 64, 128);
+  const ResnetSpec spec = *ResnetSpecFor(ResnetPreset::kSngan, 32, 3, 64, 128);
   ResnetGenerator g(spec);
   ResnetDiscriminator d(spec);
   auto gp = g.named_parameters();
@@ -79,14 +79,14 @@ TEST(ResnetTest, SnganSizesMatchTheReferenceNetworks) {
 }
 
 TEST(ResnetTest, ConditionalGeneratorsDependOnTheLabel) {
-  for (const std::string family : {"resnet", "biggan"}) {
-    SCOPED_TRACE(family);
+  for (const ResnetPreset preset : {ResnetPreset::kSngan, ResnetPreset::kBiggan}) {
+    SCOPED_TRACE(static_cast<int>(preset));
     torch::manual_seed(3);
-    ResnetGenerator g(TinySpec(family, 32, 4, HeadKind::kProjection));
+    ResnetGenerator g(TinySpec(preset, 32, 4, HeadKind::kProjection));
     g.eval();
     const torch::Tensor z = torch::randn({1, 20}).repeat({2, 1});
     const torch::Tensor labels = torch::tensor({1, 3}, torch::kLong);
-    if (family == "resnet") {
+    if (preset == ResnetPreset::kSngan) {
       // Class-conditional gains start at 1 and biases at 0 (as in SNGAN-projection), so
       // labels only matter once those move: perturb them as training would.
       torch::NoGradGuard no_grad;
@@ -99,7 +99,7 @@ TEST(ResnetTest, ConditionalGeneratorsDependOnTheLabel) {
 }
 
 TEST(ResnetTest, BigganSplitsTheLatentAcrossBlocks) {
-  const ResnetSpec spec = TinySpec("biggan", 32, 4, HeadKind::kProjection);
+  const ResnetSpec spec = TinySpec(ResnetPreset::kBiggan, 32, 4, HeadKind::kProjection);
   ResnetGenerator g(spec);
   // 20 = 4 chunks of 5: the input layer reads the first chunk only.
   EXPECT_EQ(g.named_parameters()["input.weight"].size(1), 5);
@@ -115,23 +115,22 @@ TEST(ResnetTest, BigganSplitsTheLatentAcrossBlocks) {
 }
 
 TEST(ResnetTest, ReacganAndAcganDiscriminatorsGiveAuxiliaryOutputs) {
-  ResnetDiscriminator acgan(TinySpec("resnet", 32, 5, HeadKind::kAcgan));
+  ResnetDiscriminator acgan(TinySpec(ResnetPreset::kSngan, 32, 5, HeadKind::kAcgan));
   const torch::Tensor images = torch::randn({3, 3, 32, 32});
   const torch::Tensor labels = torch::tensor({0, 1, 4}, torch::kLong);
   EXPECT_EQ(acgan.forward_all(images, labels).class_logits.sizes(), (torch::IntArrayRef{3, 5}));
-  ResnetDiscriminator reacgan(TinySpec("biggan", 32, 5, HeadKind::kReacgan));
+  ResnetDiscriminator reacgan(TinySpec(ResnetPreset::kBiggan, 32, 5, HeadKind::kReacgan));
   const DiscriminatorOutput out = reacgan.forward_all(images, labels);
   EXPECT_EQ(out.embeddings.sizes(), (torch::IntArrayRef{3, 8}));
   EXPECT_EQ(out.proxies.sizes(), (torch::IntArrayRef{3, 8}));
   EXPECT_EQ(out.logits.sizes(), (torch::IntArrayRef{3}));
 }
 
-TEST(ResnetTest, UnsupportedSizesAndFamiliesAreErrors) {
-  const auto size = ResnetSpecByName("resnet", 40, 3, 8, 16);
+TEST(ResnetTest, UnsupportedSizesAndAttentionResolutionsAreErrors) {
+  const auto size = ResnetSpecFor(ResnetPreset::kSngan, 40, 3, 8, 16);
   ASSERT_FALSE(size.ok());
   EXPECT_NE(size.status().message().find("32, 48 and 64"), std::string::npos);
-  EXPECT_FALSE(ResnetSpecByName("stylegan", 32, 3, 8, 16).ok());
-  ResnetSpec spec = *ResnetSpecByName("resnet", 32, 3, 8, 16);
+  ResnetSpec spec = *ResnetSpecFor(ResnetPreset::kSngan, 32, 3, 8, 16);
   spec.d_attention_resolution = 32;  // D's blocks output 16 and 8 only
   EXPECT_FALSE(ValidateResnetSpec(spec).ok());
 }

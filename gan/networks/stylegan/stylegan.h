@@ -138,6 +138,10 @@ class StyleGanGenerator : public GeneratorModule {
   torch::Tensor TruncateStyles(const torch::Tensor& ws, double psi, int64_t cutoff = -1) const;
   // Truncation that forward applies; psi = 1 (the default) means none.
   void set_truncation(double psi, int64_t cutoff = -1);
+  bool SetIntermediateTruncation(double psi) override {
+    set_truncation(psi);
+    return true;
+  }
   double truncation_psi() const { return truncation_psi_; }
   int64_t truncation_cutoff() const { return truncation_cutoff_; }
   // Running mean of w over training batches.

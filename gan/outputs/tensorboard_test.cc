@@ -1,4 +1,4 @@
-#include "gan/train/tensorboard.h"
+#include "gan/outputs/tensorboard.h"
 
 #include <dirent.h>
 

@@ -3,8 +3,8 @@
 // page with inline SVG charts: no script, no network, opens anywhere offline.
 //
 //   GAN_RETURN_IF_ERROR(gan::WriteRunReport("runs/dcgan_fashion_mnist"));
-#ifndef GAN_TRAIN_RUN_REPORT_H_
-#define GAN_TRAIN_RUN_REPORT_H_
+#ifndef GAN_OUTPUTS_RUN_REPORT_H_
+#define GAN_OUTPUTS_RUN_REPORT_H_
 
 #include <map>
 #include <string>
@@ -38,4 +38,4 @@ class RunReportExtension : public Extension {
 
 }  // namespace gan
 
-#endif  // GAN_TRAIN_RUN_REPORT_H_
+#endif  // GAN_OUTPUTS_RUN_REPORT_H_

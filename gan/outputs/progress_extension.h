@@ -1,8 +1,8 @@
 // The progress line: epoch, iteration, it/s, ETA and the latest logged losses. On a
 // terminal it redraws one line (at most every 0.2 s); otherwise (CI logs, files) it
 // prints a plain line every `plain_interval_seconds` and at the end.
-#ifndef GAN_TRAIN_PROGRESS_EXTENSION_H_
-#define GAN_TRAIN_PROGRESS_EXTENSION_H_
+#ifndef GAN_OUTPUTS_PROGRESS_EXTENSION_H_
+#define GAN_OUTPUTS_PROGRESS_EXTENSION_H_
 
 #include <chrono>
 #include <cstdint>
@@ -39,4 +39,4 @@ std::string FormatDuration(double seconds);
 
 }  // namespace gan
 
-#endif  // GAN_TRAIN_PROGRESS_EXTENSION_H_
+#endif  // GAN_OUTPUTS_PROGRESS_EXTENSION_H_

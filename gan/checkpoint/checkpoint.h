@@ -6,8 +6,8 @@
 //   GAN_RETURN_IF_ERROR(gan::SaveCheckpoint(path, updater, state, fingerprint));
 //   ASSIGN_OR_RETURN(std::string used,
 //                    gan::ResumeFromLatest(dir, updater, state, fingerprint));
-#ifndef GAN_TRAIN_CHECKPOINT_H_
-#define GAN_TRAIN_CHECKPOINT_H_
+#ifndef GAN_CHECKPOINT_CHECKPOINT_H_
+#define GAN_CHECKPOINT_CHECKPOINT_H_
 
 #include <cstdint>
 #include <string>
@@ -31,8 +31,12 @@ absl::Status SaveCheckpoint(const std::string& path, const Updater& updater,
 // foreign file, or one written for a different configuration (fingerprint), is an error
 // naming the file and the mismatch; `updater` may then be partly overwritten, so try
 // the next checkpoint or rebuild it.
+// Whether a checkpoint written with fingerprint `saved` fits a run whose fingerprint is
+// `current`; without one, only an equal fingerprint does.
+using FingerprintMatcher = bool (*)(const std::string& saved, const std::string& current);
+
 absl::Status LoadCheckpoint(const std::string& path, Updater& updater, TrainingState& state,
-                            const std::string& fingerprint);
+                            const std::string& fingerprint, FingerprintMatcher matches = nullptr);
 
 // The configuration fingerprint a checkpoint was written with.
 absl::StatusOr<std::string> ReadCheckpointFingerprint(const std::string& path);
@@ -50,7 +54,8 @@ std::vector<std::pair<int64_t, std::string>> ListCheckpoints(const std::string& 
 // otherwise the last load error when none loads.
 absl::StatusOr<std::string> ResumeFromLatest(const std::string& dir, Updater& updater,
                                              TrainingState& state,
-                                             const std::string& fingerprint);
+                                             const std::string& fingerprint,
+                                             FingerprintMatcher matches = nullptr);
 
 class CheckpointExtension : public Extension {
  public:
@@ -68,4 +73,4 @@ class CheckpointExtension : public Extension {
 
 }  // namespace gan
 
-#endif  // GAN_TRAIN_CHECKPOINT_H_
+#endif  // GAN_CHECKPOINT_CHECKPOINT_H_

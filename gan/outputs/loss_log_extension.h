@@ -3,8 +3,8 @@
 //   {"epoch":0,"iteration":50,"loss_d":1.21,"loss_g":0.93,"seconds":12.4}
 // On resume, lines past the restored iteration (written after the checkpoint) and any
 // torn last line are dropped, so the log matches the continued run.
-#ifndef GAN_TRAIN_LOSS_LOG_EXTENSION_H_
-#define GAN_TRAIN_LOSS_LOG_EXTENSION_H_
+#ifndef GAN_OUTPUTS_LOSS_LOG_EXTENSION_H_
+#define GAN_OUTPUTS_LOSS_LOG_EXTENSION_H_
 
 #include <chrono>
 #include <string>
@@ -27,4 +27,4 @@ class LossLogExtension : public Extension {
 
 }  // namespace gan
 
-#endif  // GAN_TRAIN_LOSS_LOG_EXTENSION_H_
+#endif  // GAN_OUTPUTS_LOSS_LOG_EXTENSION_H_

@@ -1,4 +1,4 @@
-#include "gan/train/sample_grid_extension.h"
+#include "gan/outputs/sample_grid_extension.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 

@@ -11,7 +11,7 @@
 #include "gan/core/atomic_file.h"
 #include "gan/core/image_grid.h"
 #include "gan/core/run_directory.h"
-#include "gan/train/run_report.h"
+#include "gan/outputs/run_report.h"
 
 namespace gan {
 namespace {

@@ -4,8 +4,8 @@
 //
 //   auto writer = *gan::EventFileWriter::Create(run_dir);
 //   GAN_RETURN_IF_ERROR(writer->AddScalar("loss_d", 0.7f, step));
-#ifndef GAN_TRAIN_TENSORBOARD_H_
-#define GAN_TRAIN_TENSORBOARD_H_
+#ifndef GAN_OUTPUTS_TENSORBOARD_H_
+#define GAN_OUTPUTS_TENSORBOARD_H_
 
 #include <cstdint>
 #include <memory>
@@ -65,4 +65,4 @@ class TensorBoardExtension : public Extension {
 
 }  // namespace gan
 
-#endif  // GAN_TRAIN_TENSORBOARD_H_
+#endif  // GAN_OUTPUTS_TENSORBOARD_H_

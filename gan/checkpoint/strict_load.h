@@ -12,8 +12,8 @@
 //   torch::serialize::InputArchive weights;
 //   archive.read("generator", weights);
 //   gan::LoadModuleStrictly(*generator, weights, "generator");  // throws c10::Error
-#ifndef GAN_TRAIN_STRICT_LOAD_H_
-#define GAN_TRAIN_STRICT_LOAD_H_
+#ifndef GAN_CHECKPOINT_STRICT_LOAD_H_
+#define GAN_CHECKPOINT_STRICT_LOAD_H_
 
 #include <string>
 
@@ -47,4 +47,4 @@ int64_t ReadIntStrictly(torch::serialize::InputArchive& archive, const std::stri
 
 }  // namespace gan
 
-#endif  // GAN_TRAIN_STRICT_LOAD_H_
+#endif  // GAN_CHECKPOINT_STRICT_LOAD_H_

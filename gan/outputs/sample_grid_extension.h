@@ -2,10 +2,10 @@
 // own seeded generator, so it does not disturb training's random stream) as
 // <dir>/iter_<iteration>.png.
 //
-// `batch_statistics` = true samples with BatchNorm in training mode, as seed 000's
-// saved grids were made, then restores the running statistics; false uses eval mode.
-#ifndef GAN_TRAIN_SAMPLE_GRID_EXTENSION_H_
-#define GAN_TRAIN_SAMPLE_GRID_EXTENSION_H_
+// `batch_statistics` = true samples with BatchNorm in training mode, as PyTorch scripts
+// that never call eval() save their grids, then restores the running statistics; false uses eval mode.
+#ifndef GAN_OUTPUTS_SAMPLE_GRID_EXTENSION_H_
+#define GAN_OUTPUTS_SAMPLE_GRID_EXTENSION_H_
 
 #include <cstdint>
 #include <string>
@@ -44,4 +44,4 @@ class SampleGridExtension : public Extension {
 
 }  // namespace gan
 
-#endif  // GAN_TRAIN_SAMPLE_GRID_EXTENSION_H_
+#endif  // GAN_OUTPUTS_SAMPLE_GRID_EXTENSION_H_

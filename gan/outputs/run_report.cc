@@ -1,4 +1,4 @@
-#include "gan/train/run_report.h"
+#include "gan/outputs/run_report.h"
 
 #include <dirent.h>
 

@@ -1,4 +1,4 @@
-#include "gan/train/progress_extension.h"
+#include "gan/outputs/progress_extension.h"
 
 #include <unistd.h>
 

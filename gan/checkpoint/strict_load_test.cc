@@ -1,4 +1,4 @@
-#include "gan/train/strict_load.h"
+#include "gan/checkpoint/strict_load.h"
 
 #include <string>
 

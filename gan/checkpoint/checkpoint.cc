@@ -1,4 +1,4 @@
-#include "gan/train/checkpoint.h"
+#include "gan/checkpoint/checkpoint.h"
 
 #include <dirent.h>
 
@@ -12,11 +12,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "gan/checkpoint/archive_check.h"
+#include "gan/checkpoint/strict_load.h"
 #include "gan/core/archive_file.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/log.h"
-#include "gan/train/archive_check.h"
-#include "gan/train/strict_load.h"
 
 namespace gan {
 namespace {
@@ -85,13 +85,14 @@ absl::Status SaveCheckpoint(const std::string& path, const Updater& updater,
 }
 
 absl::Status LoadCheckpoint(const std::string& path, Updater& updater, TrainingState& state,
-                            const std::string& fingerprint) {
+                            const std::string& fingerprint, FingerprintMatcher matches) {
   torch::serialize::InputArchive archive;
   const absl::Status opened = OpenCheckpoint(path, updater.device(), archive);
   if (!opened.ok()) return opened;
   try {
     const std::string saved_fingerprint = ReadString(archive, "fingerprint");
-    if (saved_fingerprint != fingerprint) {
+    if (matches != nullptr ? !matches(saved_fingerprint, fingerprint)
+                           : saved_fingerprint != fingerprint) {
       return absl::FailedPreconditionError(absl::StrCat(
           "checkpoint '", path, "' was written for a different configuration:\n  saved: ",
           saved_fingerprint, "\n  now:   ", fingerprint));
@@ -174,14 +175,15 @@ std::vector<std::pair<int64_t, std::string>> ListCheckpoints(const std::string& 
 
 absl::StatusOr<std::string> ResumeFromLatest(const std::string& dir, Updater& updater,
                                              TrainingState& state,
-                                             const std::string& fingerprint) {
+                                             const std::string& fingerprint,
+                                             FingerprintMatcher matches) {
   const auto checkpoints = ListCheckpoints(dir);
   if (checkpoints.empty()) {
     return absl::NotFoundError(absl::StrCat("no checkpoints (ckpt_*.pt) in '", dir, "'"));
   }
   absl::Status last_error;
   for (auto it = checkpoints.rbegin(); it != checkpoints.rend(); ++it) {
-    last_error = LoadCheckpoint(it->second, updater, state, fingerprint);
+    last_error = LoadCheckpoint(it->second, updater, state, fingerprint, matches);
     if (last_error.ok()) return it->second;
     // A configuration mismatch will not go away with an older file of the same run.
     if (last_error.code() == absl::StatusCode::kFailedPrecondition) return last_error;

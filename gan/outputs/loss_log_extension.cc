@@ -1,4 +1,4 @@
-#include "gan/train/loss_log_extension.h"
+#include "gan/outputs/loss_log_extension.h"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "gan/train/archive_check.h"
+#include "gan/checkpoint/archive_check.h"
 
 #include <algorithm>
 #include <cctype>

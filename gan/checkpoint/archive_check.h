@@ -7,8 +7,8 @@
 //
 //   GAN_RETURN_IF_ERROR(gan::CheckArchiveStructure(path));
 //   archive.load_from(path);
-#ifndef GAN_TRAIN_ARCHIVE_CHECK_H_
-#define GAN_TRAIN_ARCHIVE_CHECK_H_
+#ifndef GAN_CHECKPOINT_ARCHIVE_CHECK_H_
+#define GAN_CHECKPOINT_ARCHIVE_CHECK_H_
 
 #include <string>
 
@@ -33,4 +33,4 @@ std::string ClassFileProblem(absl::string_view code);
 
 }  // namespace gan
 
-#endif  // GAN_TRAIN_ARCHIVE_CHECK_H_
+#endif  // GAN_CHECKPOINT_ARCHIVE_CHECK_H_

@@ -1,10 +1,10 @@
-// Replays seed 000's 20-logit experiment (gan/losses/logit_toy.h) and writes
+// Replays the 20-logit experiment (gan/losses/logit_toy.h) and writes
 //   <out_dir>/logit_toy.csv          loss,step,index,real,logit
 //   <out_dir>/logit_toy_<loss>.png   one picture per loss: logit (x, -10..10) against
 //                                    step (y, downwards); red = fake, blue = real,
 //                                    grey guides at logits -1, 0 and 1.
 //
-//   bazel run //gan/experiments:seed000_logit_toy -- --out_dir=runs/toy
+//   bazel run //gan/experiments:logit_toy -- --out_dir=runs/toy
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -18,9 +18,9 @@
 #include "gan/core/tool_main.h"
 #include "gan/losses/logit_toy.h"
 
-ABSL_FLAG(std::string, out_dir, "runs/seed000_logit_toy",
+ABSL_FLAG(std::string, out_dir, "runs/logit_toy",
           "where to write the CSV and pictures (relative to where you ran bazel)");
-ABSL_FLAG(int, steps, 100, "gradient steps (the seed uses 100)");
+ABSL_FLAG(int, steps, 100, "gradient steps (the original toy uses 100)");
 
 namespace gan {
 namespace {
@@ -86,7 +86,7 @@ absl::Status Run() {
 
 int main(int argc, char** argv) {
   return gan::RunTool(argc, argv,
-                      "Seed 000's 20-logit toy: BCE, LSGAN and hinge gradient descent on fixed "
+                      "The 20-logit toy: BCE, LSGAN and hinge gradient descent on fixed "
                       "logits, as CSV and pictures.",
                       gan::Run);
 }

@@ -1,0 +1,70 @@
+#include "gan/networks/family.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace gan {
+namespace {
+
+// Built on first use, so registrations from any static initializer find it.
+std::map<std::string, NetworkFamilyReader>& Registry() {
+  static auto* registry = new std::map<std::string, NetworkFamilyReader>();
+  return *registry;
+}
+
+}  // namespace
+
+absl::StatusOr<Generator> NetworkFamily::BuildGenerator(const ImageShape& shape) const {
+  absl::StatusOr<Networks> networks = Build(shape);
+  if (!networks.ok()) return networks.status();
+  return networks->generator;
+}
+
+bool RegisterNetworkFamily(const std::string& name, NetworkFamilyReader reader) {
+  if (!Registry().emplace(name, std::move(reader)).second) {
+    std::fprintf(stderr, "network family '%s' is registered twice\n", name.c_str());
+    std::abort();
+  }
+  return true;
+}
+
+std::vector<std::string> RegisteredNetworkFamilies() {
+  std::vector<std::string> names;
+  for (const auto& [name, reader] : Registry()) names.push_back(name);
+  return names;
+}
+
+absl::StatusOr<ModelSection> ReadModelSection(const nlohmann::json& section) {
+  ConfigReader reader(section, "model");
+  ModelSection model;
+  if (section.is_null() || (section.is_object() && !section.contains("family"))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config key 'model.family' is required: one of ",
+                     absl::StrJoin(RegisteredNetworkFamilies(), ", ")));
+  }
+  reader.Require("family", &model.family_name);
+  if (!reader.Has("family") || !section.at("family").is_string()) return reader.Finish();
+  const auto registered = Registry().find(model.family_name);
+  if (registered == Registry().end()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config key 'model.family': '", model.family_name, "' is not a network family; the ",
+        "families are ", absl::StrJoin(RegisteredNetworkFamilies(), ", ")));
+  }
+  absl::StatusOr<std::unique_ptr<NetworkFamily>> family = registered->second(reader);
+  const absl::Status read = reader.Finish();
+  if (!read.ok()) {
+    return absl::Status(read.code(),
+                        absl::StrCat(read.message(), " (model.family '", model.family_name, "')"));
+  }
+  if (!family.ok()) return family.status();
+  model.family = std::move(*family);
+  model.settings = reader.Values();
+  return model;
+}
+
+}  // namespace gan
