@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "gan/core/config.h"
-#include "gan/train/alternating_updater.h"
 #include "gan/train/mixed_precision.h"
 #include "gan/train/optimization.h"
 
@@ -29,7 +28,27 @@ void ReadData(ConfigReader reader, DataOptions& data, ConfigReader& parent) {
   parent.Absorb(reader.Finish());
 }
 
+// Keys of the former flat layout and where they are now; reading one is an error that
+// says so.
+constexpr std::pair<const char*, const char*> kMovedTrainKeys[] = {
+    {"penalty", "the terms section: \"terms\": {\"<penalty>\": {\"weight\": <penalty_weight>}}"},
+    {"penalty_weight", "the weight of the penalty's term: terms.<penalty>.weight"},
+    {"drift_weight", "the terms section: \"terms\": {\"drift\": {\"weight\": <drift_weight>}}"},
+    {"class_loss", "the terms section: \"terms\": {\"<class_loss>\": {\"weight\": <class_loss_weight>}}"},
+    {"class_loss_weight", "the weight of the class loss's term: terms.<class_loss>.weight"},
+    {"d2d_margin", "terms.d2d_ce.margin"},
+    {"d2d_temperature", "terms.d2d_ce.temperature"},
+    {"orthogonal_regularization", "terms.orthogonal.weight"},
+    {"feature_matching", "the terms section: \"terms\": {\"feature_matching\": {}}"},
+    {"ebgan_margin", "the loss section: \"loss\": {\"name\": \"ebgan\", \"margin\": ...}"},
+    {"pull_away_weight", "the loss section: \"loss\": {\"name\": \"ebgan\", \"pull_away_weight\": ...}"},
+    {"began_gamma", "the loss section: \"loss\": {\"name\": \"began\", \"gamma\": ...}"},
+    {"began_lambda_k", "the loss section: \"loss\": {\"name\": \"began\", \"lambda_k\": ...}"}};
+
 void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
+  for (const auto& [key, where] : kMovedTrainKeys) {
+    if (reader.Has(key)) reader.Invalid(key, absl::StrCat("has moved to ", where));
+  }
   reader.Read("batch_size", &train.batch_size);
   reader.Read("epochs", &train.epochs);
   reader.Read("max_iterations", &train.max_iterations);
@@ -40,22 +59,9 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("optimizer", &train.optimizer);
   reader.Read("n_dis", &train.n_dis);
   reader.Read("generator_first", &train.generator_first);
-  reader.Read("penalty", &train.penalty);
-  reader.Read("penalty_weight", &train.penalty_weight);
   reader.Read("weight_clip", &train.weight_clip);
   reader.Read("joint_batch_norm", &train.joint_batch_norm);
-  reader.Read("feature_matching", &train.feature_matching);
   reader.Read("unroll_steps", &train.unroll_steps);
-  reader.Read("ebgan_margin", &train.ebgan_margin);
-  reader.Read("pull_away_weight", &train.pull_away_weight);
-  reader.Read("began_gamma", &train.began_gamma);
-  reader.Read("began_lambda_k", &train.began_lambda_k);
-  reader.Read("class_loss", &train.class_loss);
-  reader.Read("class_loss_weight", &train.class_loss_weight);
-  reader.Read("d2d_margin", &train.d2d_margin);
-  reader.Read("d2d_temperature", &train.d2d_temperature);
-  reader.Read("orthogonal_regularization", &train.orthogonal_regularization);
-  reader.Read("drift_weight", &train.drift_weight);
   reader.Read("ema_decay", &train.ema_decay);
   reader.Read("ema_start", &train.ema_start);
   reader.Read("progressive_stable_images", &train.progressive_stable_images);
@@ -84,29 +90,8 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   if (!ParseOptimizerKind(train.optimizer, &kind)) {
     reader.Invalid("optimizer", "must be adam, rmsprop or sgd, got '" + train.optimizer + "'");
   }
-  Penalty penalty;
-  if (!ParsePenalty(train.penalty, &penalty)) {
-    reader.Invalid("penalty",
-                   "must be one of none, wgan_gp, dragan, r1, got '" + train.penalty + "'");
-  }
-  RequireNonNegative(reader, "penalty_weight", train.penalty_weight);
   RequireNonNegative(reader, "weight_clip", train.weight_clip);
   RequireNonNegative(reader, "unroll_steps", train.unroll_steps);
-  RequireNonNegative(reader, "ebgan_margin", train.ebgan_margin);
-  RequireNonNegative(reader, "pull_away_weight", train.pull_away_weight);
-  RequireNonNegative(reader, "began_gamma", train.began_gamma);
-  RequireNonNegative(reader, "began_lambda_k", train.began_lambda_k);
-  ClassLoss class_loss;
-  if (!ParseClassLoss(train.class_loss, &class_loss)) {
-    reader.Invalid("class_loss", "must be one of none, acgan, d2d_ce, got '" + train.class_loss + "'");
-  }
-  RequireNonNegative(reader, "class_loss_weight", train.class_loss_weight);
-  if (train.d2d_margin < 0 || train.d2d_margin > 1) {
-    reader.Invalid("d2d_margin", absl::StrCat("must be in [0, 1], got ", train.d2d_margin));
-  }
-  RequirePositive(reader, "d2d_temperature", train.d2d_temperature);
-  RequireNonNegative(reader, "orthogonal_regularization", train.orthogonal_regularization);
-  RequireNonNegative(reader, "drift_weight", train.drift_weight);
   if (train.ema_decay < 0 || train.ema_decay >= 1) {
     reader.Invalid("ema_decay", absl::StrCat("must be in [0, 1) (0 = off), got ", train.ema_decay));
   }
@@ -128,16 +113,6 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   RequireNonNegative(reader, "seed", static_cast<double>(train.seed));
   RequireNonNegative(reader, "threads", train.threads);
   RequireNonNegative(reader, "workers", train.workers);
-  parent.Absorb(reader.Finish());
-}
-
-void ReadLossOptions(ConfigReader reader, LossOptionsConfig& options, ConfigReader& parent) {
-  reader.Read("real_target", &options.real_target);
-  reader.Read("fake_target", &options.fake_target);
-  for (const auto& [key, value] :
-       {std::pair{"real_target", options.real_target}, {"fake_target", options.fake_target}}) {
-    if (value < 0 || value > 1) reader.Invalid(key, absl::StrCat("must be in [0, 1], got ", value));
-  }
   parent.Absorb(reader.Finish());
 }
 
@@ -186,8 +161,18 @@ absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& jso
   ExperimentConfig config;
   ConfigReader root(json, "");
   root.Require("name", &config.name);
-  root.Read("loss", &config.loss);
-  ReadLossOptions(root.Child("loss_options"), config.loss_options, root);
+  if (root.Has("loss_options")) {
+    root.Invalid("loss_options",
+                 "has moved into the loss section: \"loss\": {\"name\": \"bce\", "
+                 "\"real_target\": ..., \"fake_target\": ...}");
+  }
+  absl::StatusOr<LossSection> loss =
+      ReadLossSection(root.Has("loss") ? root.Section("loss") : nlohmann::json("hinge"));
+  if (loss.ok()) config.loss = std::move(*loss);
+  root.Absorb(loss.status());
+  absl::StatusOr<LossTerms> terms = ReadLossTerms(root.Section("terms"));
+  if (terms.ok()) config.terms = std::move(*terms);
+  root.Absorb(terms.status());
   ReadData(root.Child("data"), config.data, root);
   absl::StatusOr<ModelSection> model = ReadModelSection(root.Section("model"));
   if (model.ok()) config.model = std::move(*model);

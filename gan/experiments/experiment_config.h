@@ -1,7 +1,9 @@
-// The JSON configuration of one experiment: data, model, loss, training and output
-// settings, read strictly (unknown keys and wrong types are errors naming the key) and
-// validated before anything is trained. The model section belongs to its network family
-// (gan/networks/family.h), which reads it. See configs/*.json for complete examples.
+// The JSON configuration of one experiment: data, model, loss, loss terms, training and
+// output settings, read strictly (unknown keys and wrong types are errors naming the key)
+// and validated before anything is trained. The model section belongs to its network
+// family (gan/networks/family.h), the loss and terms sections to the losses and terms
+// they name (gan/losses). Keys of the former flat layout (train.penalty, loss_options,
+// ...) are errors saying where they moved. See configs/*.json for complete examples.
 #ifndef GAN_EXPERIMENTS_EXPERIMENT_CONFIG_H_
 #define GAN_EXPERIMENTS_EXPERIMENT_CONFIG_H_
 
@@ -12,14 +14,11 @@
 
 #include "absl/status/statusor.h"
 #include "gan/data/dataset_source.h"
+#include "gan/losses/loss_section.h"
+#include "gan/losses/terms/loss_term.h"
 #include "gan/networks/family.h"
 
 namespace gan {
-
-struct LossOptionsConfig {
-  double real_target = 1.0;  // label smoothing for bce losses: 0.9 = one-sided
-  double fake_target = 0.0;
-};
 
 struct TrainConfig {
   int64_t batch_size = 64;
@@ -32,22 +31,9 @@ struct TrainConfig {
   std::string optimizer = "adam";  // adam | rmsprop (beta2 is its alpha) | sgd (beta1 is momentum)
   int n_dis = 1;
   bool generator_first = false;  // G's step before D's (D reuses its fakes)
-  std::string penalty = "none";  // none | wgan_gp | dragan | r1
-  double penalty_weight = 10.0;
   double weight_clip = 0.0;      // WGAN: clip D's parameters to [-c, c]; 0 = off
   bool joint_batch_norm = false;  // one D pass over real+fake vs two passes
-  bool feature_matching = false;
   int unroll_steps = 0;          // unrolled GAN look-ahead steps of D for G's loss
-  double ebgan_margin = 1.0;       // loss ebgan: D's margin m on the fakes' energy
-  double pull_away_weight = 0.1;   // loss ebgan: the pull-away term's weight in G's loss
-  double began_gamma = 0.5;        // loss began: the diversity ratio gamma
-  double began_lambda_k = 0.001;   // loss began: k_t's learning rate
-  std::string class_loss = "none";  // none | acgan | d2d_ce (needs the matching head)
-  double class_loss_weight = 1.0;
-  double d2d_margin = 0.98;          // D2D-CE positive margin m_p (m_n = 1 - m_p)
-  double d2d_temperature = 0.5;
-  double orthogonal_regularization = 0.0;  // BigGAN's beta on G's weights; 0 = off
-  double drift_weight = 0.0;  // PGGAN's epsilon_drift: + weight * mean(D(real)^2); 0 = off
   double ema_decay = 0.0;            // > 0: sample from an EMA of G's weights
   int64_t ema_start = 0;             // iterations before averaging starts (plain copy)
   // Growing networks (model.family pggan) only: images per stable phase and per fade-in
@@ -96,10 +82,12 @@ struct ExperimentConfig {
   std::string name;
   DataOptions data;
   ModelSection model;
-  // Logit discriminators: an adversarial loss (gan/losses/adversarial_loss.h); autoencoder
-  // discriminators: an energy-based one, ebgan or began (gan/train/energy_updaters.h).
-  std::string loss = "hinge";
-  LossOptionsConfig loss_options;
+  // Logit discriminators: an adversarial loss; autoencoder discriminators: an
+  // energy-based one (gan/losses/loss_section.h). "hinge" when absent.
+  LossSection loss;
+  // Penalties, regularizers and class losses added to D's and G's losses
+  // (gan/losses/terms/loss_term.h).
+  LossTerms terms;
   TrainConfig train;
   OutputConfig output;
 };

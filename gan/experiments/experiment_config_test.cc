@@ -114,8 +114,8 @@ TEST(ExperimentConfigTest, ShippedConfigsParseAndBuildTheirNetworks) {
 TEST(ExperimentConfigTest, Stl10StudyExperimentsUseTheStudysHyperParameters) {
   const ExperimentConfig hinge = Parsed("dcgan_stl10_hinge");
   const ExperimentConfig bce = Parsed("dcgan_stl10_bce");
-  EXPECT_EQ(hinge.loss, "hinge");
-  EXPECT_EQ(bce.loss, "bce");
+  EXPECT_EQ(hinge.loss.name, "hinge");
+  EXPECT_EQ(bce.loss.name, "bce");
   for (const auto& config : {hinge, bce}) {
     EXPECT_EQ(config.model.settings["variant"], "stl10_96");
     EXPECT_EQ(config.model.settings["latent_dim"], 128);
@@ -138,10 +138,11 @@ TEST(ExperimentConfigTest, BadValuesAreRejectedNamingTheKey) {
   EXPECT_THAT(Error(base, "train.beta1=1.5"), HasSubstr("'train.beta1' must be in [0, 1)"));
   EXPECT_THAT(Error(base, "data.channels=2"), HasSubstr("'data.channels' must be 1 or 3"));
   EXPECT_THAT(Error(base, "colour=red"), HasSubstr("unknown config key 'colour'"));
-  EXPECT_THAT(Error(base, "train.penalty=gp"), HasSubstr("'train.penalty' must be one of"));
+  EXPECT_THAT(Error(base, "terms.gp={}"), HasSubstr("'terms.gp' is not a loss term; the terms are"));
   EXPECT_THAT(Error(base, "train.optimizer=lbfgs"), HasSubstr("'train.optimizer' must be adam, rmsprop or sgd"));
-  EXPECT_THAT(Error(base, "loss_options.real_target=1.2"),
-              HasSubstr("'loss_options.real_target' must be in [0, 1]"));
+  EXPECT_THAT(Error(base, R"(loss={"name": "bce", "real_target": 1.2})"),
+              HasSubstr("'loss.real_target' must be in [0, 1]"));
+  EXPECT_THAT(Error(base, "loss=hinje"), HasSubstr("'loss.name': 'hinje' is not a loss"));
   EXPECT_THAT(Error(base, "model.width=0"), HasSubstr("'model.width' must be positive, got 0"));
   nlohmann::json nameless = base;
   nameless.erase("name");
@@ -172,6 +173,25 @@ TEST(ExperimentConfigTest, FormerNamesSayWhatTheyAreCalledNow) {
               HasSubstr("'model.variant' must be one of stl10_96, libtorch_example, standard"));
 }
 
+TEST(ExperimentConfigTest, KeysOfTheFormerLayoutSayWhereTheyMoved) {
+  const nlohmann::json base = Shipped("dcgan_fashion_mnist");
+  EXPECT_THAT(Error(base, "train.penalty=wgan_gp"),
+              HasSubstr("config key 'train.penalty' has moved to the terms section: \"terms\": "
+                        "{\"<penalty>\": {\"weight\": <penalty_weight>}}"));
+  EXPECT_THAT(Error(base, "train.class_loss=acgan"),
+              HasSubstr("'train.class_loss' has moved to the terms section"));
+  EXPECT_THAT(Error(base, "train.d2d_margin=0.9"), HasSubstr("moved to terms.d2d_ce.margin"));
+  EXPECT_THAT(Error(base, "train.orthogonal_regularization=0.0001"),
+              HasSubstr("moved to terms.orthogonal.weight"));
+  EXPECT_THAT(Error(base, "train.feature_matching=true"),
+              HasSubstr("\"terms\": {\"feature_matching\": {}}"));
+  EXPECT_THAT(Error(base, "loss_options.real_target=0.9"),
+              HasSubstr("'loss_options' has moved into the loss section"));
+  EXPECT_THAT(Error(Shipped("began"), "train.began_gamma=0.5"),
+              HasSubstr("'train.began_gamma' has moved to the loss section: \"loss\": "
+                        "{\"name\": \"began\", \"gamma\": ...}"));
+}
+
 TEST(ExperimentConfigTest, ArchitectureExperimentsBuildTheirNetworksAndHeads) {
   struct Case {
     std::string name;
@@ -196,30 +216,30 @@ TEST(ExperimentConfigTest, ArchitectureExperimentsBuildTheirNetworksAndHeads) {
     EXPECT_EQ(images.sizes().vec(), (std::vector<int64_t>{2, 1, 32, 32}));
     const DiscriminatorOutput out = networks->discriminator->forward_all(images, labels);
     EXPECT_EQ(out.logits.sizes().vec(), std::vector<int64_t>{2});
-    EXPECT_EQ(out.class_logits.defined(), c.class_logits);
-    EXPECT_EQ(out.embeddings.defined(), c.embeddings);
+    EXPECT_EQ(out.extra("class_logits").defined(), c.class_logits);
+    EXPECT_EQ(out.extra("embeddings").defined(), c.embeddings);
     EXPECT_EQ(UpdaterError(c.name, {"model.width=2"}), "");
   }
 }
 
 TEST(ExperimentConfigTest, ConditionalSettingsMustAgree) {
-  EXPECT_THAT(UpdaterError("acgan", {"model.width=2", "train.class_loss=none"}),
-              HasSubstr("the discriminator's head outputs class_logits, which train.class_loss "
-                        "'acgan' trains; train.class_loss is 'none'"));
-  EXPECT_THAT(UpdaterError("acgan", {"model.width=2", "train.class_loss=d2d_ce"}),
-              HasSubstr("train.class_loss 'd2d_ce' trains the discriminator's embeddings"));
-  EXPECT_THAT(UpdaterError("projection_gan", {"model.width=2", "train.class_loss=acgan"}),
-              HasSubstr("train.class_loss 'acgan' trains the discriminator's class_logits, which "
+  EXPECT_THAT(UpdaterError("acgan", {"model.width=2", "terms={}"}),
+              HasSubstr("the discriminator's head outputs class_logits, which no term in 'terms' "
+                        "trains (it would stay at its initialization); terms.acgan does"));
+  EXPECT_THAT(UpdaterError("acgan", {"model.width=2", "terms={\"d2d_ce\": {}}"}),
+              HasSubstr("terms.d2d_ce trains the discriminator's embeddings"));
+  EXPECT_THAT(UpdaterError("projection_gan", {"model.width=2", "terms.acgan={}"}),
+              HasSubstr("terms.acgan trains the discriminator's class_logits, which "
                         "the discriminator of this model section does not have"));
-  EXPECT_THAT(UpdaterError("reacgan", {"model.width=2", "train.class_loss=none"}),
-              HasSubstr("outputs embeddings, which train.class_loss 'd2d_ce' trains"));
+  EXPECT_THAT(UpdaterError("reacgan", {"model.width=2", "terms={}"}),
+              HasSubstr("outputs embeddings, which no term in 'terms' trains"));
   const nlohmann::json acgan = Shipped("acgan");
   EXPECT_THAT(Error(acgan, "model.num_classes=0"),
               HasSubstr("'model.head' 'acgan' is conditional: set model.num_classes"));
   EXPECT_THAT(Error(acgan, "model.head=contrastive"), HasSubstr("'model.head' must be one of"));
   EXPECT_THAT(Error(acgan, "train.ema_decay=1.0"), HasSubstr("'train.ema_decay' must be in [0, 1)"));
-  EXPECT_THAT(Error(Shipped("reacgan"), "train.d2d_temperature=0"),
-              HasSubstr("'train.d2d_temperature' must be positive"));
+  EXPECT_THAT(Error(Shipped("reacgan"), "terms.d2d_ce.temperature=0"),
+              HasSubstr("'terms.d2d_ce.temperature' must be positive"));
   EXPECT_THAT(Build(Parsed("biggan", {"model.latent_dim=81"}), 32, 1).status().message(),
               HasSubstr("latent_dim 81 is not divisible by 4"));
   EXPECT_THAT(Build(Parsed("biggan", {"model.attention_resolution=12"}), 32, 1).status().message(),
@@ -231,24 +251,25 @@ TEST(ExperimentConfigTest, EnergyBasedFamiliesTrainWithTheirLosses) {
   EXPECT_EQ(UpdaterError("began", {"model.width=4"}), "");
   EXPECT_EQ(UpdaterError("ebgan", {"model.width=4", "loss=began"}), "");  // EBGAN's D, BEGAN's loss
   EXPECT_THAT(UpdaterError("ebgan", {"model.width=4", "loss=hinge"}),
-              HasSubstr("config key 'loss': loss 'hinge' does not train an autoencoder "
-                        "discriminator: the energy-based losses are ebgan, began (the "
-                        "discriminator of model.family 'ebgan' is an autoencoder)"));
-  EXPECT_THAT(UpdaterError("began", {"model.width=4", "train.penalty=wgan_gp"}),
-              HasSubstr("'train.penalty' applies to logit discriminators, not the autoencoder of "
-                        "model.family 'began'"));
+              HasSubstr("config key 'loss': 'hinge' is a loss of discriminator logits; the "
+                        "discriminator of model.family 'ebgan' is an autoencoder, trained with "
+                        "one of began, ebgan"));
+  EXPECT_THAT(UpdaterError("began", {"model.width=4", "terms.wgan_gp={}"}),
+              HasSubstr("'terms' (wgan_gp) applies to logit discriminators, not the autoencoder "
+                        "of model.family 'began'"));
   EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=4", "loss=ebgan"}),
-              HasSubstr("loss 'ebgan' is not one of"));
+              HasSubstr("'ebgan' trains autoencoder discriminators"));
 }
 
 TEST(ExperimentConfigTest, StyleGanAndPgganExperimentsBuildTheirNetworks) {
   const ExperimentConfig style = Parsed("stylegan_fashion_mnist", {"model.width=2"});
   const ExperimentConfig pggan = Parsed("pggan_fashion_mnist", {"model.width=2"});
   // The papers' losses: non-saturating logistic + R1 (StyleGAN), WGAN-GP (PGGAN); EMA of G.
-  EXPECT_EQ(style.loss, "bce");
-  EXPECT_EQ(style.train.penalty, "r1");
-  EXPECT_EQ(pggan.loss, "wasserstein");
-  EXPECT_EQ(pggan.train.penalty, "wgan_gp");
+  EXPECT_EQ(style.loss.name, "bce");
+  EXPECT_EQ(style.terms.settings, nlohmann::json::parse(R"({"r1": {"weight": 10.0}})"));
+  EXPECT_EQ(pggan.loss.name, "wasserstein");
+  EXPECT_EQ(pggan.terms.settings,
+            nlohmann::json::parse(R"({"drift": {"weight": 0.001}, "wgan_gp": {"weight": 10.0}})"));
   EXPECT_GT(style.train.ema_decay, 0);
   EXPECT_GT(pggan.train.ema_decay, 0);
   EXPECT_EQ(pggan.data.pad, 2);

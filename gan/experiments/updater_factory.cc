@@ -1,12 +1,14 @@
 #include "gan/experiments/updater_factory.h"
 
-#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gan/losses/adversarial_loss.h"
+#include "gan/losses/energy_based.h"
+#include "gan/losses/terms/loss_term.h"
 #include "gan/networks/progressive/progressive.h"
 #include "gan/train/alternating_updater.h"
 #include "gan/train/ema_updater.h"
@@ -41,12 +43,21 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeEnergyUpdater(
         absl::StrCat("model.family '", config.model.family_name, "': ", unsupported,
                      " is supported by the adversarial updaters, not the energy-based ones"));
   }
+  if (!config.loss.energy) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config key 'loss': '", config.loss.name, "' is a loss of discriminator logits; the ",
+        "discriminator of model.family '", config.model.family_name, "' is an autoencoder, ",
+        "trained with one of ", absl::StrJoin(EnergyLossNames(), ", ")));
+  }
+  if (!config.terms.terms.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config key 'terms' (", config.terms.terms.front().name, ") applies to logit ",
+        "discriminators, not the autoencoder of model.family '", config.model.family_name, "'"));
+  }
   const std::pair<const char*, bool> logit_only[] = {
-      {"penalty", train.penalty != "none"},         {"weight_clip", train.weight_clip > 0},
-      {"joint_batch_norm", train.joint_batch_norm}, {"feature_matching", train.feature_matching},
+      {"weight_clip", train.weight_clip > 0},       {"joint_batch_norm", train.joint_batch_norm},
       {"unroll_steps", train.unroll_steps > 0},     {"n_dis", train.n_dis != 1},
-      {"generator_first", train.generator_first},   {"drift_weight", train.drift_weight > 0},
-      {"class_loss", train.class_loss != "none"}};
+      {"generator_first", train.generator_first}};
   for (const auto& [key, set] : logit_only) {
     if (set) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -54,39 +65,8 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeEnergyUpdater(
           "of model.family '", config.model.family_name, "'"));
     }
   }
-  const EnergyLossOptions options{{train.ebgan_margin, train.pull_away_weight},
-                                  {train.began_gamma, train.began_lambda_k}};
-  absl::StatusOr<std::unique_ptr<Updater>> updater = EnergyUpdaterByName(
-      config.loss, networks.generator, networks.autoencoder, options,
-      Optimizer(train, train.lr_g), Optimizer(train, train.lr_d), device);
-  if (!updater.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "config key 'loss': ", updater.status().message(), " (the discriminator of model.family '",
-        config.model.family_name, "' is an autoencoder)"));
-  }
-  return updater;
-}
-
-// The class loss and D's auxiliary outputs must agree: a class loss needs the output it
-// trains, and an output that no loss trains would stay at its initialization.
-absl::Status CheckClassLoss(const ExperimentConfig& config, const Discriminator& discriminator,
-                            ClassLoss class_loss) {
-  const std::vector<std::string> outputs = discriminator->auxiliary_outputs();
-  const std::string needed = ClassLossOutput(class_loss);
-  if (!needed.empty() && std::find(outputs.begin(), outputs.end(), needed) == outputs.end()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "config: train.class_loss '", config.train.class_loss, "' trains the discriminator's ",
-        needed, ", which the discriminator of this model section does not have (model.head)"));
-  }
-  for (const std::string& output : outputs) {
-    const std::string loss = ClassLossTraining(output);
-    if (loss != config.train.class_loss) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "config: the discriminator's head outputs ", output, ", which train.class_loss '",
-          loss, "' trains; train.class_loss is '", config.train.class_loss, "'"));
-    }
-  }
-  return absl::OkStatus();
+  return EnergyUpdaterFor(*config.loss.energy, networks.generator, networks.autoencoder,
+                          Optimizer(train, train.lr_g), Optimizer(train, train.lr_d), device);
 }
 
 absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
@@ -96,30 +76,26 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   const TrainConfig& train = config.train;
   const OptimizerOptions optimizer_g = Optimizer(train, train.lr_g);
   const OptimizerOptions optimizer_d = Optimizer(train, train.lr_d);
-  AdversarialLossOptions loss_options{config.loss_options.real_target,
-                                      config.loss_options.fake_target};
-  absl::StatusOr<AdversarialLoss> loss = AdversarialLossByName(config.loss, loss_options);
-  if (!loss.ok()) return loss.status();
+  if (!config.loss.adversarial) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config key 'loss': '", config.loss.name, "' trains autoencoder discriminators; the ",
+        "discriminator of model.family '", config.model.family_name, "' outputs logits, ",
+        "trained with one of ", absl::StrJoin(AdversarialLossNames(), ", ")));
+  }
+  // The terms and D's auxiliary outputs must agree (gan/losses/terms/loss_term.h).
+  const absl::Status outputs =
+      CheckTrainedOutputs(config.terms.terms, networks.discriminator->auxiliary_outputs());
+  if (!outputs.ok()) return outputs;
   AlternatingUpdaterOptions options;
   options.generator_first = train.generator_first;
   options.n_dis = train.n_dis;
   options.optimizer_g = optimizer_g;
   options.optimizer_d = optimizer_d;
   options.device = device;
-  ParsePenalty(train.penalty, &options.penalty);  // validated with the config
-  options.penalty_weight = train.penalty_weight;
+  options.terms = config.terms.terms;
   options.weight_clip = train.weight_clip;
   options.joint_batch_norm = train.joint_batch_norm;
-  options.feature_matching = train.feature_matching;
   options.unroll_steps = train.unroll_steps;
-  ParseClassLoss(train.class_loss, &options.class_loss);  // validated with the config
-  const absl::Status class_loss = CheckClassLoss(config, networks.discriminator, options.class_loss);
-  if (!class_loss.ok()) return class_loss;
-  options.class_loss_weight = train.class_loss_weight;
-  options.d2d_ce.margin = train.d2d_margin;
-  options.d2d_ce.temperature = train.d2d_temperature;
-  options.orthogonal_regularization = train.orthogonal_regularization;
-  options.drift_weight = train.drift_weight;
   ParseMixedPrecision(train.mixed_precision, &options.mixed_precision);  // validated
   // float16 gradients underflow without it; bfloat16 has float32's range.
   options.loss_scaling = options.mixed_precision == MixedPrecision::kFloat16;
@@ -128,7 +104,7 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.max_skipped_steps = train.max_skipped_steps;
   options.data_parallel = std::move(data_parallel);
   return std::unique_ptr<Updater>(std::make_unique<AlternatingUpdater>(
-      networks.generator, networks.discriminator, *loss, options));
+      networks.generator, networks.discriminator, *config.loss.adversarial, options));
 }
 
 // The training updater, with the EMA of G when train.ema_decay > 0.

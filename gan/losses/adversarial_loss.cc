@@ -1,6 +1,9 @@
 #include "gan/losses/adversarial_loss.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gan/losses/bce.h"
 #include "gan/losses/hinge.h"
 #include "gan/losses/least_squares.h"
@@ -47,7 +50,23 @@ absl::StatusOr<AdversarialLoss> AdversarialLossByName(const std::string& name,
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "loss '", name,
-      "' is not one of bce, bce_minimax, hinge, lsgan, lsgan_m101, wasserstein"));
+      "' is not one of ", absl::StrJoin(AdversarialLossNames(), ", ")));
+}
+
+std::vector<std::string> AdversarialLossNames() {
+  return {"bce", "bce_minimax", "hinge", "lsgan", "lsgan_m101", "wasserstein"};
+}
+
+absl::StatusOr<AdversarialLoss> ReadAdversarialLoss(const std::string& name,
+                                                    ConfigReader& options) {
+  AdversarialLossOptions targets;
+  options.Read("real_target", &targets.real_target);
+  options.Read("fake_target", &targets.fake_target);
+  for (const auto& [key, value] :
+       {std::pair{"real_target", targets.real_target}, {"fake_target", targets.fake_target}}) {
+    if (value < 0 || value > 1) options.Invalid(key, absl::StrCat("must be in [0, 1], got ", value));
+  }
+  return AdversarialLossByName(name, targets);
 }
 
 }  // namespace gan

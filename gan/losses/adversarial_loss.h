@@ -13,10 +13,12 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <torch/types.h>
 
 #include "absl/status/statusor.h"
+#include "gan/core/config.h"
 
 namespace gan {
 
@@ -37,6 +39,14 @@ struct AdversarialLossOptions {
 // Errors name the unknown loss, or targets set for a loss that has none.
 absl::StatusOr<AdversarialLoss> AdversarialLossByName(const std::string& name,
                                                       const AdversarialLossOptions& options = {});
+
+// The names AdversarialLossByName knows, sorted.
+std::vector<std::string> AdversarialLossNames();
+
+// Reads the options of loss `name` from its config section ("real_target", "fake_target",
+// each in [0, 1]), recording invalid values on `options`, and builds it.
+absl::StatusOr<AdversarialLoss> ReadAdversarialLoss(const std::string& name,
+                                                    ConfigReader& options);
 
 }  // namespace gan
 

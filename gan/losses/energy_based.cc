@@ -49,4 +49,27 @@ torch::Tensor BeganEquilibrium::Update(const torch::Tensor& real_loss,
   return real + balance.abs();
 }
 
+std::vector<std::string> EnergyLossNames() { return {"began", "ebgan"}; }
+
+absl::StatusOr<EnergyLoss> ReadEnergyLoss(const std::string& name, ConfigReader& options) {
+  EnergyLoss loss;
+  loss.name = name;
+  if (name == "ebgan") {
+    loss.kind = EnergyLoss::kEbgan;
+    options.Read("margin", &loss.ebgan.margin);
+    options.Read("pull_away_weight", &loss.ebgan.pull_away_weight);
+    RequireNonNegative(options, "margin", loss.ebgan.margin);
+    RequireNonNegative(options, "pull_away_weight", loss.ebgan.pull_away_weight);
+  } else if (name == "began") {
+    loss.kind = EnergyLoss::kBegan;
+    options.Read("gamma", &loss.began.gamma);
+    options.Read("lambda_k", &loss.began.lambda_k);
+    RequireNonNegative(options, "gamma", loss.began.gamma);
+    RequireNonNegative(options, "lambda_k", loss.began.lambda_k);
+  } else {
+    return absl::InvalidArgumentError("'" + name + "' is not an energy-based loss (ebgan, began)");
+  }
+  return loss;
+}
+
 }  // namespace gan

@@ -13,9 +13,43 @@
 #ifndef GAN_LOSSES_ENERGY_BASED_H_
 #define GAN_LOSSES_ENERGY_BASED_H_
 
+#include <string>
+#include <vector>
+
 #include <torch/types.h>
 
+#include "absl/status/statusor.h"
+#include "gan/core/config.h"
+
 namespace gan {
+
+struct EbganOptions {
+  double margin = 1.0;             // m, in units of per-pixel mean squared error
+  double pull_away_weight = 0.1;   // lambda_PT (the paper: 0.1); 0 disables the term
+};
+
+struct BeganOptions {
+  double gamma = 0.5;      // diversity ratio E[L(G(z))] / E[L(x)] aimed for
+  double lambda_k = 1e-3;  // k_t's learning rate
+};
+
+// An energy-based loss as a config names it, with its options:
+//   "ebgan": {"margin": 1.0, "pull_away_weight": 0.1}
+//   "began": {"gamma": 0.5, "lambda_k": 0.001}
+struct EnergyLoss {
+  enum Kind { kEbgan, kBegan };
+  std::string name;
+  Kind kind = kEbgan;
+  EbganOptions ebgan;
+  BeganOptions began;
+};
+
+// "began", "ebgan".
+std::vector<std::string> EnergyLossNames();
+
+// Reads the options of energy loss `name` (one of EnergyLossNames()) from `options`,
+// recording invalid values there.
+absl::StatusOr<EnergyLoss> ReadEnergyLoss(const std::string& name, ConfigReader& options);
 
 // Per-sample reconstruction errors [N]: mean over all pixels.
 torch::Tensor SquaredReconstructionError(const torch::Tensor& images,

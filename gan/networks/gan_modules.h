@@ -6,6 +6,7 @@
 #define GAN_NETWORKS_GAN_MODULES_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,13 +38,19 @@ class GeneratorModule : public torch::nn::Module {
   virtual bool SetIntermediateTruncation(double psi) { return false; }
 };
 
-// Everything a discriminator computes for a batch. `logits` always; the rest only for
-// heads that have them (see gan/networks/heads).
+// Everything a discriminator computes for a batch: `logits` always, and the auxiliary
+// outputs of heads that have them (gan/networks/heads), by name: ACGAN's "class_logits"
+// [N, classes], ReACGAN's L2-normalized "embeddings" [N, d] and "proxies" [N, d] (the
+// embeddings of `labels`). The loss terms that train them ask for them by name.
 struct DiscriminatorOutput {
-  torch::Tensor logits;        // [N] real/fake logits
-  torch::Tensor class_logits;  // ACGAN: [N, classes] auxiliary classifier logits
-  torch::Tensor embeddings;    // ReACGAN: [N, d] L2-normalized sample embeddings
-  torch::Tensor proxies;       // ReACGAN: [N, d] L2-normalized embeddings of `labels`
+  torch::Tensor logits;  // [N] real/fake logits
+  std::map<std::string, torch::Tensor> extras;
+
+  // The auxiliary output `name`; undefined when the head has none.
+  torch::Tensor extra(const std::string& name) const {
+    const auto it = extras.find(name);
+    return it == extras.end() ? torch::Tensor() : it->second;
+  }
 };
 
 class DiscriminatorModule : public torch::nn::Module {
@@ -57,8 +64,8 @@ class DiscriminatorModule : public torch::nn::Module {
     return {forward(images, labels)};
   }
 
-  // The DiscriminatorOutput fields forward_all fills besides `logits` ("class_logits",
-  // "embeddings", "proxies"), so that an updater can check that its losses use them.
+  // The names of the extras forward_all fills, so that an updater can check that its
+  // loss terms train them.
   virtual std::vector<std::string> auxiliary_outputs() const { return {}; }
 
   // Intermediate features [N, ...] (the input of the last layer), for feature matching.

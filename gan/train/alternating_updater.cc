@@ -1,5 +1,6 @@
 #include "gan/train/alternating_updater.h"
 
+#include <algorithm>
 #include <optional>
 #include <sstream>
 #include <utility>
@@ -7,10 +8,7 @@
 #include <torch/utils.h>
 
 #include "gan/checkpoint/strict_load.h"
-#include "gan/losses/auxiliary_classifier.h"
-#include "gan/losses/feature_matching.h"
 #include "gan/losses/gradient_penalty.h"
-#include "gan/nn/orthogonal.h"
 #include "gan/train/memory_format.h"
 #include "gan/train/optimization.h"
 
@@ -52,41 +50,6 @@ class DiscriminatorSnapshot {
 
 }  // namespace
 
-bool ParsePenalty(const std::string& name, Penalty* penalty) {
-  if (name == "none") *penalty = Penalty::kNone;
-  else if (name == "wgan_gp") *penalty = Penalty::kWganGp;
-  else if (name == "dragan") *penalty = Penalty::kDragan;
-  else if (name == "r1") *penalty = Penalty::kR1;
-  else return false;
-  return true;
-}
-
-bool ParseClassLoss(const std::string& name, ClassLoss* class_loss) {
-  if (name == "none") *class_loss = ClassLoss::kNone;
-  else if (name == "acgan") *class_loss = ClassLoss::kAcgan;
-  else if (name == "d2d_ce") *class_loss = ClassLoss::kD2dCe;
-  else return false;
-  return true;
-}
-
-std::string ClassLossOutput(ClassLoss class_loss) {
-  switch (class_loss) {
-    case ClassLoss::kAcgan:
-      return "class_logits";
-    case ClassLoss::kD2dCe:
-      return "embeddings";
-    case ClassLoss::kNone:
-      return "";
-  }
-  return "";
-}
-
-std::string ClassLossTraining(const std::string& output) {
-  if (output == "class_logits") return "acgan";
-  if (output == "embeddings" || output == "proxies") return "d2d_ce";
-  return "";
-}
-
 AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discriminator,
                                        AdversarialLoss loss, AlternatingUpdaterOptions options)
     : generator_(std::move(generator)),
@@ -109,46 +72,33 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
   optimizer_d_ = MakeOptimizer(*discriminator_, options_.optimizer_d);
 }
 
-torch::Tensor AlternatingUpdater::ClassTerm(const DiscriminatorOutput& out,
-                                            const torch::Tensor& labels) const {
-  if (options_.class_loss == ClassLoss::kNone) return {};
-  TORCH_CHECK(labels.defined(), "the class loss needs labelled data");
-  if (options_.class_loss == ClassLoss::kAcgan) {
-    TORCH_CHECK(out.class_logits.defined(),
-                "the ACGAN class loss needs a discriminator with the acgan head");
-    return options_.class_loss_weight * AuxiliaryClassifierLoss(out.class_logits, labels);
+torch::Tensor AlternatingUpdater::AddTerms(torch::Tensor loss, StepContext& step,
+                                           bool discriminator,
+                                           std::map<std::string, torch::Tensor>& logs) const {
+  logs.clear();
+  for (const NamedLossTerm& named : options_.terms) {
+    const torch::Tensor term =
+        discriminator ? named.term->Discriminator(step) : named.term->Generator(step);
+    if (!term.defined()) continue;
+    loss = loss.defined() ? loss + term : term;
+    const std::string log_name = named.term->log_name();
+    if (log_name.empty()) continue;
+    torch::Tensor& logged = logs[log_name + (discriminator ? "_d" : "_g")];
+    logged = logged.defined() ? logged + term.detach() : term.detach();
   }
-  TORCH_CHECK(out.embeddings.defined() && out.proxies.defined(),
-              "the D2D-CE class loss needs a discriminator with the reacgan head");
-  return options_.class_loss_weight *
-         D2dCrossEntropy(out.embeddings, out.proxies, labels, options_.d2d_ce);
+  return loss;
 }
 
 torch::Tensor AlternatingUpdater::GeneratorObjective(const torch::Tensor& real,
                                                     const torch::Tensor& fakes,
                                                     const torch::Tensor& labels) {
-  torch::Tensor loss;
-  class_loss_g_ = torch::Tensor();
-  if (options_.feature_matching) {
-    torch::Tensor real_features;
-    {
-      torch::NoGradGuard no_grad;
-      real_features = discriminator_->features(real, labels);
-    }
-    loss = FeatureMatchingLoss(real_features, discriminator_->features(fakes, labels));
-  } else {
-    const DiscriminatorOutput out = discriminator_->forward_all(fakes, labels);
-    loss = loss_.generator(out.logits);
-    const torch::Tensor class_term = ClassTerm(out, labels);
-    if (class_term.defined()) {
-      loss = loss + class_term;
-      class_loss_g_ = class_term.detach();
-    }
-  }
-  if (options_.orthogonal_regularization > 0) {
-    loss = loss + OrthogonalRegularization(*generator_, options_.orthogonal_regularization);
-  }
-  return loss;
+  StepContext step(*discriminator_, *generator_, real, fakes, labels,
+                   [&] { return discriminator_->forward_all(fakes, labels); });
+  const bool replaced =
+      std::any_of(options_.terms.begin(), options_.terms.end(),
+                  [](const NamedLossTerm& t) { return t.term->replaces_generator_loss(); });
+  torch::Tensor loss = replaced ? torch::Tensor() : loss_.generator(step.output().logits);
+  return AddTerms(loss, step, /*discriminator=*/false, term_logs_g_);
 }
 
 std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
@@ -156,9 +106,12 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
   std::optional<DiscriminatorSnapshot> snapshot;
   if (options_.unroll_steps > 0) {
     snapshot.emplace(*discriminator_, *optimizer_d_, loss_scaler_d_);
-    const bool skipped = discriminator_skipped_;  // look-ahead steps are not D's steps
+    // Look-ahead steps are not D's steps: they neither count as skipped nor are logged.
+    const bool skipped = discriminator_skipped_;
+    const std::map<std::string, torch::Tensor> logs = term_logs_d_;
     for (int k = 0; k < options_.unroll_steps; ++k) DiscriminatorStep(real, labels, {});
     discriminator_skipped_ = skipped;
+    term_logs_d_ = logs;
   }
   SetRequiresGrad(*discriminator_, false);
   torch::Tensor fakes, loss;
@@ -179,7 +132,7 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
 
 torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
                                                     const torch::Tensor& labels,
-                                                    torch::Tensor fakes, torch::Tensor* penalty) {
+                                                    torch::Tensor fakes) {
   torch::Tensor loss;
   {
     AutocastScope autocast(options_.device, options_.mixed_precision);
@@ -187,51 +140,25 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
       torch::NoGradGuard no_grad;
       fakes = generator_->forward(SampleLatent(real.size(0)), labels);
     }
-    DiscriminatorOutput real_out, fake_out;
+    DiscriminatorOutput real_out;
+    torch::Tensor fake_logits;
     if (options_.joint_batch_norm) {
       const torch::Tensor joint_labels =
           labels.defined() ? torch::cat({labels, labels}) : torch::Tensor();
-      const DiscriminatorOutput joint =
+      DiscriminatorOutput joint =
           discriminator_->forward_all(torch::cat({real, fakes.to(real.scalar_type())}), joint_labels);
       const int64_t n = real.size(0);
-      auto half = [n](const torch::Tensor& t, bool first) {
-        return !t.defined() ? t : first ? t.slice(0, 0, n) : t.slice(0, n);
-      };
-      real_out = {half(joint.logits, true), half(joint.class_logits, true),
-                  half(joint.embeddings, true), half(joint.proxies, true)};
-      fake_out.logits = half(joint.logits, false);
+      real_out.logits = joint.logits.slice(0, 0, n);
+      fake_logits = joint.logits.slice(0, n);
+      for (auto& [name, extra] : joint.extras) real_out.extras[name] = extra.slice(0, 0, n);
     } else {
       real_out = discriminator_->forward_all(real, labels);
-      fake_out.logits = discriminator_->forward(fakes, labels);
+      fake_logits = discriminator_->forward(fakes, labels);
     }
-    loss = loss_.discriminator(real_out.logits, fake_out.logits);
-    if (options_.drift_weight > 0) {
-      loss = loss + options_.drift_weight * real_out.logits.to(torch::kFloat).square().mean();
-    }
-    class_loss_d_ = ClassTerm(real_out, labels);
-    if (class_loss_d_.defined()) {
-      loss = loss + class_loss_d_;
-      class_loss_d_ = class_loss_d_.detach();
-    }
-    if (options_.penalty != Penalty::kNone) {
-      const Critic critic = [&](const torch::Tensor& x) { return discriminator_->forward(x, labels); };
-      torch::Tensor term;
-      switch (options_.penalty) {
-        case Penalty::kWganGp:
-          term = WganGpPenalty(critic, real, fakes, options_.penalty_weight);
-          break;
-        case Penalty::kDragan:
-          term = DraganPenalty(critic, real, options_.penalty_weight);
-          break;
-        case Penalty::kR1:
-          term = R1Penalty(critic, real, options_.penalty_weight);
-          break;
-        case Penalty::kNone:
-          break;
-      }
-      loss = loss + term;
-      if (penalty != nullptr) *penalty = term.detach();
-    }
+    loss = loss_.discriminator(real_out.logits, fake_logits);
+    StepContext step(*discriminator_, *generator_, real, fakes, labels,
+                     [&real_out] { return real_out; });
+    loss = AddTerms(loss, step, /*discriminator=*/true, term_logs_d_);
   }
   if (!BackwardAndStep(*optimizer_d_, loss, *discriminator_, loss_scaler_d_)) {
     discriminator_skipped_ = true;
@@ -281,37 +208,44 @@ std::map<std::string, torch::Tensor> AlternatingUpdater::Update(const Batch& bat
   torch::Tensor real = batch.images.to(options_.device, /*non_blocking=*/true);
   if (options_.channels_last) real = ToChannelsLast(real);
   const bool uses_labels =
-      generator_->num_classes() > 0 || options_.class_loss != ClassLoss::kNone;
+      generator_->num_classes() > 0 ||
+      std::any_of(options_.terms.begin(), options_.terms.end(),
+                  [](const NamedLossTerm& t) { return t.term->needs_labels(); });
   const torch::Tensor labels = batch.labels.defined() && uses_labels
                                    ? batch.labels.to(options_.device)
                                    : torch::Tensor();
   std::map<std::string, torch::Tensor> losses;
-  torch::Tensor penalty;
   generator_skipped_ = discriminator_skipped_ = false;
+  bool generator_stepped = false;
   if (options_.generator_first) {
     torch::Tensor fakes;
     if (iteration % options_.n_dis == 0) {
       std::tie(losses["loss_g"], fakes) = GeneratorStep(real, labels);
+      generator_stepped = true;
     }
-    losses["loss_d"] = DiscriminatorStep(real, labels, fakes, &penalty);
+    losses["loss_d"] = DiscriminatorStep(real, labels, fakes);
   } else {
-    losses["loss_d"] = DiscriminatorStep(real, labels, torch::Tensor(), &penalty);
+    losses["loss_d"] = DiscriminatorStep(real, labels, torch::Tensor());
     if ((iteration + 1) % options_.n_dis == 0) {
       losses["loss_g"] = GeneratorStep(real, labels).first;
+      generator_stepped = true;
     }
   }
-  if (penalty.defined()) losses["penalty_d"] = penalty;
-  if (class_loss_d_.defined()) losses["class_d"] = class_loss_d_;
-  if (losses.count("loss_g") && class_loss_g_.defined()) losses["class_g"] = class_loss_g_;
+  // A skipped step's losses are left out, unless too many were skipped: then the trainer
+  // sees them and stops.
+  const bool leave_out_skipped =
+      options_.skip_nonfinite_steps && skipped_steps_ <= options_.max_skipped_steps;
+  if (leave_out_skipped && discriminator_skipped_) {
+    losses.erase("loss_d");
+  } else {
+    losses.insert(term_logs_d_.begin(), term_logs_d_.end());
+  }
+  if (leave_out_skipped && generator_skipped_) {
+    losses.erase("loss_g");
+  } else if (generator_stepped) {
+    losses.insert(term_logs_g_.begin(), term_logs_g_.end());
+  }
   if (options_.skip_nonfinite_steps) {
-    // A skipped step's loss is left out, unless too many were skipped: then the trainer
-    // sees it and stops.
-    if (skipped_steps_ <= options_.max_skipped_steps) {
-      if (generator_skipped_) losses.erase("loss_g"), losses.erase("class_g");
-      if (discriminator_skipped_) {
-        losses.erase("loss_d"), losses.erase("penalty_d"), losses.erase("class_d");
-      }
-    }
     losses["skipped_steps"] = torch::tensor(static_cast<float>(skipped_steps_));
   }
   return losses;

@@ -5,22 +5,22 @@
 // During the G step D's parameters are excluded from autograd, so D accumulates no
 // gradients there (and no time is spent computing them).
 //
-// Stabilization options:
-//   penalty          WGAN-GP, DRAGAN or R1 added to D's loss (gan/losses/gradient_penalty)
+// Loss terms (gan/losses/terms): penalties, regularizers and auxiliary class losses
+// (WGAN-GP, R1, drift, ACGAN, D2D-CE, orthogonal regularization, feature matching, ...)
+// are added to D's and G's adversarial losses in the order of their names; a term that
+// replaces G's loss (feature matching) stands in for it. Terms with a log name are
+// reported as "<name>_d" and "<name>_g" ("penalty_d", "class_d", "class_g").
+//
+// Update schemes:
 //   weight_clip      WGAN: D's parameters clipped to [-c, c] after every D step
 //   joint_batch_norm D sees real and fake as one concatenated batch (BatchNorm statistics
 //                    over both) instead of two separate forward passes
-//   feature_matching G matches the batch mean of D's features on real data
-//   class_loss       conditional GANs with an auxiliary task on D's head:
-//                    ACGAN's cross-entropy or ReACGAN's D2D-CE, on real images in D's
-//                    step and on fakes (of the batch's labels) in G's step
-//   orthogonal_regularization  BigGAN's beta * ||W W^T (1 - I)||^2 over G's weights
 //   unroll_steps     unrolled GAN: G's loss is taken against D advanced K more steps on
 //                    the current real batch; D (and its optimizer) are then restored, so
 //                    the look-ahead never reaches D's real weights or a checkpoint
 //
 // A batch's labels reach the networks only when G is class-conditional (num_classes() > 0)
-// or a class loss needs them; unconditional networks (some of which refuse labels) train
+// or a term needs them; unconditional networks (some of which refuse labels) train
 // on labelled data as on unlabelled.
 //
 // Data parallelism: with a DataParallel group, gradients are averaged over the ranks
@@ -44,12 +44,13 @@
 #ifndef GAN_TRAIN_ALTERNATING_UPDATER_H_
 #define GAN_TRAIN_ALTERNATING_UPDATER_H_
 
+#include <map>
 #include <memory>
 #include <string>
-
+#include <vector>
 
 #include "gan/losses/adversarial_loss.h"
-#include "gan/losses/d2d_ce.h"
+#include "gan/losses/terms/loss_term.h"
 #include "gan/train/data_parallel.h"
 #include "gan/train/loss_scaler.h"
 #include "gan/train/mixed_precision.h"
@@ -58,28 +59,16 @@
 
 namespace gan {
 
-enum class Penalty { kNone, kWganGp, kDragan, kR1 };
-enum class ClassLoss { kNone, kAcgan, kD2dCe };
-
 struct AlternatingUpdaterOptions {
   bool generator_first = false;
   int n_dis = 1;  // D steps per G step
   OptimizerOptions optimizer_g;
   OptimizerOptions optimizer_d;
   torch::Device device = torch::kCPU;
-  Penalty penalty = Penalty::kNone;
-  double penalty_weight = 10.0;
+  std::vector<NamedLossTerm> terms;  // in name order (ReadLossTerms keeps them so)
   double weight_clip = 0.0;  // 0 = no clipping
   bool joint_batch_norm = false;
-  bool feature_matching = false;
   int unroll_steps = 0;
-  ClassLoss class_loss = ClassLoss::kNone;
-  double class_loss_weight = 1.0;
-  D2dCrossEntropyOptions d2d_ce;
-  double orthogonal_regularization = 0.0;  // beta; 0 = off
-  // PGGAN's drift term: D's loss + drift_weight * mean(D(real)^2), which keeps a
-  // Wasserstein critic's outputs from drifting far from 0 (PGGAN: 0.001). 0 = off.
-  double drift_weight = 0.0;
   bool skip_nonfinite_steps = false;
   int64_t max_skipped_steps = 100;
   std::shared_ptr<DataParallel> data_parallel;  // null: one process
@@ -92,16 +81,6 @@ struct AlternatingUpdaterOptions {
   // G, D and the real batches in channels-last memory format (gan/train/memory_format.h).
   bool channels_last = false;
 };
-
-// "none", "wgan_gp", "dragan", "r1"; false for anything else.
-bool ParsePenalty(const std::string& name, Penalty* penalty);
-// "none", "acgan", "d2d_ce"; false for anything else.
-bool ParseClassLoss(const std::string& name, ClassLoss* class_loss);
-// The auxiliary discriminator output (DiscriminatorModule::auxiliary_outputs) a class
-// loss trains: "class_logits" (acgan), "embeddings" (d2d_ce); "" for none.
-std::string ClassLossOutput(ClassLoss class_loss);
-// The name of the class loss that trains discriminator output `output`; "" if none does.
-std::string ClassLossTraining(const std::string& output);
 
 class AlternatingUpdater : public Updater {
  public:
@@ -122,10 +101,10 @@ class AlternatingUpdater : public Updater {
   // and unrolling) and returns (loss, the fakes, detached).
   std::pair<torch::Tensor, torch::Tensor> GeneratorStep(const torch::Tensor& real,
                                                         const torch::Tensor& labels);
-  // `fakes` undefined: draws fresh ones without building G's graph. Returns D's loss
-  // (penalty included) and sets *penalty to the penalty alone when asked.
+  // `fakes` undefined: draws fresh ones without building G's graph. Returns D's loss,
+  // terms included.
   torch::Tensor DiscriminatorStep(const torch::Tensor& real, const torch::Tensor& labels,
-                                  torch::Tensor fakes, torch::Tensor* penalty = nullptr);
+                                  torch::Tensor fakes);
 
 
  private:
@@ -136,9 +115,11 @@ class AlternatingUpdater : public Updater {
   std::unique_ptr<torch::optim::Optimizer> optimizer_g_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_d_;
 
-  // The weighted auxiliary class loss of `out` (undefined when class_loss is kNone).
-  torch::Tensor ClassTerm(const DiscriminatorOutput& out, const torch::Tensor& labels) const;
-  torch::Tensor class_loss_d_, class_loss_g_;  // of the last steps, for the log
+  // Adds the D parts (`discriminator`) or G parts of the terms to `loss` (undefined: none
+  // yet), recording the logged ones in `logs` under "<log name><suffix>".
+  torch::Tensor AddTerms(torch::Tensor loss, StepContext& step, bool discriminator,
+                         std::map<std::string, torch::Tensor>& logs) const;
+  std::map<std::string, torch::Tensor> term_logs_d_, term_logs_g_;  // of the last steps
 
   // Backpropagates `loss` (scaled when loss scaling is on) and steps `optimizer` unless
   // the step is not finite and skipping (or loss scaling) is on; see above.

@@ -192,15 +192,12 @@ TEST(AlternatingUpdaterTest, GradientPenaltiesAreAddedAndReported) {
   for (const std::string name : {"wgan_gp", "dragan", "r1"}) {
     Nets nets = TinyDcgan();
     AlternatingUpdaterOptions options;
-    ASSERT_TRUE(ParsePenalty(name, &options.penalty));
-    options.penalty_weight = 10.0;
+    options.terms = {*LossTermByName(name, {{"weight", 10.0}})};
     AlternatingUpdater updater(nets.g, nets.d, *AdversarialLossByName("wasserstein"), options);
     const auto losses = updater.Update(RealBatch(), 0);
     ASSERT_EQ(losses.count("penalty_d"), 1u) << name;
     EXPECT_GT(losses.at("penalty_d").item<double>(), 0) << name;
   }
-  Penalty penalty;
-  EXPECT_FALSE(ParsePenalty("gp", &penalty));
   Nets nets = TinyDcgan();
   AlternatingUpdater plain = MakeUpdater(nets, {});
   EXPECT_EQ(plain.Update(RealBatch(), 0).count("penalty_d"), 0u);
@@ -234,7 +231,7 @@ TEST(AlternatingUpdaterTest, JointBatchNormDiffersFromSeparateOnlyThroughBatchNo
 TEST(AlternatingUpdaterTest, FeatureMatchingObjective) {
   Nets nets = TinyDcgan();
   AlternatingUpdaterOptions options;
-  options.feature_matching = true;
+  options.terms = {*LossTermByName("feature_matching")};
   AlternatingUpdater updater = MakeUpdater(nets, options);
   const Batch batch = RealBatch();
   torch::manual_seed(9);
@@ -424,7 +421,7 @@ TEST(AlternatingUpdaterLossScalingTest, OverflowSkipsBothStepsHalvesTheScalesAnd
   EXPECT_TRUE(in.try_read("loss_scale_d/scale", stored));
 }
 
-// The drift term adds drift_weight * mean(D(real)^2) to D's loss, computed before the step.
+// The drift term adds weight * mean(D(real)^2) to D's loss, computed before the step.
 TEST(AlternatingUpdaterTest, DriftTermAddsTheMeanSquaredRealLogit) {
   const Batch real = RealBatch();
   const torch::Tensor fakes = torch::rand({8, 1, 32, 32}) * 2 - 1;
@@ -441,7 +438,7 @@ TEST(AlternatingUpdaterTest, DriftTermAddsTheMeanSquaredRealLogit) {
   {
     Nets nets = TinyDcgan();
     AlternatingUpdaterOptions options;
-    options.drift_weight = 0.5;
+    options.terms = {*LossTermByName("drift", {{"weight", 0.5}})};
     AlternatingUpdater updater = MakeUpdater(nets, options);
     drift_loss = updater.DiscriminatorStep(real.images, torch::Tensor(), fakes);
   }

@@ -1,6 +1,7 @@
 // The alternating updater's class-conditional losses (ACGAN, ReACGAN's D2D-CE) and
 // BigGAN's orthogonal regularization, checked against the loss functions applied by hand.
 #include <memory>
+#include <string>
 
 #include <gtest/gtest.h>
 #include <torch/types.h>  // first: LibTorch 1.13's functional headers need it
@@ -37,9 +38,12 @@ class TestDiscriminator : public DiscriminatorModule {
   DiscriminatorOutput forward_all(const torch::Tensor& images, const torch::Tensor& labels) override {
     namespace F = torch::nn::functional;
     const torch::Tensor x = images.flatten(1);
-    return {adversarial_->forward(x).squeeze(1), classifier_->forward(x),
-            F::normalize(projector_->forward(x), F::NormalizeFuncOptions().dim(1)),
-            F::normalize(proxies_->forward(labels), F::NormalizeFuncOptions().dim(1))};
+    DiscriminatorOutput out;
+    out.logits = adversarial_->forward(x).squeeze(1);
+    out.extras["class_logits"] = classifier_->forward(x);
+    out.extras["embeddings"] = F::normalize(projector_->forward(x), F::NormalizeFuncOptions().dim(1));
+    out.extras["proxies"] = F::normalize(proxies_->forward(labels), F::NormalizeFuncOptions().dim(1));
+    return out;
   }
 
  private:
@@ -58,24 +62,31 @@ const torch::Tensor& Labels() {
 }
 
 // The class term as the loss functions compute it, with D as it is now.
-double ExpectedClassTerm(ClassLoss kind, TestDiscriminator& d, const torch::Tensor& images,
-                         double weight) {
+double ExpectedClassTerm(const std::string& kind, TestDiscriminator& d,
+                         const torch::Tensor& images, double weight) {
   torch::NoGradGuard no_grad;
   const DiscriminatorOutput out = d.forward_all(images, Labels());
-  if (kind == ClassLoss::kAcgan) {
-    return weight * AuxiliaryClassifierLoss(out.class_logits, Labels()).item<double>();
+  if (kind == "acgan") {
+    return weight * AuxiliaryClassifierLoss(out.extra("class_logits"), Labels()).item<double>();
   }
-  return weight * D2dCrossEntropy(out.embeddings, out.proxies, Labels(), {0.9, 0.3}).item<double>();
+  return weight * D2dCrossEntropy(out.extra("embeddings"), out.extra("proxies"), Labels(),
+                                  {0.9, 0.3})
+                      .item<double>();
 }
 
-class ClassLossTest : public ::testing::TestWithParam<ClassLoss> {};
+// The class term `kind` with `weight` (and D2D-CE's margin 0.9, temperature 0.3).
+NamedLossTerm ClassTerm(const std::string& kind, double weight) {
+  nlohmann::json options = {{"weight", weight}};
+  if (kind == "d2d_ce") options.update({{"margin", 0.9}, {"temperature", 0.3}});
+  return *LossTermByName(kind, options);
+}
+
+class ClassLossTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ClassLossTest, DiscriminatorStepAddsTheWeightedClassLossOfRealImages) {
   auto d = std::make_shared<TestDiscriminator>();
   AlternatingUpdaterOptions options;
-  options.class_loss = GetParam();
-  options.class_loss_weight = 0.5;
-  options.d2d_ce = {0.9, 0.3};
+  options.terms = {ClassTerm(GetParam(), 0.5)};
   AlternatingUpdater updater(TinyGenerator(), d, *AdversarialLossByName("hinge"), options);
   torch::manual_seed(11);
   const torch::Tensor real = torch::rand({6, 1, 32, 32}) * 2 - 1;
@@ -95,9 +106,7 @@ TEST_P(ClassLossTest, DiscriminatorStepAddsTheWeightedClassLossOfRealImages) {
 TEST_P(ClassLossTest, GeneratorStepAddsTheClassLossOfItsFakesAndUpdateLogsBoth) {
   auto d = std::make_shared<TestDiscriminator>();
   AlternatingUpdaterOptions options;
-  options.class_loss = GetParam();
-  options.class_loss_weight = 2.0;
-  options.d2d_ce = {0.9, 0.3};
+  options.terms = {ClassTerm(GetParam(), 2.0)};
   AlternatingUpdater updater(TinyGenerator(), d, *AdversarialLossByName("hinge"), options);
   torch::manual_seed(12);
   const Batch batch{torch::rand({6, 1, 32, 32}) * 2 - 1, Labels()};
@@ -113,11 +122,11 @@ TEST_P(ClassLossTest, GeneratorStepAddsTheClassLossOfItsFakesAndUpdateLogsBoth) 
 }
 
 INSTANTIATE_TEST_SUITE_P(AcganAndD2dCe, ClassLossTest,
-                         ::testing::Values(ClassLoss::kAcgan, ClassLoss::kD2dCe));
+                         ::testing::Values("acgan", "d2d_ce"));
 
 TEST(ClassLossTest, NeedsTheMatchingHeadAndLabels) {
   AlternatingUpdaterOptions options;
-  options.class_loss = ClassLoss::kAcgan;
+  options.terms = {ClassTerm("acgan", 1.0)};
   const DcganSpec spec = StandardDcganSpec(32, 1, 4, 8);
   AlternatingUpdater updater(TinyGenerator(), MakeDcganDiscriminator(spec),
                              *AdversarialLossByName("hinge"), options);
@@ -126,7 +135,7 @@ TEST(ClassLossTest, NeedsTheMatchingHeadAndLabels) {
     updater.DiscriminatorStep(real, Labels(), {});
     FAIL() << "expected an error";
   } catch (const c10::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("acgan head"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("class_logits"), std::string::npos) << e.what();
   }
   AlternatingUpdater with_head(TinyGenerator(), std::make_shared<TestDiscriminator>(),
                                *AdversarialLossByName("hinge"), options);
@@ -140,7 +149,7 @@ TEST(OrthogonalRegularizationTest, IsAddedToTheGeneratorLoss) {
     auto g = TinyGenerator();  // same weights both times
     if (with) regularization = OrthogonalRegularization(*g, 0.01).item<double>();
     AlternatingUpdaterOptions options;
-    options.orthogonal_regularization = with ? 0.01 : 0.0;
+    if (with) options.terms = {*LossTermByName("orthogonal", {{"weight", 0.01}})};
     AlternatingUpdater updater(g, std::make_shared<TestDiscriminator>(),
                                *AdversarialLossByName("hinge"), options);
     torch::manual_seed(13);  // same latents both times

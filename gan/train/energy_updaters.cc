@@ -116,23 +116,20 @@ void BeganUpdater::Load(torch::serialize::InputArchive& archive) {
   equilibrium_.set_k(k.reshape({}).to(device_));
 }
 
-absl::StatusOr<std::unique_ptr<Updater>> EnergyUpdaterByName(
-    const std::string& loss, Generator generator, Autoencoder discriminator,
-    const EnergyLossOptions& options, OptimizerOptions optimizer_g,
-    OptimizerOptions optimizer_d, torch::Device device) {
-  if (loss == "ebgan") {
-    return std::unique_ptr<Updater>(
-        std::make_unique<EbganUpdater>(std::move(generator), std::move(discriminator),
-                                       options.ebgan, optimizer_g, optimizer_d, device));
+absl::StatusOr<std::unique_ptr<Updater>> EnergyUpdaterFor(
+    const EnergyLoss& loss, Generator generator, Autoencoder discriminator,
+    OptimizerOptions optimizer_g, OptimizerOptions optimizer_d, torch::Device device) {
+  switch (loss.kind) {
+    case EnergyLoss::kEbgan:
+      return std::unique_ptr<Updater>(
+          std::make_unique<EbganUpdater>(std::move(generator), std::move(discriminator),
+                                         loss.ebgan, optimizer_g, optimizer_d, device));
+    case EnergyLoss::kBegan:
+      return std::unique_ptr<Updater>(
+          std::make_unique<BeganUpdater>(std::move(generator), std::move(discriminator),
+                                         loss.began, optimizer_g, optimizer_d, device));
   }
-  if (loss == "began") {
-    return std::unique_ptr<Updater>(
-        std::make_unique<BeganUpdater>(std::move(generator), std::move(discriminator),
-                                       options.began, optimizer_g, optimizer_d, device));
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "loss '", loss, "' does not train an autoencoder discriminator: the energy-based losses "
-      "are ebgan, began"));
+  return absl::InternalError(absl::StrCat("energy loss '", loss.name, "' has no updater"));
 }
 
 }  // namespace gan

@@ -44,11 +44,6 @@ class AutoencoderGanUpdater : public Updater {
   std::unique_ptr<torch::optim::Optimizer> optimizer_d_;
 };
 
-struct EbganOptions {
-  double margin = 1.0;             // m, in units of per-pixel mean squared error
-  double pull_away_weight = 0.1;   // lambda_PT (the paper: 0.1); 0 disables the term
-};
-
 class EbganUpdater : public AutoencoderGanUpdater {
  public:
   EbganUpdater(Generator generator, Autoencoder discriminator, EbganOptions options,
@@ -57,11 +52,6 @@ class EbganUpdater : public AutoencoderGanUpdater {
 
  private:
   EbganOptions options_;
-};
-
-struct BeganOptions {
-  double gamma = 0.5;      // diversity ratio E[L(G(z))] / E[L(x)] aimed for
-  double lambda_k = 1e-3;  // k_t's learning rate
 };
 
 class BeganUpdater : public AutoencoderGanUpdater {
@@ -77,18 +67,10 @@ class BeganUpdater : public AutoencoderGanUpdater {
   BeganEquilibrium equilibrium_;
 };
 
-// The settings of both energy-based losses; each updater reads its own.
-struct EnergyLossOptions {
-  EbganOptions ebgan;
-  BeganOptions began;
-};
-
-// The updater of the energy-based loss `loss` names, "ebgan" or "began"; any other name is
-// an error listing these.
-absl::StatusOr<std::unique_ptr<Updater>> EnergyUpdaterByName(
-    const std::string& loss, Generator generator, Autoencoder discriminator,
-    const EnergyLossOptions& options, OptimizerOptions optimizer_g,
-    OptimizerOptions optimizer_d, torch::Device device);
+// The updater of the energy-based loss `loss` (gan/losses/energy_based.h).
+absl::StatusOr<std::unique_ptr<Updater>> EnergyUpdaterFor(
+    const EnergyLoss& loss, Generator generator, Autoencoder discriminator,
+    OptimizerOptions optimizer_g, OptimizerOptions optimizer_d, torch::Device device);
 
 }  // namespace gan
 

@@ -120,7 +120,7 @@ Stack MakeStack(uint64_t seed) {
   options.optimizer_g.lr = options.optimizer_d.lr = 1e-3;
   options.optimizer_g.beta1 = options.optimizer_d.beta1 = 0.0;
   options.optimizer_g.beta2 = options.optimizer_d.beta2 = 0.99;
-  options.penalty = Penalty::kWganGp;
+  options.terms = {*LossTermByName("wgan_gp")};
   auto inner = std::make_unique<AlternatingUpdater>(s.g, s.d, *AdversarialLossByName("wasserstein"),
                                                     options);
   auto ema = std::make_unique<EmaUpdater>(std::move(inner), s.shadow, EmaOptions{0.9, 0});

@@ -92,11 +92,13 @@ DiscriminatorOutput DiscriminatorHeadImpl::forward(const torch::Tensor& features
       out.logits = out.logits + (ClassEmbedding(labels) * features).sum(1);
       break;
     case HeadKind::kAcgan:
-      out.class_logits = classifier_.forward(features);
+      out.extras["class_logits"] = classifier_.forward(features);
       break;
     case HeadKind::kReacgan:
-      out.embeddings = F::normalize(projector_.forward(features), F::NormalizeFuncOptions().dim(1));
-      out.proxies = F::normalize(embedding_->forward(labels), F::NormalizeFuncOptions().dim(1));
+      out.extras["embeddings"] =
+          F::normalize(projector_.forward(features), F::NormalizeFuncOptions().dim(1));
+      out.extras["proxies"] =
+          F::normalize(embedding_->forward(labels), F::NormalizeFuncOptions().dim(1));
       break;
     case HeadKind::kUnconditional:
       break;

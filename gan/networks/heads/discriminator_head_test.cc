@@ -26,8 +26,8 @@ TEST(DiscriminatorHeadTest, UnconditionalIsOneLinearLayer) {
       torch::matmul(h, params["linear.weight"].t()).squeeze(1) + params["linear.bias"];
   const DiscriminatorOutput out = head->forward(h, {});
   EXPECT_TRUE(torch::allclose(out.logits, expected, 1e-6, 1e-6));
-  EXPECT_FALSE(out.class_logits.defined());
-  EXPECT_FALSE(out.embeddings.defined());
+  EXPECT_FALSE(out.extra("class_logits").defined());
+  EXPECT_FALSE(out.extra("embeddings").defined());
 }
 
 TEST(DiscriminatorHeadTest, ProjectionAddsTheInnerProductWithTheClassEmbedding) {
@@ -72,7 +72,7 @@ TEST(DiscriminatorHeadTest, AcganAddsClassLogits) {
   DiscriminatorHead head(DiscriminatorHeadOptions(8, HeadKind::kAcgan).num_classes(10));
   const DiscriminatorOutput out = head->forward(torch::randn({3, 8}), torch::tensor({1, 2, 3}));
   EXPECT_EQ(out.logits.sizes(), (torch::IntArrayRef{3}));
-  EXPECT_EQ(out.class_logits.sizes(), (torch::IntArrayRef{3, 10}));
+  EXPECT_EQ(out.extra("class_logits").sizes(), (torch::IntArrayRef{3, 10}));
 }
 
 TEST(DiscriminatorHeadTest, ReacganEmbeddingsAndProxiesLieOnTheUnitSphere) {
@@ -80,11 +80,12 @@ TEST(DiscriminatorHeadTest, ReacganEmbeddingsAndProxiesLieOnTheUnitSphere) {
       DiscriminatorHeadOptions(8, HeadKind::kReacgan).num_classes(4).embedding_dim(16));
   const torch::Tensor labels = torch::tensor({0, 3, 3}, torch::kLong);
   const DiscriminatorOutput out = head->forward(torch::randn({3, 8}) * 7, labels);
-  ASSERT_EQ(out.embeddings.sizes(), (torch::IntArrayRef{3, 16}));
-  ASSERT_EQ(out.proxies.sizes(), (torch::IntArrayRef{3, 16}));
-  EXPECT_TRUE(torch::allclose(out.embeddings.norm(2, 1), torch::ones({3}), 1e-5, 1e-5));
-  EXPECT_TRUE(torch::allclose(out.proxies.norm(2, 1), torch::ones({3}), 1e-5, 1e-5));
-  EXPECT_TRUE(torch::equal(out.proxies[1], out.proxies[2]));  // same class, same proxy
+  ASSERT_EQ(out.extra("embeddings").sizes(), (torch::IntArrayRef{3, 16}));
+  ASSERT_EQ(out.extra("proxies").sizes(), (torch::IntArrayRef{3, 16}));
+  EXPECT_TRUE(torch::allclose(out.extra("embeddings").norm(2, 1), torch::ones({3}), 1e-5, 1e-5));
+  EXPECT_TRUE(torch::allclose(out.extra("proxies").norm(2, 1), torch::ones({3}), 1e-5, 1e-5));
+  // Same class, same proxy.
+  EXPECT_TRUE(torch::equal(out.extra("proxies")[1], out.extra("proxies")[2]));
 }
 
 TEST(DiscriminatorHeadTest, ConditionalHeadsRejectMissingLabels) {

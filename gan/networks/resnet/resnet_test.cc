@@ -118,11 +118,12 @@ TEST(ResnetTest, ReacganAndAcganDiscriminatorsGiveAuxiliaryOutputs) {
   ResnetDiscriminator acgan(TinySpec(ResnetPreset::kSngan, 32, 5, HeadKind::kAcgan));
   const torch::Tensor images = torch::randn({3, 3, 32, 32});
   const torch::Tensor labels = torch::tensor({0, 1, 4}, torch::kLong);
-  EXPECT_EQ(acgan.forward_all(images, labels).class_logits.sizes(), (torch::IntArrayRef{3, 5}));
+  EXPECT_EQ(acgan.forward_all(images, labels).extra("class_logits").sizes(),
+            (torch::IntArrayRef{3, 5}));
   ResnetDiscriminator reacgan(TinySpec(ResnetPreset::kBiggan, 32, 5, HeadKind::kReacgan));
   const DiscriminatorOutput out = reacgan.forward_all(images, labels);
-  EXPECT_EQ(out.embeddings.sizes(), (torch::IntArrayRef{3, 8}));
-  EXPECT_EQ(out.proxies.sizes(), (torch::IntArrayRef{3, 8}));
+  EXPECT_EQ(out.extra("embeddings").sizes(), (torch::IntArrayRef{3, 8}));
+  EXPECT_EQ(out.extra("proxies").sizes(), (torch::IntArrayRef{3, 8}));
   EXPECT_EQ(out.logits.sizes(), (torch::IntArrayRef{3}));
 }
 
