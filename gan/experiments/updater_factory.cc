@@ -92,7 +92,9 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.optimizer_g = optimizer_g;
   options.optimizer_d = optimizer_d;
   options.device = device;
-  options.terms = config.terms.terms;
+  absl::StatusOr<std::vector<NamedLossTerm>> terms = NewLossTerms(config.terms);
+  if (!terms.ok()) return terms.status();
+  options.terms = std::move(*terms);
   options.weight_clip = train.weight_clip;
   options.joint_batch_norm = train.joint_batch_norm;
   options.unroll_steps = train.unroll_steps;

@@ -106,12 +106,23 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
   std::optional<DiscriminatorSnapshot> snapshot;
   if (options_.unroll_steps > 0) {
     snapshot.emplace(*discriminator_, *optimizer_d_, loss_scaler_d_);
-    // Look-ahead steps are not D's steps: they neither count as skipped nor are logged.
+    // Look-ahead steps are not D's steps: they neither count as skipped nor are logged,
+    // and the terms' state (moving averages) is restored with D.
     const bool skipped = discriminator_skipped_;
     const std::map<std::string, torch::Tensor> logs = term_logs_d_;
+    std::ostringstream term_state;
+    {
+      torch::serialize::OutputArchive archive;
+      SaveTerms(archive);
+      archive.save_to(term_state);
+    }
     for (int k = 0; k < options_.unroll_steps; ++k) DiscriminatorStep(real, labels, {});
     discriminator_skipped_ = skipped;
     term_logs_d_ = logs;
+    torch::serialize::InputArchive archive;
+    std::istringstream in(term_state.str());
+    archive.load_from(in);
+    LoadTerms(archive);
   }
   SetRequiresGrad(*discriminator_, false);
   torch::Tensor fakes, loss;
@@ -158,6 +169,12 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
     loss = loss_.discriminator(real_out.logits, fake_logits);
     StepContext step(*discriminator_, *generator_, real, fakes, labels,
                      [&real_out] { return real_out; });
+    step.set_fake_logits(fake_logits);
+    if (options_.data_parallel) {
+      step.set_mean_over_ranks([group = options_.data_parallel](const torch::Tensor& value) {
+        return group->MeanOverRanks(value);
+      });
+    }
     loss = AddTerms(loss, step, /*discriminator=*/true, term_logs_d_);
   }
   if (!BackwardAndStep(*optimizer_d_, loss, *discriminator_, loss_scaler_d_)) {
@@ -251,8 +268,21 @@ std::map<std::string, torch::Tensor> AlternatingUpdater::Update(const Batch& bat
   return losses;
 }
 
+void AlternatingUpdater::SaveTerms(torch::serialize::OutputArchive& archive) const {
+  for (const NamedLossTerm& named : options_.terms) {
+    named.term->Save(archive, "terms/" + named.name + "/");
+  }
+}
+
+void AlternatingUpdater::LoadTerms(torch::serialize::InputArchive& archive) {
+  for (const NamedLossTerm& named : options_.terms) {
+    named.term->Load(archive, "terms/" + named.name + "/");
+  }
+}
+
 void AlternatingUpdater::Save(torch::serialize::OutputArchive& archive) const {
   SaveGanPair(archive, *generator_, *discriminator_, *optimizer_g_, *optimizer_d_);
+  SaveTerms(archive);
   archive.write("skipped_steps", torch::tensor(skipped_steps_));
   if (options_.loss_scaling) {
     loss_scaler_g_.Save(archive, "loss_scale_g");
@@ -263,6 +293,7 @@ void AlternatingUpdater::Save(torch::serialize::OutputArchive& archive) const {
 void AlternatingUpdater::Load(torch::serialize::InputArchive& archive) {
   LoadGanPair(archive, *generator_, *discriminator_, *optimizer_g_, *optimizer_d_,
               options_.device);
+  LoadTerms(archive);
   torch::Tensor skipped;
   // Checkpoints from before skipping existed have no count.
   skipped_steps_ = archive.try_read("skipped_steps", skipped)

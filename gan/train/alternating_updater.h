@@ -9,15 +9,17 @@
 // (WGAN-GP, R1, drift, ACGAN, D2D-CE, orthogonal regularization, feature matching, ...)
 // are added to D's and G's adversarial losses in the order of their names; a term that
 // replaces G's loss (feature matching) stands in for it. Terms with a log name are
-// reported as "<name>_d" and "<name>_g" ("penalty_d", "class_d", "class_g").
+// reported as "<name>_d" and "<name>_g" ("penalty_d", "class_d", "class_g"). The terms'
+// state (LeCam's moving averages) is checkpointed with the networks.
 //
 // Update schemes:
 //   weight_clip      WGAN: D's parameters clipped to [-c, c] after every D step
 //   joint_batch_norm D sees real and fake as one concatenated batch (BatchNorm statistics
 //                    over both) instead of two separate forward passes
 //   unroll_steps     unrolled GAN: G's loss is taken against D advanced K more steps on
-//                    the current real batch; D (and its optimizer) are then restored, so
-//                    the look-ahead never reaches D's real weights or a checkpoint
+//                    the current real batch; D (its optimizer and the terms' state) is then
+//                    restored, so the look-ahead never reaches D's real weights or a
+//                    checkpoint
 //
 // A batch's labels reach the networks only when G is class-conditional (num_classes() > 0)
 // or a term needs them; unconditional networks (some of which refuse labels) train
@@ -120,6 +122,9 @@ class AlternatingUpdater : public Updater {
   torch::Tensor AddTerms(torch::Tensor loss, StepContext& step, bool discriminator,
                          std::map<std::string, torch::Tensor>& logs) const;
   std::map<std::string, torch::Tensor> term_logs_d_, term_logs_g_;  // of the last steps
+  // The terms' state, under "terms/<name>/".
+  void SaveTerms(torch::serialize::OutputArchive& archive) const;
+  void LoadTerms(torch::serialize::InputArchive& archive);
 
   // Backpropagates `loss` (scaled when loss scaling is on) and steps `optimizer` unless
   // the step is not finite and skipping (or loss scaling) is on; see above.

@@ -138,6 +138,13 @@ void DataParallel::AverageGradients(const torch::nn::Module& module) {
   }
 }
 
+torch::Tensor DataParallel::MeanOverRanks(const torch::Tensor& value) {
+  torch::Tensor mean = value.detach().clone();
+  if (options_.world_size == 1) return mean;
+  CollectivesFor(mean).AllReduceSum(mean);
+  return mean.div_(options_.world_size);
+}
+
 void DataParallel::Barrier() {
   if (options_.world_size == 1) return;
   group_->gloo->barrier()->wait();

@@ -63,6 +63,9 @@ class DataParallel {
   // (every rank must have gradients for the same parameters).
   void AverageGradients(const torch::nn::Module& module);
   void Barrier();
+  // The mean over ranks of `value` (every rank passes a tensor of the same shape); a copy
+  // of `value` in a group of one.
+  torch::Tensor MeanOverRanks(const torch::Tensor& value);
 
  private:
   struct Group;  // the c10d store and process groups (their headers need Gloo's)

@@ -25,8 +25,8 @@ class ClassTerm : public LossTerm {
             std::function<torch::Tensor(const DiscriminatorOutput&, const torch::Tensor&)> loss)
       : weight_(weight), outputs_(std::move(outputs)), loss_(std::move(loss)) {}
 
-  torch::Tensor Discriminator(StepContext& step) const override { return Weighted(step); }
-  torch::Tensor Generator(StepContext& step) const override { return Weighted(step); }
+  torch::Tensor Discriminator(StepContext& step) override { return Weighted(step); }
+  torch::Tensor Generator(StepContext& step) override { return Weighted(step); }
   std::vector<std::string> trained_outputs() const override { return outputs_; }
   bool needs_labels() const override { return true; }
   std::string log_name() const override { return "class"; }

@@ -12,7 +12,7 @@ namespace {
 class DriftTerm : public LossTerm {
  public:
   explicit DriftTerm(double weight) : weight_(weight) {}
-  torch::Tensor Discriminator(StepContext& step) const override {
+  torch::Tensor Discriminator(StepContext& step) override {
     return weight_ * step.output().logits.to(torch::kFloat).square().mean();
   }
 

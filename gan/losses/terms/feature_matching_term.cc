@@ -12,7 +12,7 @@ namespace {
 
 class FeatureMatchingTerm : public LossTerm {
  public:
-  torch::Tensor Generator(StepContext& step) const override {
+  torch::Tensor Generator(StepContext& step) override {
     torch::Tensor real_features;
     {
       torch::NoGradGuard no_grad;

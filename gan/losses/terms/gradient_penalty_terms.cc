@@ -17,7 +17,7 @@ using PenaltyFunction = std::function<torch::Tensor(const Critic&, StepContext&)
 class GradientPenaltyTerm : public LossTerm {
  public:
   explicit GradientPenaltyTerm(PenaltyFunction penalty) : penalty_(std::move(penalty)) {}
-  torch::Tensor Discriminator(StepContext& step) const override {
+  torch::Tensor Discriminator(StepContext& step) override {
     const Critic critic = [&step](const torch::Tensor& x) { return step.Critic(x); };
     return penalty_(critic, step);
   }

@@ -61,6 +61,10 @@ torch::Tensor StepContext::Critic(const torch::Tensor& images) const {
   return discriminator_.forward(images, labels_);
 }
 
+torch::Tensor StepContext::MeanOverRanks(const torch::Tensor& value) const {
+  return mean_over_ranks_ ? mean_over_ranks_(value) : value;
+}
+
 bool RegisterLossTerm(const std::string& name, LossTermReader reader) {
   if (!Registry().emplace(name, std::move(reader)).second) {
     std::fprintf(stderr, "loss term '%s' is registered twice\n", name.c_str());
@@ -92,6 +96,16 @@ absl::StatusOr<LossTerms> ReadLossTerms(const nlohmann::json& section) {
     terms.settings[it.key()] = std::move(settings);
   }
   return terms;
+}
+
+absl::StatusOr<std::vector<NamedLossTerm>> NewLossTerms(const LossTerms& terms) {
+  std::vector<NamedLossTerm> fresh;
+  for (const NamedLossTerm& named : terms.terms) {
+    absl::StatusOr<NamedLossTerm> term = ReadTerm(named.name, terms.settings.at(named.name), nullptr);
+    if (!term.ok()) return term.status();
+    fresh.push_back(std::move(*term));
+  }
+  return fresh;
 }
 
 absl::StatusOr<NamedLossTerm> LossTermByName(const std::string& name,

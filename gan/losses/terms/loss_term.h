@@ -20,9 +20,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <torch/serialize/archive.h>
 #include <torch/types.h>
 
 #include "absl/status/status.h"
@@ -50,12 +52,23 @@ class StepContext {
   // D's logits of `images` with the step's labels (the critic of gradient penalties).
   torch::Tensor Critic(const torch::Tensor& images) const;
 
+  // D's step only: D's logits of the fakes.
+  const torch::Tensor& fake_logits() const { return fake_logits_; }
+  void set_fake_logits(torch::Tensor logits) { fake_logits_ = std::move(logits); }
+  // The mean of `value` (a scalar, e.g. a batch mean) over the data-parallel ranks, so that
+  // statistics of the global batch agree on every rank; `value` itself in one process.
+  torch::Tensor MeanOverRanks(const torch::Tensor& value) const;
+  void set_mean_over_ranks(std::function<torch::Tensor(const torch::Tensor&)> mean) {
+    mean_over_ranks_ = std::move(mean);
+  }
+
  private:
   DiscriminatorModule& discriminator_;
   GeneratorModule& generator_;
-  torch::Tensor real_, fakes_, labels_;
+  torch::Tensor real_, fakes_, labels_, fake_logits_;
   std::function<DiscriminatorOutput()> compute_output_;
   std::optional<DiscriminatorOutput> output_;
+  std::function<torch::Tensor(const torch::Tensor&)> mean_over_ranks_;
 };
 
 class LossTerm {
@@ -63,9 +76,13 @@ class LossTerm {
   virtual ~LossTerm() = default;
 
   // The weighted term added to D's loss in D's step and to G's in G's step; undefined
-  // where the term has no part.
-  virtual torch::Tensor Discriminator(StepContext& step) const { return {}; }
-  virtual torch::Tensor Generator(StepContext& step) const { return {}; }
+  // where the term has no part. A term with state (moving averages) updates it here.
+  virtual torch::Tensor Discriminator(StepContext& step) { return {}; }
+  virtual torch::Tensor Generator(StepContext& step) { return {}; }
+
+  // A term's state, in checkpoints under keys that start with `prefix`.
+  virtual void Save(torch::serialize::OutputArchive& archive, const std::string& prefix) const {}
+  virtual void Load(torch::serialize::InputArchive& archive, const std::string& prefix) {}
 
   // D's auxiliary outputs (DiscriminatorOutput::extras) the term trains; D must have them,
   // and every output D has must be trained by some term.
@@ -92,7 +109,7 @@ std::vector<std::string> RegisteredLossTerms();
 
 struct NamedLossTerm {
   std::string name;
-  std::shared_ptr<const LossTerm> term;
+  std::shared_ptr<LossTerm> term;
 };
 
 // A "terms" section read by its terms' readers: the terms in name order, and every
@@ -105,6 +122,9 @@ struct LossTerms {
 // Reads `section` ("terms" in errors; null: no terms): an object whose keys name terms
 // and whose values are objects of their options.
 absl::StatusOr<LossTerms> ReadLossTerms(const nlohmann::json& section);
+
+// The terms of `terms` anew, with fresh state: one set per updater.
+absl::StatusOr<std::vector<NamedLossTerm>> NewLossTerms(const LossTerms& terms);
 
 // One term with `options` (its defaults for an empty object), e.g. for tests and programs.
 absl::StatusOr<NamedLossTerm> LossTermByName(const std::string& name,

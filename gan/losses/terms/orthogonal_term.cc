@@ -12,7 +12,7 @@ namespace {
 class OrthogonalTerm : public LossTerm {
  public:
   explicit OrthogonalTerm(double beta) : beta_(beta) {}
-  torch::Tensor Generator(StepContext& step) const override {
+  torch::Tensor Generator(StepContext& step) override {
     return OrthogonalRegularization(step.generator(), beta_);
   }
 
