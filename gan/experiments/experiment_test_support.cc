@@ -4,13 +4,16 @@
 #include <sys/wait.h>
 #include <zlib.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "gan/core/atomic_file.h"
 #include "gan/core/run_directory.h"
+#include "gan/core/runfiles.h"
 
 namespace gan {
 namespace {
@@ -31,12 +34,19 @@ void WriteIdxGz(const std::string& path, const std::vector<int>& dims,
 }  // namespace
 
 const std::vector<std::string>& AllExperiments() {
-  static const auto* names = new std::vector<std::string>{
-      "dcgan_fashion_mnist", "dcgan_stl10_hinge", "dcgan_stl10_bce", "wgan_clip", "wgan_gp",
-      "lsgan", "dragan", "ebgan", "began", "label_smoothing", "feature_matching",
-      "minibatch_discrimination", "unrolled_gan", "ttur", "dcgan_bn_joint", "dcgan_bn_separate",
-      "sngan_resnet", "sagan", "biggan", "acgan", "projection_gan", "reacgan",
-      "stylegan_fashion_mnist", "pggan_fashion_mnist"};
+  static const auto* names = [] {
+    auto* names = new std::vector<std::string>;
+    const absl::StatusOr<std::string> path = FindRunfile("gan/experiments/all_experiments.txt");
+    if (!path.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(path.status().message()).c_str());
+      std::abort();
+    }
+    std::ifstream in(*path);
+    for (std::string name; std::getline(in, name);) {
+      if (!name.empty()) names->push_back(name);
+    }
+    return names;
+  }();
   return *names;
 }
 

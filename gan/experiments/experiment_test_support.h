@@ -10,8 +10,8 @@
 
 namespace gan {
 
-// Every experiment binary of gan/experiments/BUILD (one per config in configs/), for tests
-// that cover them all.
+// Every experiment binary of gan/experiments/BUILD (ALL_EXPERIMENTS there, one per config
+// in configs/), for tests that cover them all.
 const std::vector<std::string>& AllExperiments();
 
 // $TEST_TMPDIR.
