@@ -471,5 +471,53 @@ TEST(AlternatingUpdaterChannelsLastTest, TrainsLikeTheDefaultFormat) {
   EXPECT_LT(apart, 1e-4 * moved) << "moved " << moved << ", apart " << apart;
 }
 
+// A term with state: its D part is the number of D steps it has seen (logged as
+// "count_d"), its G part the mean of the fakes' logits it was shown.
+class CountingTerm : public LossTerm {
+ public:
+  torch::Tensor Discriminator(StepContext& step) override {
+    EXPECT_TRUE(step.fake_logits().defined());
+    return torch::tensor(static_cast<float>(++count_));
+  }
+  torch::Tensor Generator(StepContext& step) override { return step.output().logits.mean() * 0; }
+  std::string log_name() const override { return "count"; }
+  void Save(torch::serialize::OutputArchive& archive, const std::string& prefix) const override {
+    archive.write(prefix + "count", torch::tensor(count_));
+  }
+  void Load(torch::serialize::InputArchive& archive, const std::string& prefix) override {
+    torch::Tensor count;
+    archive.read(prefix + "count", count);
+    count_ = count.item<int64_t>();
+  }
+
+ private:
+  int64_t count_ = 0;
+};
+
+TEST(AlternatingUpdaterTermsTest, TermStateIsCheckpointedAndSurvivesNoLookAhead) {
+  Nets nets = TinyDcgan();
+  AlternatingUpdaterOptions options;
+  options.unroll_steps = 2;  // look-ahead D steps must not advance the count
+  options.terms = {{"counting", std::make_shared<CountingTerm>()}};
+  AlternatingUpdater updater = MakeUpdater(nets, options);
+  for (int i = 0; i < 3; ++i) {
+    const auto losses = updater.Update(RealBatch(), i);
+    ASSERT_EQ(losses.count("count_d"), 1u);
+    EXPECT_EQ(losses.at("count_d").item<float>(), i + 1.0f);
+    EXPECT_EQ(losses.count("count_g"), 1u);
+  }
+  torch::serialize::OutputArchive out;
+  updater.Save(out);
+  torch::serialize::InputArchive in = ReadBackInMemory(out);
+  torch::Tensor stored;
+  EXPECT_TRUE(in.try_read("terms/counting/count", stored));
+
+  Nets other = TinyDcgan();
+  options.terms = {{"counting", std::make_shared<CountingTerm>()}};
+  AlternatingUpdater resumed = MakeUpdater(other, options);
+  resumed.Load(in);
+  EXPECT_EQ(resumed.Update(RealBatch(), 3).at("count_d").item<float>(), 4.0f);
+}
+
 }  // namespace
 }  // namespace gan
