@@ -11,7 +11,7 @@ using ::testing::HasSubstr;
 TEST(LossTerms, EveryTermIsRegisteredOnce) {
   EXPECT_EQ(RegisteredLossTerms(),
             (std::vector<std::string>{"acgan", "d2d_ce", "dragan", "drift", "feature_matching",
-                                      "orthogonal", "r1", "wgan_gp"}));
+                                      "lecam", "orthogonal", "r1", "wgan_gp"}));
 }
 
 TEST(LossTerms, ReadsTermsInNameOrderWithTheirSettings) {
