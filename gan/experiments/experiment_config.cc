@@ -38,7 +38,7 @@ constexpr std::pair<const char*, const char*> kMovedTrainKeys[] = {
     {"class_loss_weight", "the weight of the class loss's term: terms.<class_loss>.weight"},
     {"d2d_margin", "terms.d2d_ce.margin"},
     {"d2d_temperature", "terms.d2d_ce.temperature"},
-    {"orthogonal_regularization", "terms.orthogonal.weight"},
+    {"orthogonal_regularization", "terms.orthogonal.beta"},
     {"feature_matching", "the terms section: \"terms\": {\"feature_matching\": {}}"},
     {"ebgan_margin", "the loss section: \"loss\": {\"name\": \"ebgan\", \"margin\": ...}"},
     {"pull_away_weight", "the loss section: \"loss\": {\"name\": \"ebgan\", \"pull_away_weight\": ...}"},

@@ -182,7 +182,7 @@ TEST(ExperimentConfigTest, KeysOfTheFormerLayoutSayWhereTheyMoved) {
               HasSubstr("'train.class_loss' has moved to the terms section"));
   EXPECT_THAT(Error(base, "train.d2d_margin=0.9"), HasSubstr("moved to terms.d2d_ce.margin"));
   EXPECT_THAT(Error(base, "train.orthogonal_regularization=0.0001"),
-              HasSubstr("moved to terms.orthogonal.weight"));
+              HasSubstr("moved to terms.orthogonal.beta"));
   EXPECT_THAT(Error(base, "train.feature_matching=true"),
               HasSubstr("\"terms\": {\"feature_matching\": {}}"));
   EXPECT_THAT(Error(base, "loss_options.real_target=0.9"),

@@ -13,6 +13,11 @@ namespace gan {
 torch::Tensor FeatureMatchingLoss(const torch::Tensor& real_features,
                                   const torch::Tensor& fake_features);
 
+// The form of the released Improved-GAN code and PyTorch-StudioGAN, which produced their
+// published numbers: the mean over features of |E[f(x_real)] - E[f(G(z))]|.
+torch::Tensor MeanAbsoluteFeatureMatchingLoss(const torch::Tensor& real_features,
+                                              const torch::Tensor& fake_features);
+
 }  // namespace gan
 
 #endif  // GAN_LOSSES_FEATURE_MATCHING_H_

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <utility>
 
 namespace gan {
 
@@ -16,29 +17,43 @@ std::vector<double> NumpyRand(uint32_t seed, int n) {
   return values;
 }
 
+namespace {
+
+// d loss / d x of each loss for a logit x with target t (1 real, 0 fake).
+double BceGradient(double x, double t) { return 1.0 / (1.0 + std::exp(-x)) - t; }
+double LeastSquaresGradient(double x, double t) { return 2.0 * (x - t); }
+double HingeGradient(double x, double t) {
+  return t == 1.0 ? -(x <= 1.0 ? 1.0 : 0.0) : (x >= -1.0 ? 1.0 : 0.0);
+}
+
+struct ToyLoss {
+  const char* name;
+  double scale;  // the original toy's gradient scale
+  double (*gradient)(double x, double t);
+};
+
+constexpr ToyLoss kToyLosses[] = {
+    {"bce", 50.0, BceGradient}, {"lsgan", 1.0, LeastSquaresGradient}, {"hinge", 5.0, HingeGradient}};
+
+}  // namespace
+
 std::vector<LogitTrajectory> RunLogitToy(const LogitToyOptions& options) {
   std::vector<double> start = NumpyRand(options.seed, options.count);
   for (double& x : start) x = x * 10 - 5;
-  std::vector<LogitTrajectory> result = {{"bce", 50.0, {}}, {"lsgan", 1.0, {}}, {"hinge", 5.0, {}}};
-  for (LogitTrajectory& trajectory : result) {
+  std::vector<LogitTrajectory> result;
+  for (const ToyLoss& loss : kToyLosses) {
+    LogitTrajectory trajectory{loss.name, loss.scale, {}};
     std::vector<double> x = start;
     trajectory.logits.push_back(x);
     for (int step = 0; step < options.steps; ++step) {
       for (int i = 0; i < options.count; ++i) {
-        const double t = IsRealLogit(i) ? 1.0 : 0.0;
-        double grad;
-        if (trajectory.loss == "bce") {
-          grad = 1.0 / (1.0 + std::exp(-x[i])) - t;
-        } else if (trajectory.loss == "lsgan") {
-          grad = 2.0 * (x[i] - t);
-        } else {
-          grad = IsRealLogit(i) ? -(x[i] <= 1.0 ? 1.0 : 0.0) : (x[i] >= -1.0 ? 1.0 : 0.0);
-        }
+        const double grad = loss.gradient(x[i], IsRealLogit(i) ? 1.0 : 0.0);
         x[i] -= std::clamp(options.learning_rate * grad * trajectory.scale, -options.clip,
                            options.clip);
       }
       trajectory.logits.push_back(x);
     }
+    result.push_back(std::move(trajectory));
   }
   return result;
 }

@@ -149,7 +149,7 @@ TEST(OrthogonalRegularizationTest, IsAddedToTheGeneratorLoss) {
     auto g = TinyGenerator();  // same weights both times
     if (with) regularization = OrthogonalRegularization(*g, 0.01).item<double>();
     AlternatingUpdaterOptions options;
-    if (with) options.terms = {*LossTermByName("orthogonal", {{"weight", 0.01}})};
+    if (with) options.terms = {*LossTermByName("orthogonal", {{"beta", 0.01}})};
     AlternatingUpdater updater(g, std::make_shared<TestDiscriminator>(),
                                *AdversarialLossByName("hinge"), options);
     torch::manual_seed(13);  // same latents both times

@@ -18,11 +18,12 @@ TEST(OrthogonalTerm, IsBetaTimesTheOffDiagonalGramNormOfGsWeights) {
   }
   const torch::Tensor images = torch::zeros({2, 1, 2, 2}, torch::kDouble);
   StepContext step = StepWithOutput(d, g, images, images, {}, {});
-  const NamedLossTerm term = *LossTermByName("orthogonal", {{"weight", 0.01}});
+  const NamedLossTerm term = *LossTermByName("orthogonal", {{"beta", 0.01}});
   EXPECT_NEAR(term.term->Generator(step).item<double>(), 0.01 * expected, 1e-10);
   EXPECT_FALSE(term.term->Discriminator(step).defined());
   EXPECT_NEAR(LossTermByName("orthogonal")->term->Generator(step).item<double>(), 1e-4 * expected,
               1e-12);  // BigGAN's beta by default
+  EXPECT_FALSE(LossTermByName("orthogonal", {{"weight", 0.01}}).ok());  // the option is beta
 }
 
 TEST(FeatureMatchingTerm, ReplacesGsLossWithTheDistanceOfMeanFeatures) {
@@ -40,7 +41,24 @@ TEST(FeatureMatchingTerm, ReplacesGsLossWithTheDistanceOfMeanFeatures) {
   loss.backward();
   // d/d fake_i = -2 * 2/N * gap: the fakes carry the gradient.
   EXPECT_TRUE(torch::allclose(fakes.grad().flatten(1)[0], -4.0 / 3 * gap, 1e-9, 1e-12));
-  EXPECT_FALSE(LossTermByName("feature_matching", {{"weight", 1}}).ok());  // no options
+  EXPECT_FALSE(LossTermByName("feature_matching", {{"weight", 1}}).ok());
+  EXPECT_FALSE(LossTermByName("feature_matching", {{"distance", "l1"}}).ok());
+}
+
+TEST(FeatureMatchingTerm, MeanAbsoluteDistanceIsTheReleasedCodesForm) {
+  LinearCritic d(4, 1);  // features: 2x
+  LinearGenerator g(3, 2);
+  const torch::Tensor real =
+      torch::tensor({1.0, 2.0, 3.0, 4.0, 3.0, 2.0, 1.0, 0.0}, torch::kDouble).view({2, 1, 2, 2});
+  const torch::Tensor fakes =
+      torch::tensor({0.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0, 2.0}, torch::kDouble).view({2, 1, 2, 2});
+  StepContext step = StepWithOutput(d, g, real, fakes, {}, {});
+  // Mean features: real 2 * (2, 2, 2, 2), fake 2 * (1, 1, 1, 1): gaps 2 each.
+  const NamedLossTerm absolute =
+      *LossTermByName("feature_matching", {{"distance", "mean_absolute"}});
+  EXPECT_NEAR(absolute.term->Generator(step).item<double>(), 2.0, 1e-12);
+  const NamedLossTerm squared = *LossTermByName("feature_matching", {{"distance", "squared_l2"}});
+  EXPECT_NEAR(squared.term->Generator(step).item<double>(), 4 * 4.0, 1e-12);
 }
 
 }  // namespace
