@@ -40,8 +40,16 @@ torch::Tensor D2dCrossEntropy(const torch::Tensor& embeddings, const torch::Tens
   const torch::Tensor positive =
       torch::clamp_max((embeddings * proxies).sum(1) - positive_margin, 0.0) / options.temperature;
   // [N, N]: negative logits; false negatives (and i itself) are -inf so they add e^-inf = 0.
-  const torch::Tensor negative =
-      torch::relu(torch::mm(embeddings, embeddings.t()) - negative_margin) / options.temperature;
+  const torch::Tensor similarity =
+      (torch::mm(embeddings, embeddings.t()) - negative_margin) / options.temperature;
+  torch::Tensor negative = torch::relu(similarity);
+  if (options.form == D2dCrossEntropyOptions::Form::kStudioGan && embeddings.size(0) > 1) {
+    const torch::Tensor diagonal = torch::eye(
+        embeddings.size(0), torch::TensorOptions().dtype(torch::kBool).device(embeddings.device()));
+    const torch::Tensor off_diagonal =
+        similarity.detach().masked_fill(diagonal, -std::numeric_limits<double>::infinity());
+    negative = negative - std::get<0>(off_diagonal.max(1, /*keepdim=*/true));
+  }
   const torch::Tensor masked_negative = negative.masked_fill(
       FalseNegativeMask(labels).logical_not(), -std::numeric_limits<double>::infinity());
   // -log(e^P / (e^P + sum e^N)) = logsumexp([P, N...]) - P; the P column keeps it finite.

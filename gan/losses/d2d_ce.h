@@ -21,10 +21,22 @@
 
 namespace gan {
 
-// StudioGAN's defaults.
+// Two forms of the loss:
+//   kPaper      the formula above.
+//   kStudioGan  the arithmetic of the authors' implementation (PyTorch-StudioGAN's
+//               Data2DataCrossEntropyLoss), which produced the published ReACGAN
+//               results: with S_ij = (f_i.f_j - m_n) / tau over j != i and
+//               M_i = max_{j != i} S_ij (same-class pairs included, taken before the
+//               ReLU, no gradient), the negatives are e^{relu(S_ij) - M_i} while the
+//               positive keeps e^{P_i}:
+//                 L_i = -P_i + log(e^{P_i} + sum_{j: y_j != y_i} e^{relu(S_ij) - M_i}).
+//               Not a stability shift: it changes the value and the gradients.
+// StudioGAN's margin and temperature.
 struct D2dCrossEntropyOptions {
+  enum class Form { kPaper, kStudioGan };
   double margin = 0.98;      // m_p; the negative margin is 1 - m_p
   double temperature = 0.5;  // tau > 0
+  Form form = Form::kPaper;
 };
 
 // [N, N] bool: true where j != i and labels[j] != labels[i], i.e. j is a true negative

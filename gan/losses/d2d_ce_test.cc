@@ -135,6 +135,59 @@ TEST(D2dCrossEntropyTest, TwoSamplesByHand) {
               1e-12);
 }
 
+// The authors' implementation (PyTorch-StudioGAN), step by step: similarities with the
+// diagonal removed, the row maximum subtracted from the ReLU'd negatives only.
+double DirectStudioGanD2dCe(const Matrix& f, const Matrix& v, const std::vector<int64_t>& y,
+                            double m_p, double tau) {
+  const size_t n = f.size();
+  double total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    double row_max = -INFINITY;
+    for (size_t j = 0; j < n; ++j) {
+      if (j != i) row_max = std::max(row_max, (Dot(f[i], f[j]) + m_p - 1) / tau);
+    }
+    const double attraction = std::max((m_p - Dot(f[i], v[i])) / tau, 0.0);
+    double repulsion = std::exp(-attraction);
+    for (size_t j = 0; j < n; ++j) {
+      if (j == i || y[j] == y[i]) continue;
+      repulsion += std::exp(std::max((Dot(f[i], f[j]) + m_p - 1) / tau, 0.0) - row_max);
+    }
+    total += attraction + std::log(repulsion);
+  }
+  return total / n;
+}
+
+TEST(D2dCrossEntropyStudioGanTest, TwoSamplesByHand) {
+  // As TwoSamplesByHand: S_12 = S_21 = 1.16 is also each row's maximum, so both negatives
+  // become e^0; the attractions are 0 and 0.36.
+  const torch::Tensor f = torch::tensor({1.0, 0.0, 0.6, 0.8}, torch::kDouble).view({2, 2});
+  const torch::Tensor v = torch::tensor({1.0, 0.0, 0.0, 1.0}, torch::kDouble).view({2, 2});
+  const torch::Tensor labels = torch::tensor({0, 1}, torch::kLong);
+  D2dCrossEntropyOptions studiogan;
+  studiogan.form = D2dCrossEntropyOptions::Form::kStudioGan;
+  const double expected = (std::log(2.0) + 0.36 + std::log(std::exp(-0.36) + 1.0)) / 2;
+  EXPECT_NEAR(D2dCrossEntropy(f, v, labels, studiogan).item<double>(), expected, 1e-12);
+  EXPECT_NEAR(expected, 0.7912, 1e-4);  // the paper's form gives 1.5752 here
+}
+
+TEST(D2dCrossEntropyStudioGanTest, MatchesTheReferenceArithmeticOnARandomBatch) {
+  const Batch b = RandomBatch();
+  for (const auto& [margin, temperature] : {std::pair{0.98, 0.5}, {0.5, 0.1}, {0.9, 0.05}}) {
+    D2dCrossEntropyOptions options{margin, temperature, D2dCrossEntropyOptions::Form::kStudioGan};
+    const double expected = DirectStudioGanD2dCe(ToMatrix(b.embeddings), ToMatrix(b.proxies),
+                                                 b.label_values, margin, temperature);
+    EXPECT_NEAR(D2dCrossEntropy(b.embeddings, b.proxies, b.labels, options).item<double>(),
+                expected, 1e-10)
+        << margin << " " << temperature;
+  }
+  // One sample: no negatives, only the positive term remains.
+  D2dCrossEntropyOptions single{0.98, 0.5, D2dCrossEntropyOptions::Form::kStudioGan};
+  EXPECT_NEAR(D2dCrossEntropy(b.embeddings.narrow(0, 0, 1), b.proxies.narrow(0, 0, 1),
+                              b.labels.narrow(0, 0, 1), single)
+                  .item<double>(),
+              0.0, 1e-12);
+}
+
 TEST(FalseNegativeMaskTest, MarksOnlyOtherClasses) {
   const torch::Tensor mask = FalseNegativeMask(torch::tensor({0, 1, 0, 2}, torch::kLong));
   const torch::Tensor expected = torch::tensor({0, 1, 0, 1,  //

@@ -2,9 +2,10 @@
 // the batch's labels) in G's step, logged as "class_d" and "class_g":
 //   "acgan":  {"weight": 1}     ACGAN's cross-entropy on D's class_logits
 //                               (Odena et al. 2017; gan/losses/auxiliary_classifier.h)
-//   "d2d_ce": {"weight": 1, "margin": 0.98, "temperature": 0.5}
+//   "d2d_ce": {"weight": 1, "margin": 0.98, "temperature": 0.5, "form": "paper"}
 //                               ReACGAN's data-to-data cross-entropy on D's embeddings
-//                               and proxies (Kang et al. 2021; gan/losses/d2d_ce.h)
+//                               and proxies (Kang et al. 2021; gan/losses/d2d_ce.h), in
+//                               the paper's form or "studiogan", the authors' code's
 #include <memory>
 #include <string>
 #include <utility>
@@ -64,6 +65,13 @@ absl::StatusOr<std::unique_ptr<LossTerm>> ReadD2dCe(ConfigReader& options) {
     options.Invalid("margin", absl::StrCat("must be in [0, 1], got ", d2d.margin));
   }
   RequirePositive(options, "temperature", d2d.temperature);
+  std::string form = "paper";
+  options.Read("form", &form);
+  if (form == "studiogan") {
+    d2d.form = D2dCrossEntropyOptions::Form::kStudioGan;
+  } else if (form != "paper") {
+    options.Invalid("form", "must be paper or studiogan, got '" + form + "'");
+  }
   return std::make_unique<ClassTerm>(
       weight, std::vector<std::string>{"embeddings", "proxies"},
       [d2d](const DiscriminatorOutput& out, const torch::Tensor& labels) {

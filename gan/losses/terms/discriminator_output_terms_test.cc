@@ -66,6 +66,15 @@ TEST_F(DiscriminatorOutputTermsTest, D2dCeReadsItsMarginAndTemperature) {
   EXPECT_NE(expected, 0.5 * D2dCrossEntropy(out.extra("embeddings"), out.extra("proxies"),
                                             labels).item<double>());  // the options matter
   EXPECT_EQ(term.term->trained_outputs(), (std::vector<std::string>{"embeddings", "proxies"}));
+  D2dCrossEntropyOptions studiogan{0.9, 0.3, D2dCrossEntropyOptions::Form::kStudioGan};
+  const NamedLossTerm reference = *LossTermByName(
+      "d2d_ce", {{"weight", 0.5}, {"margin", 0.9}, {"temperature", 0.3}, {"form", "studiogan"}});
+  EXPECT_NEAR(reference.term->Discriminator(step).item<double>(),
+              0.5 * D2dCrossEntropy(out.extra("embeddings"), out.extra("proxies"), labels,
+                                    studiogan)
+                        .item<double>(),
+              1e-12);
+  EXPECT_FALSE(LossTermByName("d2d_ce", {{"form", "studio"}}).ok());
   EXPECT_FALSE(LossTermByName("d2d_ce", {{"margin", 1.5}}).ok());
   EXPECT_FALSE(LossTermByName("d2d_ce", {{"temperature", 0}}).ok());
 }
