@@ -85,6 +85,30 @@ TEST(ExperimentConfigTest, EveryShippedConfigIsAnExperimentThatTestsCover) {
   EXPECT_EQ(configs, experiments);
 }
 
+// Sampling builds G alone: it must be the G that training built and checkpointed.
+TEST(ExperimentConfigTest, BuildGeneratorBuildsTheTrainingGenerator) {
+  for (const std::string& name : AllExperiments()) {
+    SCOPED_TRACE(name);
+    const ExperimentConfig config = Parsed(name);
+    const ImageShape shape = config.data.dataset == "stl10" ? ImageShape{96, 3} : ImageShape{32, 1};
+    absl::StatusOr<Networks> networks = config.model.family->Build(shape);
+    absl::StatusOr<Generator> alone = config.model.family->BuildGenerator(shape);
+    ASSERT_TRUE(networks.ok() && alone.ok());
+    auto shapes = [](const torch::nn::Module& module) {
+      std::vector<std::pair<std::string, std::vector<int64_t>>> named;
+      for (const auto& item : module.named_parameters()) {
+        named.emplace_back(item.key(), item.value().sizes().vec());
+      }
+      for (const auto& item : module.named_buffers()) {
+        named.emplace_back(item.key(), item.value().sizes().vec());
+      }
+      return named;
+    };
+    EXPECT_EQ(shapes(**alone), shapes(*networks->generator));
+    EXPECT_EQ((*alone)->num_classes(), networks->generator->num_classes());
+  }
+}
+
 TEST(ExperimentConfigTest, EveryFamilyIsLinkedAndRegistered) {
   EXPECT_EQ(RegisteredNetworkFamilies(),
             (std::vector<std::string>{"began", "biggan", "dcgan", "ebgan", "pggan", "resnet",

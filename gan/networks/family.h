@@ -53,7 +53,8 @@ class NetworkFamily {
   // which it can.
   virtual absl::StatusOr<Networks> Build(const ImageShape& shape) const = 0;
 
-  // The generator alone (for sampling from checkpoints and for weight averages).
+  // The generator alone, for sampling from checkpoints (the default builds both networks;
+  // families override it to build G only).
   virtual absl::StatusOr<Generator> BuildGenerator(const ImageShape& shape) const;
 
   // Whether the networks can train on batches of `batch_size` images (per process).

@@ -34,6 +34,12 @@ class EnergyFamily : public NetworkFamily {
     return networks;
   }
 
+  absl::StatusOr<Generator> BuildGenerator(const ImageShape& shape) const override {
+    absl::StatusOr<DcganSpec> spec = DcganSpecFor(generator_, shape);
+    if (!spec.ok()) return spec.status();
+    return Generator(MakeDcganGenerator(*spec));
+  }
+
  private:
   DcganSettings generator_;
   AutoencoderOptions autoencoder_;  // without the image shape

@@ -27,6 +27,12 @@ class DcganFamily : public NetworkFamily {
     return networks;
   }
 
+  absl::StatusOr<Generator> BuildGenerator(const ImageShape& shape) const override {
+    absl::StatusOr<DcganSpec> spec = DcganSpecFor(settings_, shape);
+    if (!spec.ok()) return spec.status();
+    return Generator(MakeDcganGenerator(*spec));
+  }
+
  private:
   DcganSettings settings_;
   bool d_batch_norm_;

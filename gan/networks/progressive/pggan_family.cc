@@ -23,6 +23,12 @@ class PgganFamily : public ProgressiveDiscriminatorFamily {
     networks.generator = std::make_shared<ProgressiveGenerator>(*spec);
     return networks;
   }
+
+  absl::StatusOr<Generator> BuildGenerator(const ImageShape& shape) const override {
+    absl::StatusOr<ProgressiveSpec> spec = Spec(shape);
+    if (!spec.ok()) return spec.status();
+    return Generator(std::make_shared<ProgressiveGenerator>(*spec));
+  }
 };
 
 absl::StatusOr<std::unique_ptr<NetworkFamily>> ReadPgganFamily(ConfigReader& model) {

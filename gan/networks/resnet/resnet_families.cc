@@ -33,6 +33,22 @@ class ResnetFamily : public NetworkFamily {
   explicit ResnetFamily(const ResnetSettings& settings) : settings_(settings) {}
 
   absl::StatusOr<Networks> Build(const ImageShape& shape) const override {
+    absl::StatusOr<ResnetSpec> spec = Spec(shape);
+    if (!spec.ok()) return spec.status();
+    Networks networks;
+    networks.generator = std::make_shared<ResnetGenerator>(*spec);
+    networks.discriminator = std::make_shared<ResnetDiscriminator>(*spec);
+    return networks;
+  }
+
+  absl::StatusOr<Generator> BuildGenerator(const ImageShape& shape) const override {
+    absl::StatusOr<ResnetSpec> spec = Spec(shape);
+    if (!spec.ok()) return spec.status();
+    return Generator(std::make_shared<ResnetGenerator>(*spec));
+  }
+
+ private:
+  absl::StatusOr<ResnetSpec> Spec(const ImageShape& shape) const {
     absl::StatusOr<ResnetSpec> spec = ResnetSpecFor(settings_.preset, shape.size, shape.channels,
                                                     settings_.width, settings_.latent_dim);
     if (!spec.ok()) return spec.status();
@@ -46,13 +62,9 @@ class ResnetFamily : public NetworkFamily {
     }
     const absl::Status valid = ValidateResnetSpec(*spec);
     if (!valid.ok()) return valid;
-    Networks networks;
-    networks.generator = std::make_shared<ResnetGenerator>(*spec);
-    networks.discriminator = std::make_shared<ResnetDiscriminator>(*spec);
-    return networks;
+    return spec;
   }
 
- private:
   ResnetSettings settings_;
 };
 

@@ -4,6 +4,7 @@
 //             "style_mixing_probability": 0.9}
 // Unconditional.
 #include <memory>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "gan/networks/family.h"
@@ -31,6 +32,13 @@ class StyleGanFamily : public ProgressiveDiscriminatorFamily {
     if (!progressive.ok()) return progressive.status();
     Networks networks;
     networks.discriminator = std::make_shared<ProgressiveDiscriminator>(*progressive);
+    absl::StatusOr<Generator> generator = BuildGenerator(shape);
+    if (!generator.ok()) return generator.status();
+    networks.generator = std::move(*generator);
+    return networks;
+  }
+
+  absl::StatusOr<Generator> BuildGenerator(const ImageShape& shape) const override {
     absl::StatusOr<StyleGanSpec> style =
         StyleGanSpecFor(shape.size, shape.channels, width_, latent_dim_);
     if (!style.ok()) return style.status();
@@ -38,8 +46,7 @@ class StyleGanFamily : public ProgressiveDiscriminatorFamily {
     style->style_mixing_probability = style_mixing_probability_;
     const absl::Status valid = ValidateStyleGanSpec(*style);
     if (!valid.ok()) return valid;
-    networks.generator = std::make_shared<StyleGanGenerator>(*style);
-    return networks;
+    return Generator(std::make_shared<StyleGanGenerator>(*style));
   }
 
  private:
