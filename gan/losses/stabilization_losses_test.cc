@@ -20,25 +20,58 @@ Critic LinearCritic(const torch::Tensor& w) {
   return [w](const torch::Tensor& x) { return (x.flatten(1) * w).sum(1); };
 }
 
-TEST(GradientPenaltyTest, LinearCriticHasConstantGradientNorm) {
-  const torch::Tensor w = Vec({3.0, 4.0});  // |w| = 5
-  const torch::Tensor real = torch::randn({6, 2}, torch::kDouble);
-  const torch::Tensor fake = torch::randn({6, 2}, torch::kDouble);
-  EXPECT_NEAR(WganGpPenalty(LinearCritic(w), real, fake, 10.0).item<double>(), 10 * 16.0, 1e-9);
-  EXPECT_NEAR(DraganPenalty(LinearCritic(w), real, 2.0).item<double>(), 2 * 16.0, 1e-9);
-  EXPECT_NEAR(R1Penalty(LinearCritic(w), real, 4.0).item<double>(), 0.5 * 4 * 25.0, 1e-9);
+// D(x) = 1/2 sum(x^2) over each image: its gradient at x is x, so every penalty is a
+// function of the per-image norms of the points where it is evaluated. Images [N, 3, 2, 2]
+// tell a norm over the whole image from one over a single axis.
+Critic HalfSquare() {
+  return [](const torch::Tensor& x) { return 0.5 * x.pow(2).flatten(1).sum(1); };
 }
 
-TEST(GradientPenaltyTest, WganGpEvaluatesOnInterpolates) {
-  // D(x) = 1/2 |x|^2 has gradient x, so the norm at x_hat is |x_hat|. With real = (2, 0)
-  // and fake = (0, 0), x_hat = (2 eps, 0): every penalty term is (2 eps - 1)^2, which lies
-  // in [0, 1] -- and would be 1 exactly if the points were the fakes.
-  Critic half_square = [](const torch::Tensor& x) { return 0.5 * x.pow(2).sum(1); };
-  const torch::Tensor real = Vec({2.0, 0.0}).repeat({2000, 1});
-  const torch::Tensor fake = torch::zeros({2000, 2}, torch::kDouble);
-  const double penalty = WganGpPenalty(half_square, real, fake, 1.0).item<double>();
-  // E[(2 eps - 1)^2] for eps ~ U[0, 1] is 1/3.
-  EXPECT_NEAR(penalty, 1.0 / 3.0, 0.03);
+torch::Tensor ImageNorms(const torch::Tensor& x) {
+  std::vector<double> norms;
+  for (int64_t i = 0; i < x.size(0); ++i) {
+    double sum = 0;
+    const torch::Tensor image = x[i].flatten();
+    for (int64_t k = 0; k < image.numel(); ++k) sum += std::pow(image[k].item<double>(), 2);
+    norms.push_back(std::sqrt(sum));
+  }
+  return Vec(norms);
+}
+
+class NonLinearCriticTest : public ::testing::Test {
+ protected:
+  torch::Tensor real = torch::randn({5, 3, 2, 2}, torch::kDouble);
+  torch::Tensor fake = torch::randn({5, 3, 2, 2}, torch::kDouble);
+};
+
+TEST_F(NonLinearCriticTest, R1IsEvaluatedOnTheRealImages) {
+  const double expected = 0.5 * 4.0 * ImageNorms(real).pow(2).mean().item<double>();
+  EXPECT_NEAR(R1Penalty(HalfSquare(), real, 4.0).item<double>(), expected, 1e-10);
+}
+
+TEST_F(NonLinearCriticTest, WganGpDrawsOneEpsilonPerImage) {
+  torch::manual_seed(21);
+  const double penalty = WganGpPenalty(HalfSquare(), real, fake, 10.0).item<double>();
+  torch::manual_seed(21);  // the penalty's draw: one uniform per image
+  const torch::Tensor eps = torch::rand({5, 1, 1, 1}, torch::kDouble);
+  const torch::Tensor points = eps * real + (1 - eps) * fake;
+  EXPECT_NEAR(penalty, 10 * (ImageNorms(points) - 1).pow(2).mean().item<double>(), 1e-10);
+}
+
+TEST_F(NonLinearCriticTest, DraganPerturbsTheRealImagesByTheirSpread) {
+  torch::manual_seed(22);
+  const double penalty = DraganPenalty(HalfSquare(), real, 2.0, 0.5).item<double>();
+  torch::manual_seed(22);  // the penalty's draws: the noise u, then one alpha per image
+  const torch::Tensor u = torch::rand({5, 3, 2, 2}, torch::kDouble);
+  const torch::Tensor alpha = torch::rand({5, 1, 1, 1}, torch::kDouble);
+  double mean = 0, square = 0;  // the standard deviation of every real pixel, unbiased
+  for (int64_t k = 0; k < real.numel(); ++k) mean += real.flatten()[k].item<double>() / real.numel();
+  for (int64_t k = 0; k < real.numel(); ++k) {
+    square += std::pow(real.flatten()[k].item<double>() - mean, 2) / (real.numel() - 1);
+  }
+  const torch::Tensor perturbed = real + 0.5 * std::sqrt(square) * u;
+  const torch::Tensor points = alpha * real + (1 - alpha) * perturbed;
+  EXPECT_NEAR(penalty, 2 * (ImageNorms(points) - 1).pow(2).mean().item<double>(), 1e-10);
 }
 
 TEST(GradientPenaltyTest, PenaltyIsDifferentiableWithRespectToCriticWeights) {

@@ -1,11 +1,15 @@
 #include "gan/train/alternating_updater.h"
 
 #include <cmath>
+#include <functional>
+#include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 #include <torch/utils.h>
 
 #include "gan/core/archive_file.h"
+#include "gan/losses/gradient_penalty.h"
 #include "gan/networks/dcgan/dcgan.h"
 
 namespace gan {
@@ -188,15 +192,38 @@ TEST(AlternatingUpdaterTest, WeightClippingBoundsEveryDiscriminatorParameter) {
   EXPECT_GT(nets.d->parameters()[0].abs().max().item<float>(), 0.009f);  // clipping, not zeroing
 }
 
+// D's loss is the adversarial loss plus the weighted penalty, evaluated where the penalty
+// functions evaluate it (same random draws), and Update reports the penalty.
 TEST(AlternatingUpdaterTest, GradientPenaltiesAreAddedAndReported) {
-  for (const std::string name : {"wgan_gp", "dragan", "r1"}) {
+  using PenaltyFunction = std::function<torch::Tensor(const Critic&, const torch::Tensor&,
+                                                      const torch::Tensor&)>;
+  const std::pair<std::string, PenaltyFunction> penalties[] = {
+      {"wgan_gp", [](const Critic& c, const torch::Tensor& r,
+                     const torch::Tensor& f) { return WganGpPenalty(c, r, f, 3.0); }},
+      {"dragan", [](const Critic& c, const torch::Tensor& r,
+                    const torch::Tensor&) { return DraganPenalty(c, r, 3.0); }},
+      {"r1", [](const Critic& c, const torch::Tensor& r,
+                const torch::Tensor&) { return R1Penalty(c, r, 3.0); }}};
+  for (const auto& [name, penalty] : penalties) {
+    SCOPED_TRACE(name);
     Nets nets = TinyDcgan();
     AlternatingUpdaterOptions options;
-    options.terms = {*LossTermByName(name, {{"weight", 10.0}})};
+    options.terms = {*LossTermByName(name, {{"weight", 3.0}})};
     AlternatingUpdater updater(nets.g, nets.d, *AdversarialLossByName("wasserstein"), options);
+    const torch::Tensor real = RealBatch().images;
+    const torch::Tensor fakes = torch::rand({8, 1, 32, 32}) * 2 - 1;
+    const Critic critic = [&](const torch::Tensor& x) { return nets.d->forward(x); };
+    const double adversarial =
+        (nets.d->forward(fakes).mean() - nets.d->forward(real).mean()).item<double>();
+    torch::manual_seed(31);
+    const double expected_penalty = penalty(critic, real, fakes).item<double>();
+    ASSERT_GT(expected_penalty, 1e-3);
+    torch::manual_seed(31);
+    EXPECT_NEAR(updater.DiscriminatorStep(real, {}, fakes).item<double>(),
+                adversarial + expected_penalty, 1e-4 * (1 + std::abs(adversarial + expected_penalty)));
     const auto losses = updater.Update(RealBatch(), 0);
-    ASSERT_EQ(losses.count("penalty_d"), 1u) << name;
-    EXPECT_GT(losses.at("penalty_d").item<double>(), 0) << name;
+    ASSERT_EQ(losses.count("penalty_d"), 1u);
+    EXPECT_GT(losses.at("penalty_d").item<double>(), 0);
   }
   Nets nets = TinyDcgan();
   AlternatingUpdater plain = MakeUpdater(nets, {});
@@ -251,13 +278,21 @@ TEST(AlternatingUpdaterTest, FeatureMatchingObjective) {
 TEST(AlternatingUpdaterTest, UnrollingChangesGeneratorButNeverTheRealDiscriminator) {
   const Batch batch = RealBatch();
   std::vector<torch::Tensor> d_after[2], g_after[2];
+  float next_draw[2];
   for (int unroll : {0, 3}) {
     Nets nets = TinyDcgan();
     AlternatingUpdaterOptions options;
     options.unroll_steps = unroll;
     AlternatingUpdater updater = MakeUpdater(nets, options);
     torch::manual_seed(21);
-    updater.Update(batch, 0);  // D step, then the (unrolled) G step
+    updater.DiscriminatorStep(batch.images, {}, {});
+    // The look-ahead steps draw one latent batch each; without them, the same draws are
+    // made here, so that both G steps see the same latents and differ through D alone.
+    if (unroll == 0) {
+      for (int k = 0; k < 3; ++k) nets.g->SampleLatent(8, torch::kCPU);
+    }
+    updater.GeneratorStep(batch.images, {});
+    next_draw[unroll > 0] = torch::rand({1}).item<float>();
     // One more D step on fixed inputs also exercises the restored optimizer state. (D's
     // BatchNorm running statistics are not compared: D always runs in training mode, and
     // the unrolled G step restores them to their values before that step.)
@@ -266,6 +301,7 @@ TEST(AlternatingUpdaterTest, UnrollingChangesGeneratorButNeverTheRealDiscriminat
     d_after[unroll > 0] = Snapshot(*nets.d);
     g_after[unroll > 0] = Snapshot(*nets.g);
   }
+  ASSERT_EQ(next_draw[0], next_draw[1]) << "the two runs' random draws are not aligned";
   ASSERT_EQ(d_after[0].size(), d_after[1].size());
   for (size_t i = 0; i < d_after[0].size(); ++i) {
     EXPECT_TRUE(d_after[0][i].equal(d_after[1][i])) << "D tensor " << i;
