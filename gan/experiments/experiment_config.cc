@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gan/core/config.h"
+#include "gan/train/learning_rate_schedule.h"
 #include "gan/train/mixed_precision.h"
 #include "gan/train/optimization.h"
 
@@ -57,6 +58,8 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("beta1", &train.beta1);
   reader.Read("beta2", &train.beta2);
   reader.Read("optimizer", &train.optimizer);
+  reader.Read("lr_schedule", &train.lr_schedule);
+  reader.Read("lr_decay_start", &train.lr_decay_start);
   reader.Read("n_dis", &train.n_dis);
   reader.Read("generator_first", &train.generator_first);
   reader.Read("weight_clip", &train.weight_clip);
@@ -86,6 +89,11 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
     if (beta < 0 || beta >= 1) reader.Invalid(key, absl::StrCat("must be in [0, 1), got ", beta));
   }
   RequirePositive(reader, "n_dis", train.n_dis);
+  LearningRateSchedule::Kind schedule;
+  if (!ParseLearningRateScheduleKind(train.lr_schedule, &schedule)) {
+    reader.Invalid("lr_schedule", "must be constant, linear or cosine, got '" + train.lr_schedule + "'");
+  }
+  RequireNonNegative(reader, "lr_decay_start", static_cast<double>(train.lr_decay_start));
   OptimizerOptions::Kind kind;
   if (!ParseOptimizerKind(train.optimizer, &kind)) {
     reader.Invalid("optimizer", "must be adam, rmsprop or sgd, got '" + train.optimizer + "'");

@@ -29,6 +29,10 @@ struct TrainConfig {
   double beta1 = 0.5;
   double beta2 = 0.999;
   std::string optimizer = "adam";  // adam | rmsprop (beta2 is its alpha) | sgd (beta1 is momentum)
+  // Both learning rates over the run: constant | linear | cosine decay to 0 at the run's
+  // last iteration, from iteration lr_decay_start (gan/train/learning_rate_schedule.h).
+  std::string lr_schedule = "constant";
+  int64_t lr_decay_start = 0;
   int n_dis = 1;
   bool generator_first = false;  // G's step before D's (D reuses its fakes)
   double weight_clip = 0.0;      // WGAN: clip D's parameters to [-c, c]; 0 = off

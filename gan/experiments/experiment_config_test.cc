@@ -164,6 +164,9 @@ TEST(ExperimentConfigTest, BadValuesAreRejectedNamingTheKey) {
   EXPECT_THAT(Error(base, "colour=red"), HasSubstr("unknown config key 'colour'"));
   EXPECT_THAT(Error(base, "terms.gp={}"), HasSubstr("'terms.gp' is not a loss term; the terms are"));
   EXPECT_THAT(Error(base, "train.optimizer=lbfgs"), HasSubstr("'train.optimizer' must be adam, rmsprop or sgd"));
+  EXPECT_THAT(Error(base, "train.lr_schedule=step"),
+              HasSubstr("'train.lr_schedule' must be constant, linear or cosine, got 'step'"));
+  EXPECT_THAT(Error(base, "train.lr_decay_start=-1"), HasSubstr("'train.lr_decay_start' must not"));
   EXPECT_THAT(Error(base, R"(loss={"name": "bce", "real_target": 1.2})"),
               HasSubstr("'loss.real_target' must be in [0, 1]"));
   EXPECT_THAT(Error(base, "loss=hinje"), HasSubstr("'loss.name': 'hinje' is not a loss"));
@@ -281,6 +284,8 @@ TEST(ExperimentConfigTest, EnergyBasedFamiliesTrainWithTheirLosses) {
   EXPECT_THAT(UpdaterError("began", {"model.width=4", "terms.wgan_gp={}"}),
               HasSubstr("'terms' (wgan_gp) applies to logit discriminators, not the autoencoder "
                         "of model.family 'began'"));
+  EXPECT_THAT(UpdaterError("began", {"model.width=4", "train.lr_schedule=linear"}),
+              HasSubstr("train.lr_schedule is supported by the adversarial updaters"));
   EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=4", "loss=ebgan"}),
               HasSubstr("'ebgan' trains autoencoder discriminators"));
 }

@@ -220,8 +220,6 @@ absl::StatusOr<Training> BuildTraining(const ExperimentConfig& config,
   GAN_RETURN_IF_ERROR(CheckLabels(dataset, training.networks.generator->num_classes(),
                                   DataDirectory(config.data)));
   training.fingerprint = ArchitectureFingerprint(config, training.shape);
-  GAN_ASSIGN_OR_RETURN(training.updater,
-                       MakeUpdater(config, training.networks, training.device, group));
 
   if (dataset.size() < config.train.batch_size) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -241,6 +239,8 @@ absl::StatusOr<Training> BuildTraining(const ExperimentConfig& config,
   training.total_iterations = config.train.max_iterations > 0
                                   ? config.train.max_iterations
                                   : config.train.epochs * training.loader->batches_per_epoch();
+  GAN_ASSIGN_OR_RETURN(training.updater, MakeUpdater(config, training.networks, training.device,
+                                                     group, training.total_iterations));
   return training;
 }
 

@@ -12,6 +12,7 @@
 #include "gan/networks/progressive/progressive.h"
 #include "gan/train/alternating_updater.h"
 #include "gan/train/ema_updater.h"
+#include "gan/train/learning_rate_schedule.h"
 #include "gan/train/energy_updaters.h"
 #include "gan/train/optimization.h"
 #include "gan/train/progressive_updater.h"
@@ -37,6 +38,7 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeEnergyUpdater(
                             : train.nonfinite == "skip"          ? "train.nonfinite = skip"
                             : train.mixed_precision != "none"    ? "train.mixed_precision"
                             : train.channels_last                ? "train.channels_last"
+                            : train.lr_schedule != "constant"    ? "train.lr_schedule"
                                                                  : nullptr;
   if (unsupported != nullptr) {
     return absl::InvalidArgumentError(
@@ -71,7 +73,7 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeEnergyUpdater(
 
 absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
     const ExperimentConfig& config, const Networks& networks, const torch::Device& device,
-    std::shared_ptr<DataParallel> data_parallel) {
+    std::shared_ptr<DataParallel> data_parallel, int64_t total_iterations) {
   if (networks.autoencoder) return MakeEnergyUpdater(config, networks, device, data_parallel);
   const TrainConfig& train = config.train;
   const OptimizerOptions optimizer_g = Optimizer(train, train.lr_g);
@@ -105,6 +107,9 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.skip_nonfinite_steps = train.nonfinite == "skip";
   options.max_skipped_steps = train.max_skipped_steps;
   options.data_parallel = std::move(data_parallel);
+  ParseLearningRateScheduleKind(train.lr_schedule, &options.learning_rate_schedule.kind);
+  options.learning_rate_schedule.start = train.lr_decay_start;
+  options.learning_rate_schedule.total = total_iterations;
   return std::unique_ptr<Updater>(std::make_unique<AlternatingUpdater>(
       networks.generator, networks.discriminator, *config.loss.adversarial, options));
 }
@@ -112,9 +117,9 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
 // The training updater, with the EMA of G when train.ema_decay > 0.
 absl::StatusOr<std::unique_ptr<Updater>> MakeAveragingUpdater(
     const ExperimentConfig& config, const Networks& networks, const torch::Device& device,
-    std::shared_ptr<DataParallel> data_parallel) {
+    std::shared_ptr<DataParallel> data_parallel, int64_t total_iterations) {
   absl::StatusOr<std::unique_ptr<Updater>> updater =
-      MakeTrainingUpdater(config, networks, device, std::move(data_parallel));
+      MakeTrainingUpdater(config, networks, device, std::move(data_parallel), total_iterations);
   if (!updater.ok() || config.train.ema_decay == 0) return updater;
   if (!networks.ema_generator) {
     return absl::InvalidArgumentError("train.ema_decay > 0 needs Networks::ema_generator");
@@ -129,9 +134,10 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeAveragingUpdater(
 absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(const ExperimentConfig& config,
                                                      const Networks& networks,
                                                      const torch::Device& device,
-                                                     std::shared_ptr<DataParallel> data_parallel) {
+                                                     std::shared_ptr<DataParallel> data_parallel,
+                                                     int64_t total_iterations) {
   absl::StatusOr<std::unique_ptr<Updater>> updater =
-      MakeAveragingUpdater(config, networks, device, std::move(data_parallel));
+      MakeAveragingUpdater(config, networks, device, std::move(data_parallel), total_iterations);
   if (!updater.ok()) return updater;
   // Networks that grow are PGGAN's; the schedule is outermost, so that the phase is set on
   // the EMA shadow too before every iteration.

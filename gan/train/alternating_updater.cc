@@ -70,6 +70,10 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
   discriminator_->train();
   optimizer_g_ = MakeOptimizer(*generator_, options_.optimizer_g);
   optimizer_d_ = MakeOptimizer(*discriminator_, options_.optimizer_d);
+  if (options_.learning_rate_schedule.kind != LearningRateSchedule::Kind::kConstant) {
+    rates_g_ = std::make_unique<ScheduledLearningRates>(*optimizer_g_);
+    rates_d_ = std::make_unique<ScheduledLearningRates>(*optimizer_d_);
+  }
 }
 
 torch::Tensor AlternatingUpdater::AddTerms(torch::Tensor loss, StepContext& step,
@@ -222,6 +226,11 @@ bool AlternatingUpdater::BackwardAndStep(torch::optim::Optimizer& optimizer,
 
 std::map<std::string, torch::Tensor> AlternatingUpdater::Update(const Batch& batch,
                                                                 int64_t iteration) {
+  if (rates_g_) {
+    const double factor = options_.learning_rate_schedule.Factor(iteration);
+    rates_g_->Apply(factor);
+    rates_d_->Apply(factor);
+  }
   torch::Tensor real = batch.images.to(options_.device, /*non_blocking=*/true);
   if (options_.channels_last) real = ToChannelsLast(real);
   const bool uses_labels =

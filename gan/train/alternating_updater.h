@@ -54,6 +54,7 @@
 #include "gan/losses/adversarial_loss.h"
 #include "gan/losses/terms/loss_term.h"
 #include "gan/train/data_parallel.h"
+#include "gan/train/learning_rate_schedule.h"
 #include "gan/train/loss_scaler.h"
 #include "gan/train/mixed_precision.h"
 #include "gan/train/optimization.h"
@@ -66,6 +67,9 @@ struct AlternatingUpdaterOptions {
   int n_dis = 1;  // D steps per G step
   OptimizerOptions optimizer_g;
   OptimizerOptions optimizer_d;
+  // Both optimizers' rates over the run (gan/train/learning_rate_schedule.h), set from the
+  // iteration before each Update's steps.
+  LearningRateSchedule learning_rate_schedule;
   torch::Device device = torch::kCPU;
   std::vector<NamedLossTerm> terms;  // in name order (ReadLossTerms keeps them so)
   double weight_clip = 0.0;  // 0 = no clipping
@@ -96,6 +100,8 @@ class AlternatingUpdater : public Updater {
   const Discriminator& discriminator() const { return discriminator_; }
   torch::Device device() const override { return options_.device; }
   const DynamicLossScaler& loss_scaler_g() const { return loss_scaler_g_; }
+  const torch::optim::Optimizer& optimizer_g() const { return *optimizer_g_; }
+  const torch::optim::Optimizer& optimizer_d() const { return *optimizer_d_; }
   const DynamicLossScaler& loss_scaler_d() const { return loss_scaler_d_; }
 
   // The two halves of an iteration, public for tests and composite updaters.
@@ -116,6 +122,7 @@ class AlternatingUpdater : public Updater {
   AlternatingUpdaterOptions options_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_g_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_d_;
+  std::unique_ptr<ScheduledLearningRates> rates_g_, rates_d_;
 
   // Adds the D parts (`discriminator`) or G parts of the terms to `loss` (undefined: none
   // yet), recording the logged ones in `logs` under "<log name><suffix>".

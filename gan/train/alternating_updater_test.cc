@@ -507,6 +507,24 @@ TEST(AlternatingUpdaterChannelsLastTest, TrainsLikeTheDefaultFormat) {
   EXPECT_LT(apart, 1e-4 * moved) << "moved " << moved << ", apart " << apart;
 }
 
+TEST(AlternatingUpdaterTest, LearningRateScheduleSetsBothRatesFromTheIteration) {
+  Nets nets = TinyDcgan();
+  AlternatingUpdaterOptions options;
+  options.optimizer_g.lr = 2e-4;
+  options.optimizer_d.lr = 4e-4;
+  options.learning_rate_schedule = {LearningRateSchedule::Kind::kLinear, 10, 20};
+  AlternatingUpdater updater = MakeUpdater(nets, options);
+  auto lr = [](const torch::optim::Optimizer& optimizer) {
+    return optimizer.param_groups()[0].options().get_lr();
+  };
+  updater.Update(RealBatch(), 15);  // halfway through the decay
+  EXPECT_DOUBLE_EQ(lr(updater.optimizer_g()), 1e-4);
+  EXPECT_DOUBLE_EQ(lr(updater.optimizer_d()), 2e-4);
+  updater.Update(RealBatch(), 3);  // before the decay starts
+  EXPECT_DOUBLE_EQ(lr(updater.optimizer_g()), 2e-4);
+  EXPECT_DOUBLE_EQ(lr(updater.optimizer_d()), 4e-4);
+}
+
 // A term with state: its D part is the number of D steps it has seen (logged as
 // "count_d"), its G part the mean of the fakes' logits it was shown.
 class CountingTerm : public LossTerm {
