@@ -10,6 +10,7 @@
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/status/status.h"
 #include "gan/core/caching_cpu_allocator.h"
 
 namespace gan {
@@ -29,11 +30,11 @@ int RunTool(int argc, char** argv, const char* usage, const std::function<absl::
   FLAGS_logtostderr = true;
   google::InitGoogleLogging(argv[0]);
   const absl::Status status = run();
-  if (!status.ok()) {
+  // A requested stop (Ctrl-C, SIGTERM) is not an error: the tool has said what it saved.
+  if (!status.ok() && !absl::IsCancelled(status)) {
     std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
-    return 1;
   }
-  return 0;
+  return status.ok() ? 0 : 1;
 }
 
 }  // namespace gan

@@ -1,7 +1,10 @@
 // Runs the dcgan_fashion_mnist binary exactly as a user would (flags, run directory) on
 // a small Fashion-MNIST-format fixture: a few iterations, the files it must write, finite
 // losses, --resume, and clear errors for bad input.
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdlib>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -28,7 +31,12 @@ TEST(DcganFashionMnistTest, TrainsWritesItsRunDirectoryAndResumes) {
                              " --batch_size=16 --threads=1"
                              " --set=model.width=8,output.sample_every=3,output.log_every=2,"
                              "output.checkpoint_every=3";
-  BinaryResult first = RunBinary(common + " --max_iterations=6");
+  // The same data under a name with a space, which the recorded command must quote.
+  const std::string spaced = Tmp() + "/fashion data";
+  ASSERT_EQ(symlink(data.c_str(), spaced.c_str()), 0);
+  setenv("BUILD_WORKSPACE_DIRECTORY", Tmp().c_str(), 1);  // as `bazel run` does
+  BinaryResult first = RunBinary(common + " --max_iterations=6 '--data_dir=" + spaced + "'");
+  unsetenv("BUILD_WORKSPACE_DIRECTORY");
   ASSERT_EQ(first.exit_code, 0) << first.output;
   EXPECT_THAT(first.output, HasSubstr("64 images of 1x32x32"));
   EXPECT_THAT(first.output, HasSubstr("iter 6/6"));
@@ -40,7 +48,11 @@ TEST(DcganFashionMnistTest, TrainsWritesItsRunDirectoryAndResumes) {
   }
   EXPECT_TRUE(Exists(run + "/checkpoints/ckpt_000000006.pt"));
   EXPECT_TRUE(Exists(run + "/config.json"));
-  EXPECT_TRUE(Exists(run + "/command.txt"));
+  // The command as typed under `bazel run`, arguments quoted for the shell.
+  std::string command;
+  ASSERT_TRUE(ReadFile(run + "/command.txt", &command).ok());
+  EXPECT_EQ(command, "bazel run //gan/experiments:dcgan_fashion_mnist -- " + common +
+                         " --max_iterations=6 '--data_dir=" + spaced + "'\n");
   // report.html shows the grids and the loss curves of the run.
   std::string report;
   ASSERT_TRUE(ReadFile(run + "/report.html", &report).ok());

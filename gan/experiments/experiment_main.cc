@@ -14,6 +14,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "gan/checkpoint/checkpoint.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/config.h"
@@ -124,8 +125,35 @@ absl::Status CheckLabels(const ImageDataset& dataset, int64_t num_classes, const
   return absl::OkStatus();
 }
 
+// A word as a POSIX shell reads it back.
+std::string ShellQuoted(const std::string& word) {
+  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789_-+=/.,:@%") == std::string::npos) {
+    return word;
+  }
+  return "'" + absl::StrReplaceAll(word, {{"'", "'\\''"}}) + "'";
+}
+
+// The command as typed: under `bazel run` (which sets BUILD_WORKSPACE_DIRECTORY), the
+// target's label instead of the binary's path in Bazel's output tree
+// (.../bin/gan/experiments/NAME, or .../X.runfiles/WORKSPACE/gan/experiments/NAME).
 std::string CommandLine(int argc, char** argv) {
-  std::vector<std::string> words(argv, argv + argc);
+  std::string program = argv[0];
+  const std::string binary = program;
+  std::string path;  // gan/experiments/dcgan_fashion_mnist
+  if (const size_t runfiles = binary.rfind(".runfiles/"); runfiles != std::string::npos) {
+    const size_t workspace_end = binary.find('/', runfiles + 10);
+    if (workspace_end != std::string::npos) path = binary.substr(workspace_end + 1);
+  } else if (const size_t bin = binary.rfind("/bin/"); bin != std::string::npos) {
+    path = binary.substr(bin + 5);
+  }
+  const size_t slash = path.rfind('/');
+  if (std::getenv("BUILD_WORKSPACE_DIRECTORY") != nullptr && slash != std::string::npos) {
+    program = "bazel run //" + path.substr(0, slash) + ":" + path.substr(slash + 1) +
+              (argc > 1 ? " --" : "");
+  }
+  std::vector<std::string> words = {program};
+  for (int i = 1; i < argc; ++i) words.push_back(ShellQuoted(argv[i]));
   return absl::StrJoin(words, " ");
 }
 
