@@ -139,8 +139,8 @@ TEST(ApplyOverrideTest, RejectsMalformedAndMissingParents) {
               HasSubstr("dotted.key=value"));
   EXPECT_THAT(std::string(ApplyOverride("train.epochs.x=3", &config).message()),
               HasSubstr("'train.epochs' is not an object"));
-  ASSERT_TRUE(ApplyOverride("loss_options.real_target=0.9", &config).ok());
-  EXPECT_EQ(config["loss_options"]["real_target"], 0.9);
+  ASSERT_TRUE(ApplyOverride("terms.r1.weight=0.9", &config).ok());
+  EXPECT_EQ(config["terms"]["r1"]["weight"], 0.9);
   // Found by the config fuzzer: a bare string value that is not UTF-8 used to be accepted
   // and then threw from nlohmann::json::dump() when an error message described it.
   const absl::Status not_utf8 = ApplyOverride("train.batch_size=\xff\xfe", &config);

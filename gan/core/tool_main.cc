@@ -12,6 +12,7 @@
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "gan/core/caching_cpu_allocator.h"
+#include "gan/core/stop_signal.h"
 
 namespace gan {
 
@@ -31,7 +32,7 @@ int RunTool(int argc, char** argv, const char* usage, const std::function<absl::
   google::InitGoogleLogging(argv[0]);
   const absl::Status status = run();
   // A requested stop (Ctrl-C, SIGTERM) is not an error: the tool has said what it saved.
-  if (!status.ok() && !absl::IsCancelled(status)) {
+  if (!status.ok() && !(absl::IsCancelled(status) && StopSignal() != 0)) {
     std::fprintf(stderr, "error: %s\n", std::string(status.message()).c_str());
   }
   return status.ok() ? 0 : 1;

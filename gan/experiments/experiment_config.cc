@@ -1,5 +1,6 @@
 #include "gan/experiments/experiment_config.h"
 
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -164,6 +165,54 @@ void ReadOutput(ConfigReader reader, OutputConfig& output, ConfigReader& parent)
 }
 
 }  // namespace
+
+nlohmann::json TranslateSavedConfig(nlohmann::json json) {
+  if (!json.is_object() || !json.contains("train") || !json["train"].is_object()) return json;
+  nlohmann::json& train = json["train"];
+  nlohmann::json terms = json.value("terms", nlohmann::json::object());
+  nlohmann::json loss = json.value("loss", nlohmann::json("hinge"));
+  if (loss.is_string()) loss = nlohmann::json{{"name", loss}};
+  auto take = [&train](const char* key, nlohmann::json fallback) {
+    nlohmann::json value = train.contains(key) ? train[key] : fallback;
+    train.erase(key);
+    return value;
+  };
+  // A term named by a train key, with its weight under another (none: no term).
+  auto named_term = [&](const char* key, const char* weight_key, double default_weight) {
+    const nlohmann::json name = take(key, "none");
+    const nlohmann::json weight = take(weight_key, default_weight);
+    if (name.is_string() && name != "none") terms[name.get<std::string>()]["weight"] = weight;
+  };
+  named_term("penalty", "penalty_weight", 10.0);
+  const nlohmann::json margin = take("d2d_margin", nullptr);
+  const nlohmann::json temperature = take("d2d_temperature", nullptr);
+  named_term("class_loss", "class_loss_weight", 1.0);
+  if (terms.contains("d2d_ce")) {
+    if (!margin.is_null()) terms["d2d_ce"]["margin"] = margin;
+    if (!temperature.is_null()) terms["d2d_ce"]["temperature"] = temperature;
+  }
+  // Weights where 0 meant off.
+  for (const auto& [key, term, option] : {std::tuple{"drift_weight", "drift", "weight"},
+                                          {"orthogonal_regularization", "orthogonal", "beta"}}) {
+    const nlohmann::json weight = take(key, 0.0);
+    if (weight.is_number() && weight.get<double>() > 0) terms[term][option] = weight;
+  }
+  if (take("feature_matching", false) == true) terms["feature_matching"] = nlohmann::json::object();
+  // Options of one loss each; ignored under other losses, as they were.
+  for (const auto& [key, owner, option] :
+       {std::tuple{"ebgan_margin", "ebgan", "margin"}, {"pull_away_weight", "ebgan", "pull_away_weight"},
+        {"began_gamma", "began", "gamma"}, {"began_lambda_k", "began", "lambda_k"}}) {
+    const nlohmann::json value = take(key, nullptr);
+    if (!value.is_null() && loss["name"] == owner) loss[option] = value;
+  }
+  if (json.contains("loss_options") && json["loss_options"].is_object()) {
+    for (const auto& [key, value] : json["loss_options"].items()) loss[key] = value;
+  }
+  json.erase("loss_options");
+  json["loss"] = loss.size() == 1 ? loss["name"] : loss;
+  if (!terms.empty()) json["terms"] = terms;
+  return json;
+}
 
 absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& json) {
   ExperimentConfig config;

@@ -29,8 +29,8 @@ struct TrainConfig {
   double beta1 = 0.5;
   double beta2 = 0.999;
   std::string optimizer = "adam";  // adam | rmsprop (beta2 is its alpha) | sgd (beta1 is momentum)
-  // Both learning rates over the run: constant | linear | cosine decay to 0 at the run's
-  // last iteration, from iteration lr_decay_start (gan/train/learning_rate_schedule.h).
+  // Both learning rates over the run: constant | linear | cosine decay from iteration
+  // lr_decay_start, reaching 0 at the run's end (gan/train/learning_rate_schedule.h).
   std::string lr_schedule = "constant";
   int64_t lr_decay_start = 0;
   int n_dis = 1;
@@ -98,6 +98,13 @@ struct ExperimentConfig {
 
 // Reads and validates; errors name the offending key and value.
 absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& json);
+
+// A run directory's saved config in the current layout: one written before the loss
+// terms and the loss had sections of their own (train.penalty, train.class_loss,
+// loss_options, train.ebgan_margin, ...) is translated, so that such runs still resume
+// and sample. Configs a user passes are not translated: their former keys are errors that
+// say where each moved.
+nlohmann::json TranslateSavedConfig(nlohmann::json json);
 
 // What determines the networks' shapes: the model section (every key in force), the image
 // shape, and whether G has a weight average. Stored in checkpoints, so that a resume with

@@ -219,6 +219,39 @@ TEST(ExperimentConfigTest, KeysOfTheFormerLayoutSayWhereTheyMoved) {
                         "{\"name\": \"began\", \"gamma\": ...}"));
 }
 
+// Run directories written before the loss and the terms had sections still resume and
+// sample: their saved configs are translated.
+TEST(ExperimentConfigTest, SavedConfigsOfTheFormerLayoutAreTranslated) {
+  const nlohmann::json pggan = TranslateSavedConfig(Edited(
+      "pggan_fashion_mnist", {"terms=null", "train.penalty=wgan_gp", "train.penalty_weight=5",
+                              "train.drift_weight=0.001"}));
+  EXPECT_FALSE(pggan.contains("terms") && pggan["terms"].is_null());
+  absl::StatusOr<ExperimentConfig> parsed = ParseExperimentConfig(pggan);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->terms.settings,
+            nlohmann::json::parse(R"({"drift": {"weight": 0.001}, "wgan_gp": {"weight": 5}})"));
+
+  const nlohmann::json reacgan = TranslateSavedConfig(Edited(
+      "reacgan", {"terms=null", "train.class_loss=d2d_ce", "train.d2d_temperature=0.25",
+                  "train.orthogonal_regularization=0", "train.ebgan_margin=2"}));
+  parsed = ParseExperimentConfig(reacgan);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->terms.settings, nlohmann::json::parse(
+      R"({"d2d_ce": {"weight": 1.0, "margin": 0.98, "temperature": 0.25, "form": "paper"}})"));
+
+  const nlohmann::json smoothed = TranslateSavedConfig(
+      Edited("dcgan_fashion_mnist", {"loss=bce", "loss_options.real_target=0.9"}));
+  parsed = ParseExperimentConfig(smoothed);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(smoothed["loss"], nlohmann::json::parse(R"({"name": "bce", "real_target": 0.9})"));
+
+  const nlohmann::json began = TranslateSavedConfig(
+      Edited("began", {"loss=began", "train.began_gamma=0.7"}));
+  EXPECT_EQ(began["loss"], nlohmann::json::parse(R"({"name": "began", "gamma": 0.7})"));
+  // A config in the current layout is left as it is.
+  EXPECT_EQ(TranslateSavedConfig(Shipped("lecam_resnet")), Shipped("lecam_resnet"));
+}
+
 TEST(ExperimentConfigTest, ArchitectureExperimentsBuildTheirNetworksAndHeads) {
   struct Case {
     std::string name;

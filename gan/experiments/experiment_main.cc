@@ -99,6 +99,7 @@ absl::StatusOr<nlohmann::json> ResolveConfig(const char* embedded, const std::st
   nlohmann::json json;
   if (!run_config.empty()) {
     GAN_ASSIGN_OR_RETURN(json, ReadJsonFile(run_config));
+    json = TranslateSavedConfig(std::move(json));
   } else if (!absl::GetFlag(FLAGS_config).empty()) {
     GAN_ASSIGN_OR_RETURN(json, ReadJsonFile(ResolveUserPath(absl::GetFlag(FLAGS_config))));
   } else {

@@ -12,7 +12,7 @@ absl::StatusOr<RunGenerator> LoadRunGenerator(const std::string& run_dir,
                                               bool prefer_average) {
   RunGenerator run;
   GAN_ASSIGN_OR_RETURN(const nlohmann::json json, ReadJsonFile(run_dir + "/config.json"));
-  GAN_ASSIGN_OR_RETURN(run.config, ParseExperimentConfig(json));
+  GAN_ASSIGN_OR_RETURN(run.config, ParseExperimentConfig(TranslateSavedConfig(json)));
   run.checkpoint = checkpoint;
   if (run.checkpoint.empty()) {
     const auto checkpoints = ListCheckpoints(run_dir + "/checkpoints");

@@ -108,6 +108,13 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.max_skipped_steps = train.max_skipped_steps;
   options.data_parallel = std::move(data_parallel);
   ParseLearningRateScheduleKind(train.lr_schedule, &options.learning_rate_schedule.kind);
+  if (options.learning_rate_schedule.kind != LearningRateSchedule::Kind::kConstant &&
+      train.lr_decay_start >= total_iterations) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config key 'train.lr_decay_start' (", train.lr_decay_start, ") must be before the ",
+        "run's end (", total_iterations, " iterations) for train.lr_schedule '",
+        train.lr_schedule, "'"));
+  }
   options.learning_rate_schedule.start = train.lr_decay_start;
   options.learning_rate_schedule.total = total_iterations;
   return std::unique_ptr<Updater>(std::make_unique<AlternatingUpdater>(

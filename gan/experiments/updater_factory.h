@@ -20,7 +20,8 @@ namespace gan {
 // gradients are averaged over the ranks (adversarial updaters only). Settings that do not
 // apply to the networks (a penalty for an autoencoder, a growth schedule for networks that
 // do not grow, a class loss without the discriminator output it trains) are errors.
-// `total_iterations`: the run's length, over which a learning-rate schedule decays.
+// `total_iterations`: the run's length, over which a learning-rate schedule decays (a
+// schedule other than constant needs it).
 absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(
     const ExperimentConfig& config, const Networks& networks, const torch::Device& device,
     std::shared_ptr<DataParallel> data_parallel = nullptr, int64_t total_iterations = 0);

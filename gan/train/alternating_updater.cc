@@ -78,7 +78,7 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
 
 torch::Tensor AlternatingUpdater::AddTerms(torch::Tensor loss, StepContext& step,
                                            bool discriminator,
-                                           std::map<std::string, torch::Tensor>& logs) const {
+                                           std::map<std::string, torch::Tensor>& logs) {
   logs.clear();
   for (const NamedLossTerm& named : options_.terms) {
     const torch::Tensor term =
@@ -113,20 +113,14 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
     // Look-ahead steps are not D's steps: they neither count as skipped nor are logged,
     // and the terms' state (moving averages) is restored with D.
     const bool skipped = discriminator_skipped_;
+    const int64_t skipped_steps = skipped_steps_;
     const std::map<std::string, torch::Tensor> logs = term_logs_d_;
-    std::ostringstream term_state;
-    {
-      torch::serialize::OutputArchive archive;
-      SaveTerms(archive);
-      archive.save_to(term_state);
-    }
+    const std::string term_state = TermState();
     for (int k = 0; k < options_.unroll_steps; ++k) DiscriminatorStep(real, labels, {});
     discriminator_skipped_ = skipped;
+    skipped_steps_ = skipped_steps;
     term_logs_d_ = logs;
-    torch::serialize::InputArchive archive;
-    std::istringstream in(term_state.str());
-    archive.load_from(in);
-    LoadTerms(archive);
+    RestoreTermState(term_state);
   }
   SetRequiresGrad(*discriminator_, false);
   torch::Tensor fakes, loss;
@@ -148,6 +142,9 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
 torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
                                                     const torch::Tensor& labels,
                                                     torch::Tensor fakes) {
+  // A skipped step must not reach the terms' state either (a NaN in a moving average would
+  // stay there).
+  const std::string term_state = options_.skip_nonfinite_steps ? TermState() : std::string();
   torch::Tensor loss;
   {
     AutocastScope autocast(options_.device, options_.mixed_precision);
@@ -183,6 +180,7 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
   }
   if (!BackwardAndStep(*optimizer_d_, loss, *discriminator_, loss_scaler_d_)) {
     discriminator_skipped_ = true;
+    if (options_.skip_nonfinite_steps) RestoreTermState(term_state);
     return loss.detach();
   }
   if (options_.weight_clip > 0) ClipWeights(*discriminator_, options_.weight_clip);
@@ -287,6 +285,21 @@ void AlternatingUpdater::LoadTerms(torch::serialize::InputArchive& archive) {
   for (const NamedLossTerm& named : options_.terms) {
     named.term->Load(archive, "terms/" + named.name + "/");
   }
+}
+
+std::string AlternatingUpdater::TermState() const {
+  torch::serialize::OutputArchive archive;
+  SaveTerms(archive);
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  return bytes.str();
+}
+
+void AlternatingUpdater::RestoreTermState(const std::string& state) {
+  torch::serialize::InputArchive archive;
+  std::istringstream bytes(state);
+  archive.load_from(bytes);
+  LoadTerms(archive);
 }
 
 void AlternatingUpdater::Save(torch::serialize::OutputArchive& archive) const {

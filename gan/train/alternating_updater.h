@@ -127,11 +127,13 @@ class AlternatingUpdater : public Updater {
   // Adds the D parts (`discriminator`) or G parts of the terms to `loss` (undefined: none
   // yet), recording the logged ones in `logs` under "<log name><suffix>".
   torch::Tensor AddTerms(torch::Tensor loss, StepContext& step, bool discriminator,
-                         std::map<std::string, torch::Tensor>& logs) const;
+                         std::map<std::string, torch::Tensor>& logs);
   std::map<std::string, torch::Tensor> term_logs_d_, term_logs_g_;  // of the last steps
-  // The terms' state, under "terms/<name>/".
+  // The terms' state, under "terms/<name>/"; as bytes, to undo a step's updates of it.
   void SaveTerms(torch::serialize::OutputArchive& archive) const;
   void LoadTerms(torch::serialize::InputArchive& archive);
+  std::string TermState() const;
+  void RestoreTermState(const std::string& state);
 
   // Backpropagates `loss` (scaled when loss scaling is on) and steps `optimizer` unless
   // the step is not finite and skipping (or loss scaling) is on; see above.

@@ -16,7 +16,7 @@ TEST(LearningRateScheduleTest, LinearDecaysToZeroAtTheEndFromStart) {
   EXPECT_DOUBLE_EQ(linear.Factor(15), 0.5);
   EXPECT_DOUBLE_EQ(linear.Factor(19), 0.1);
   EXPECT_EQ(linear.Factor(20), 0.0);
-  EXPECT_EQ(linear.Factor(25), 0.0);  // past the end (a run extended on resume decays anew)
+  EXPECT_EQ(linear.Factor(25), 0.0);  // past the end
 }
 
 TEST(LearningRateScheduleTest, CosineIsHalfAtTheMiddle) {

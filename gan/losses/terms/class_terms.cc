@@ -5,7 +5,8 @@
 //   "d2d_ce": {"weight": 1, "margin": 0.98, "temperature": 0.5, "form": "paper"}
 //                               ReACGAN's data-to-data cross-entropy on D's embeddings
 //                               and proxies (Kang et al. 2021; gan/losses/d2d_ce.h), in
-//                               the paper's form or "studiogan", the authors' code's
+//                               the paper's form or "studiogan", the arithmetic of the
+//                               authors' code (see gan/losses/d2d_ce.h)
 #include <memory>
 #include <string>
 #include <utility>

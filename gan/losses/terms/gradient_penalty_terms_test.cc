@@ -68,6 +68,20 @@ TEST_F(GradientPenaltyTermsTest, WganGpInterpolatesBetweenTheRealBatchAndTheFake
   EXPECT_NEAR(value.item<double>(), expected.item<double>(), 1e-10);
 }
 
+TEST_F(GradientPenaltyTermsTest, DraganPerturbsByItsOptionTimesTheDataSpread) {
+  SquareCritic square;
+  StepContext step = StepWithOutput(square, g, real, fakes, labels, {});
+  torch::manual_seed(10);
+  const torch::Tensor value =
+      LossTermByName("dragan", {{"weight", 1.0}, {"perturbation", 2.0}})->term->Discriminator(step);
+  torch::manual_seed(10);  // the penalty's draws: the noise, then one alpha per image
+  const torch::Tensor u = torch::rand({5, 3, 2, 2}, torch::kDouble);
+  const torch::Tensor alpha = torch::rand({5, 1, 1, 1}, torch::kDouble);
+  const torch::Tensor points = alpha * real + (1 - alpha) * (real + 2.0 * real.std() * u);
+  const torch::Tensor expected = (2 * points.flatten(1).norm(2, 1) - 1).pow(2).mean();
+  EXPECT_NEAR(value.item<double>(), expected.item<double>(), 1e-10);
+}
+
 TEST(GradientPenaltyTermOptions, ErrorsNameTheKey) {
   absl::StatusOr<NamedLossTerm> negative = LossTermByName("wgan_gp", {{"weight", -1}});
   ASSERT_FALSE(negative.ok());

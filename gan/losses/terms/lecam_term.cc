@@ -5,9 +5,12 @@
 // a_R and a_F are exponential moving averages of D's mean logit on real and on fake
 // images, updated with this step's means before R_LC is taken, as in the authors' code and
 // PyTorch-StudioGAN: in D steps 0 to start - 1 they are the batch means (decay 0), from
-// step `start` on they decay with `decay`, and the term applies after step `start`. The means are over the global
-// batch (all data-parallel ranks), and the averages and the step count are kept in
-// checkpoints. PyTorch-StudioGAN's CIFAR-10 setting is weight 0.3 (its `lecam_lambda`).
+// step `start` on they decay with `decay`, and the term applies after step `start`.
+// `start` counts D steps (iterations here); the reference counts generator iterations of
+// n_dis D steps each, so its start of 1000 at n_dis 5 is 5000 here. The means are over
+// the global batch (all data-parallel ranks), and the averages and the step count are
+// kept in checkpoints (a skipped step leaves them as they were). PyTorch-StudioGAN's
+// CIFAR-10 setting is weight 0.3 (its `lecam_lambda`).
 #include <memory>
 #include <string>
 
@@ -28,9 +31,9 @@ class LecamTerm : public LossTerm {
   explicit LecamTerm(LecamOptions options) : options_(options) {}
 
   torch::Tensor Discriminator(StepContext& step) override {
+    TORCH_CHECK(step.fake_logits().defined(), "the LeCam term needs D's logits of the fakes");
     const torch::Tensor real = step.output().logits.to(torch::kFloat);
     const torch::Tensor fake = step.fake_logits().to(torch::kFloat);
-    TORCH_CHECK(fake.defined(), "the LeCam term needs D's logits of the fakes");
     const torch::Tensor real_mean = step.MeanOverRanks(real.detach().mean()).to(torch::kDouble);
     const torch::Tensor fake_mean = step.MeanOverRanks(fake.detach().mean()).to(torch::kDouble);
     const double decay = steps_ < options_.start ? 0.0 : options_.decay;

@@ -38,12 +38,15 @@ TEST_F(LecamTermTest, PenalizesLogitsBeyondTheOtherSidesMovingAverage) {
 }
 
 TEST_F(LecamTermTest, AveragesFollowTheBatchUntilStartAndApplyAfterIt) {
-  const NamedLossTerm lecam = *LossTermByName("lecam", {{"weight", 1.0}, {"start", 2}});
-  EXPECT_EQ(Step(*lecam.term, {5, 5}, {-5, -5}).item<double>(), 0.0);   // step 0
+  const NamedLossTerm lecam =
+      *LossTermByName("lecam", {{"weight", 1.0}, {"decay", 0.5}, {"start", 2}});
+  EXPECT_EQ(Step(*lecam.term, {5, 5}, {-5, -5}).item<double>(), 0.0);   // step 0: a = 5, -5
   EXPECT_EQ(Step(*lecam.term, {1, 1}, {-1, -1}).item<double>(), 0.0);   // step 1: a = 1, -1
-  EXPECT_EQ(Step(*lecam.term, {1, 1}, {-1, -1}).item<double>(), 0.0);   // step 2: no term yet
-  // Step 3: averages still 1 and -1 (the batch means agree); relu(1 + 1)^2 + relu(1 + 1)^2.
-  EXPECT_NEAR(Step(*lecam.term, {1, 1}, {-1, -1}).item<double>(), 8.0, 1e-6);
+  // Step 2 (= start): the averages decay, a_R = 0.5 + 0.5 * 3 = 2, a_F = -0.5 - 1.5 = -2;
+  // the term is not yet applied.
+  EXPECT_EQ(Step(*lecam.term, {3, 3}, {-3, -3}).item<double>(), 0.0);
+  // Step 3: a_R = 0.5 * 2 + 0.5 * 0 = 1, a_F = -1; relu(0 + 1)^2 + relu(1 - 0)^2 = 2.
+  EXPECT_NEAR(Step(*lecam.term, {0, 0}, {0, 0}).item<double>(), 2.0, 1e-6);
 }
 
 TEST_F(LecamTermTest, AveragesAreOfTheGlobalBatchAndSurviveACheckpoint) {
