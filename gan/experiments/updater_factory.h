@@ -1,6 +1,6 @@
-// Builds the updater an experiment config asks for: the alternating updater (with its
-// stabilization options) for logit discriminators, the updater of the energy-based loss
-// (ebgan or began) for autoencoder discriminators; wrapped in the EMA of G when
+// Builds the updater an experiment config asks for: the alternating updater (with the
+// config's loss terms, fresh for each updater) for logit discriminators, the updater of
+// the energy-based loss (ebgan or began) for autoencoder discriminators; wrapped in the EMA of G when
 // train.ema_decay > 0, and for networks that grow (PGGAN's) in the progressive-growing
 // schedule (outermost).
 #ifndef GAN_EXPERIMENTS_UPDATER_FACTORY_H_
@@ -18,8 +18,9 @@ namespace gan {
 
 // `data_parallel`: the group of a data-parallel run (null for one process); its
 // gradients are averaged over the ranks (adversarial updaters only). Settings that do not
-// apply to the networks (a penalty for an autoencoder, a growth schedule for networks that
-// do not grow, a class loss without the discriminator output it trains) are errors.
+// apply to the networks (loss terms for an autoencoder, a growth schedule for networks
+// that do not grow, a term that trains a discriminator output the networks lack) are
+// errors.
 // `total_iterations`: the run's length, over which a learning-rate schedule decays (a
 // schedule other than constant needs it).
 absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(
