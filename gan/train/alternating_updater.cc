@@ -76,6 +76,13 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
   }
 }
 
+void AlternatingUpdater::SetMeanOverRanks(StepContext& step) const {
+  if (!options_.data_parallel) return;
+  step.set_mean_over_ranks([group = options_.data_parallel](const torch::Tensor& value) {
+    return group->MeanOverRanks(value);
+  });
+}
+
 torch::Tensor AlternatingUpdater::AddTerms(torch::Tensor loss, StepContext& step,
                                            bool discriminator,
                                            std::map<std::string, torch::Tensor>& logs) {
@@ -98,6 +105,7 @@ torch::Tensor AlternatingUpdater::GeneratorObjective(const torch::Tensor& real,
                                                     const torch::Tensor& labels) {
   StepContext step(*discriminator_, *generator_, real, fakes, labels,
                    [&] { return discriminator_->forward_all(fakes, labels); });
+  SetMeanOverRanks(step);
   const bool replaced =
       std::any_of(options_.terms.begin(), options_.terms.end(),
                   [](const NamedLossTerm& t) { return t.term->replaces_generator_loss(); });
@@ -171,11 +179,7 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
     StepContext step(*discriminator_, *generator_, real, fakes, labels,
                      [&real_out] { return real_out; });
     step.set_fake_logits(fake_logits);
-    if (options_.data_parallel) {
-      step.set_mean_over_ranks([group = options_.data_parallel](const torch::Tensor& value) {
-        return group->MeanOverRanks(value);
-      });
-    }
+    SetMeanOverRanks(step);
     loss = AddTerms(loss, step, /*discriminator=*/true, term_logs_d_);
   }
   if (!BackwardAndStep(*optimizer_d_, loss, *discriminator_, loss_scaler_d_)) {

@@ -129,6 +129,8 @@ class AlternatingUpdater : public Updater {
   torch::Tensor AddTerms(torch::Tensor loss, StepContext& step, bool discriminator,
                          std::map<std::string, torch::Tensor>& logs);
   std::map<std::string, torch::Tensor> term_logs_d_, term_logs_g_;  // of the last steps
+  // Gives a step's terms means over the data-parallel ranks.
+  void SetMeanOverRanks(StepContext& step) const;
   // The terms' state, under "terms/<name>/"; as bytes, to undo a step's updates of it.
   void SaveTerms(torch::serialize::OutputArchive& archive) const;
   void LoadTerms(torch::serialize::InputArchive& archive);

@@ -55,9 +55,9 @@ class StepContext {
   // D's step only: D's logits of the fakes.
   const torch::Tensor& fake_logits() const { return fake_logits_; }
   void set_fake_logits(torch::Tensor logits) { fake_logits_ = std::move(logits); }
-  // D's step only: the mean of `value` (a scalar, e.g. a batch mean) over the
-  // data-parallel ranks, so that statistics of the global batch agree on every rank;
-  // `value` itself in one process.
+  // The mean of `value` (a scalar, e.g. a batch mean) over the data-parallel ranks, so
+  // that statistics of the global batch agree on every rank; `value` itself in one
+  // process.
   torch::Tensor MeanOverRanks(const torch::Tensor& value) const;
   void set_mean_over_ranks(std::function<torch::Tensor(const torch::Tensor&)> mean) {
     mean_over_ranks_ = std::move(mean);
