@@ -70,6 +70,10 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
   discriminator_->train();
   optimizer_g_ = MakeOptimizer(*generator_, options_.optimizer_g);
   optimizer_d_ = MakeOptimizer(*discriminator_, options_.optimizer_d);
+  torch::serialize::InputArchive terms;
+  std::istringstream term_state(TermState());
+  terms.load_from(term_state);
+  has_term_state_ = !terms.keys().empty();
   if (options_.learning_rate_schedule.kind != LearningRateSchedule::Kind::kConstant) {
     rates_g_ = std::make_unique<ScheduledLearningRates>(*optimizer_g_);
     rates_d_ = std::make_unique<ScheduledLearningRates>(*optimizer_d_);
@@ -123,12 +127,12 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
     const bool skipped = discriminator_skipped_;
     const int64_t skipped_steps = skipped_steps_;
     const std::map<std::string, torch::Tensor> logs = term_logs_d_;
-    const std::string term_state = TermState();
+    const std::string term_state = has_term_state_ ? TermState() : std::string();
     for (int k = 0; k < options_.unroll_steps; ++k) DiscriminatorStep(real, labels, {});
     discriminator_skipped_ = skipped;
     skipped_steps_ = skipped_steps;
     term_logs_d_ = logs;
-    RestoreTermState(term_state);
+    if (has_term_state_) RestoreTermState(term_state);
   }
   SetRequiresGrad(*discriminator_, false);
   torch::Tensor fakes, loss;
@@ -152,7 +156,8 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
                                                     torch::Tensor fakes) {
   // A skipped step must not reach the terms' state either (a NaN in a moving average would
   // stay there).
-  const std::string term_state = options_.skip_nonfinite_steps ? TermState() : std::string();
+  const bool undoable = options_.skip_nonfinite_steps && has_term_state_;
+  const std::string term_state = undoable ? TermState() : std::string();
   torch::Tensor loss;
   {
     AutocastScope autocast(options_.device, options_.mixed_precision);
@@ -184,7 +189,7 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
   }
   if (!BackwardAndStep(*optimizer_d_, loss, *discriminator_, loss_scaler_d_)) {
     discriminator_skipped_ = true;
-    if (options_.skip_nonfinite_steps) RestoreTermState(term_state);
+    if (undoable) RestoreTermState(term_state);
     return loss.detach();
   }
   if (options_.weight_clip > 0) ClipWeights(*discriminator_, options_.weight_clip);

@@ -136,6 +136,8 @@ class AlternatingUpdater : public Updater {
   void LoadTerms(torch::serialize::InputArchive& archive);
   std::string TermState() const;
   void RestoreTermState(const std::string& state);
+  // Whether any term saves state (found once): only then do steps copy it to undo them.
+  bool has_term_state_ = false;
 
   // Backpropagates `loss` (scaled when loss scaling is on) and steps `optimizer` unless
   // the step is not finite and skipping (or loss scaling) is on; see above.
