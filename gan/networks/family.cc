@@ -1,19 +1,17 @@
 #include "gan/networks/family.h"
 
-#include <cstdio>
-#include <cstdlib>
-#include <map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gan/core/registry.h"
 
 namespace gan {
 namespace {
 
 // Built on first use, so registrations from any static initializer find it.
-std::map<std::string, NetworkFamilyReader>& Registry() {
-  static auto* registry = new std::map<std::string, NetworkFamilyReader>();
+Registry<NetworkFamilyReader>& Families() {
+  static auto* registry = new Registry<NetworkFamilyReader>("network family");
   return *registry;
 }
 
@@ -26,18 +24,10 @@ absl::StatusOr<Generator> NetworkFamily::BuildGenerator(const ImageShape& shape)
 }
 
 bool RegisterNetworkFamily(const std::string& name, NetworkFamilyReader reader) {
-  if (!Registry().emplace(name, std::move(reader)).second) {
-    std::fprintf(stderr, "network family '%s' is registered twice\n", name.c_str());
-    std::abort();
-  }
-  return true;
+  return Families().Register(name, std::move(reader));
 }
 
-std::vector<std::string> RegisteredNetworkFamilies() {
-  std::vector<std::string> names;
-  for (const auto& [name, reader] : Registry()) names.push_back(name);
-  return names;
-}
+std::vector<std::string> RegisteredNetworkFamilies() { return Families().Names(); }
 
 absl::StatusOr<ModelSection> ReadModelSection(const nlohmann::json& section) {
   ConfigReader reader(section, "model");
@@ -49,13 +39,13 @@ absl::StatusOr<ModelSection> ReadModelSection(const nlohmann::json& section) {
   }
   reader.Require("family", &model.family_name);
   if (!reader.Has("family") || !section.at("family").is_string()) return reader.Finish();
-  const auto registered = Registry().find(model.family_name);
-  if (registered == Registry().end()) {
+  const NetworkFamilyReader* family_reader = Families().Find(model.family_name);
+  if (family_reader == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
         "config key 'model.family': '", model.family_name, "' is not a network family; the ",
         "families are ", absl::StrJoin(RegisteredNetworkFamilies(), ", ")));
   }
-  absl::StatusOr<std::unique_ptr<NetworkFamily>> family = registered->second(reader);
+  absl::StatusOr<std::unique_ptr<NetworkFamily>> family = (*family_reader)(reader);
   const absl::Status read = reader.Finish();
   if (!read.ok()) {
     return absl::Status(read.code(),

@@ -1,27 +1,26 @@
 #include "gan/losses/terms/loss_term.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gan/core/registry.h"
 
 namespace gan {
 namespace {
 
 // Built on first use, so registrations from any static initializer find it.
-std::map<std::string, LossTermReader>& Registry() {
-  static auto* registry = new std::map<std::string, LossTermReader>();
+Registry<LossTermReader>& Terms() {
+  static auto* registry = new Registry<LossTermReader>("loss term");
   return *registry;
 }
 
 absl::StatusOr<NamedLossTerm> ReadTerm(const std::string& name, const nlohmann::json& options,
                                        nlohmann::json* settings) {
-  const auto registered = Registry().find(name);
-  if (registered == Registry().end()) {
+  const LossTermReader* term_reader = Terms().Find(name);
+  if (term_reader == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
         "config key 'terms.", name, "' is not a loss term; the terms are ",
         absl::StrJoin(RegisteredLossTerms(), ", ")));
@@ -32,7 +31,7 @@ absl::StatusOr<NamedLossTerm> ReadTerm(const std::string& name, const nlohmann::
         "config key 'terms.", name, "' must be an object of the term's options ({} for its ",
         "defaults), got ", options.dump()));
   }
-  absl::StatusOr<std::unique_ptr<LossTerm>> term = registered->second(reader);
+  absl::StatusOr<std::unique_ptr<LossTerm>> term = (*term_reader)(reader);
   const absl::Status read = reader.Finish();
   if (!read.ok()) return read;
   if (!term.ok()) return term.status();
@@ -66,18 +65,10 @@ torch::Tensor StepContext::MeanOverRanks(const torch::Tensor& value) const {
 }
 
 bool RegisterLossTerm(const std::string& name, LossTermReader reader) {
-  if (!Registry().emplace(name, std::move(reader)).second) {
-    std::fprintf(stderr, "loss term '%s' is registered twice\n", name.c_str());
-    std::abort();
-  }
-  return true;
+  return Terms().Register(name, std::move(reader));
 }
 
-std::vector<std::string> RegisteredLossTerms() {
-  std::vector<std::string> names;
-  for (const auto& [name, reader] : Registry()) names.push_back(name);
-  return names;
-}
+std::vector<std::string> RegisteredLossTerms() { return Terms().Names(); }
 
 absl::StatusOr<LossTerms> ReadLossTerms(const nlohmann::json& section) {
   LossTerms terms;

@@ -1,0 +1,109 @@
+#include "gan/nn/image_augment.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+namespace gan {
+namespace {
+
+torch::Tensor Longs(std::vector<int64_t> values) { return torch::tensor(values, torch::kLong); }
+
+// A [1, 1, 3, 3] image of 1..9, row by row.
+torch::Tensor OneToNine() { return torch::arange(1, 10, torch::kFloat).view({1, 1, 3, 3}); }
+
+TEST(ImageAugmentTest, BrightnessAddsEachImagesShift) {
+  const torch::Tensor images = torch::tensor({0.5f, -1.0f}).view({2, 1, 1, 1}).expand({2, 2, 2, 2});
+  const torch::Tensor out = AdjustBrightness(images, torch::tensor({0.25f, -0.5f}));
+  EXPECT_TRUE(out[0].allclose(torch::full({2, 2, 2}, 0.75f)));
+  EXPECT_TRUE(out[1].allclose(torch::full({2, 2, 2}, -1.5f)));
+}
+
+TEST(ImageAugmentTest, SaturationScalesAboutTheChannelMeanOfEachPixel) {
+  // One pixel (0.2, 0.5, -0.4): mean 0.1; factor 2 gives 0.1 + 2 * (x - 0.1).
+  const torch::Tensor pixel = torch::tensor({0.2f, 0.5f, -0.4f}).view({1, 3, 1, 1});
+  EXPECT_TRUE(AdjustSaturation(pixel, torch::tensor({2.0f}))
+                  .allclose(torch::tensor({0.3f, 0.9f, -0.9f}).view({1, 3, 1, 1})));
+  // A grey image has nothing to saturate.
+  const torch::Tensor grey = torch::rand({2, 1, 4, 4});
+  EXPECT_TRUE(AdjustSaturation(grey, torch::tensor({0.0f, 1.7f})).allclose(grey));
+}
+
+TEST(ImageAugmentTest, ContrastScalesAboutTheMeanOfTheWholeImage) {
+  // Channel 0: 0 1 / 2 3, channel 1: 4 4 / 4 4; the mean of all eight values is 2.75.
+  const torch::Tensor image =
+      torch::tensor({0.0f, 1.0f, 2.0f, 3.0f, 4.0f, 4.0f, 4.0f, 4.0f}).view({1, 2, 2, 2});
+  const torch::Tensor expected =
+      torch::tensor({1.375f, 1.875f, 2.375f, 2.875f, 3.375f, 3.375f, 3.375f, 3.375f})
+          .view({1, 2, 2, 2});
+  EXPECT_TRUE(AdjustContrast(image, torch::tensor({0.5f})).allclose(expected));
+}
+
+TEST(ImageAugmentTest, TranslateMovesContentAndFillsWithZeros) {
+  const torch::Tensor image = OneToNine();
+  // One row down.
+  EXPECT_TRUE(Translate(image, Longs({1}), Longs({0}))
+                  .equal(torch::tensor({0.f, 0.f, 0.f, 1.f, 2.f, 3.f, 4.f, 5.f, 6.f}).view({1, 1, 3, 3})));
+  // One column left.
+  EXPECT_TRUE(Translate(image, Longs({0}), Longs({-1}))
+                  .equal(torch::tensor({2.f, 3.f, 0.f, 5.f, 6.f, 0.f, 8.f, 9.f, 0.f}).view({1, 1, 3, 3})));
+  // Up and right at once.
+  EXPECT_TRUE(Translate(image, Longs({-1}), Longs({1}))
+                  .equal(torch::tensor({0.f, 4.f, 5.f, 0.f, 7.f, 8.f, 0.f, 0.f, 0.f}).view({1, 1, 3, 3})));
+  // Past the edge: nothing is left.
+  EXPECT_TRUE(Translate(image, Longs({5}), Longs({0})).equal(torch::zeros({1, 1, 3, 3})));
+}
+
+TEST(ImageAugmentTest, TranslateShiftsEachImageByItsOwnAmountAndEveryChannelAlike) {
+  const torch::Tensor images = torch::rand({2, 3, 5, 6});
+  const torch::Tensor out = Translate(images, Longs({2, 0}), Longs({-1, 3}));
+  for (int64_t n = 0; n < 2; ++n) {
+    const int64_t dy = n == 0 ? 2 : 0, dx = n == 0 ? -1 : 3;
+    for (int64_t c = 0; c < 3; ++c) {
+      for (int64_t i = 0; i < 5; ++i) {
+        for (int64_t j = 0; j < 6; ++j) {
+          const int64_t si = i - dy, sj = j - dx;
+          const float expected = si >= 0 && si < 5 && sj >= 0 && sj < 6
+                                     ? images[n][c][si][sj].item<float>()
+                                     : 0.0f;
+          ASSERT_EQ(out[n][c][i][j].item<float>(), expected) << n << c << i << j;
+        }
+      }
+    }
+  }
+}
+
+TEST(ImageAugmentTest, TranslateGradientReachesExactlyThePixelsThatStayInside) {
+  const torch::Tensor image = OneToNine().requires_grad_(true);
+  Translate(image, Longs({1}), Longs({0})).sum().backward();
+  // The bottom row moved out of the image.
+  EXPECT_TRUE(image.grad().equal(
+      torch::tensor({1.f, 1.f, 1.f, 1.f, 1.f, 1.f, 0.f, 0.f, 0.f}).view({1, 1, 3, 3})));
+}
+
+TEST(ImageAugmentTest, CutoutClearsTheRectangleInsideTheImageInEveryChannel) {
+  const torch::Tensor images = torch::ones({2, 2, 4, 4});
+  // Image 0: a 2x2 square from (-1, 2): only row 0, columns 2 and 3 are inside.
+  // Image 1: a 2x2 square from (1, 1).
+  const torch::Tensor out = Cutout(images, Longs({-1, 1}), Longs({2, 1}), 2, 2);
+  torch::Tensor expected = torch::ones({2, 2, 4, 4});
+  expected.index_put_({0, torch::indexing::Slice(), 0, torch::indexing::Slice(2, 4)}, 0.0f);
+  expected.index_put_({1, torch::indexing::Slice(), torch::indexing::Slice(1, 3),
+                       torch::indexing::Slice(1, 3)},
+                      0.0f);
+  EXPECT_TRUE(out.equal(expected));
+}
+
+TEST(ImageAugmentTest, CutoutPassesGradientToTheKeptPixelsOnly) {
+  const torch::Tensor image = torch::ones({1, 1, 3, 3}).requires_grad_(true);
+  Cutout(image, Longs({0}), Longs({0}), 2, 1).sum().backward();
+  EXPECT_TRUE(image.grad().equal(
+      torch::tensor({0.f, 1.f, 1.f, 0.f, 1.f, 1.f, 1.f, 1.f, 1.f}).view({1, 1, 3, 3})));
+}
+
+TEST(ImageAugmentTest, ParametersMustBeOnePerImage) {
+  EXPECT_THROW(AdjustBrightness(torch::zeros({2, 1, 2, 2}), torch::zeros({3})), c10::Error);
+  EXPECT_THROW(Translate(torch::zeros({2, 1, 2, 2}), Longs({0}), Longs({0, 0})), c10::Error);
+}
+
+}  // namespace
+}  // namespace gan
