@@ -53,7 +53,8 @@ TEST(AugmentSectionTest, ErrorsNameTheKeyAndTheChoices) {
   EXPECT_NE(typo.find("augment.polcy"), std::string::npos) << typo;
   const std::string policy = Error(json{{"name", "diffaugment"}, {"policy", "color,flip"}});
   EXPECT_NE(policy.find("augment.policy"), std::string::npos) << policy;
-  EXPECT_NE(policy.find("'flip' in 'color,flip' is not a DiffAugment transform"), std::string::npos)
+  EXPECT_NE(policy.find("'augment.policy' is not a DiffAugment policy: 'color,flip' names 'flip'"),
+            std::string::npos)
       << policy;
   const std::string ratio = Error(json{{"name", "diffaugment"}, {"cutout_ratio", 0}});
   EXPECT_NE(ratio.find("augment.cutout_ratio"), std::string::npos) << ratio;

@@ -34,7 +34,7 @@ absl::StatusOr<std::unique_ptr<Augmentation>> ReadDiffAugment(ConfigReader& opti
   }
   absl::StatusOr<std::vector<DiffAugmentTransform>> transforms = ParseDiffAugmentPolicy(policy);
   if (!transforms.ok()) {
-    options.Invalid("policy", std::string(transforms.status().message()));
+    options.Invalid("policy", absl::StrCat("is not a DiffAugment policy: ", transforms.status().message()));
     return std::unique_ptr<Augmentation>();
   }
   diff_augment.policy = std::move(*transforms);
@@ -56,12 +56,11 @@ absl::StatusOr<std::vector<DiffAugmentTransform>> ParseDiffAugmentPolicy(const s
                                      [&](const auto& entry) { return name == entry.first; });
     if (found == std::end(kTransforms)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "'", name, "' in '", policy,
-          "' is not a DiffAugment transform; a policy lists some of color, translation, ",
+          "'", policy, "' names '", name, "'; a policy lists some of color, translation, ",
           "cutout, separated by commas"));
     }
     if (std::find(transforms.begin(), transforms.end(), found->second) != transforms.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("'", name, "' appears twice in '", policy, "'"));
+      return absl::InvalidArgumentError(absl::StrCat("'", policy, "' names '", name, "' twice"));
     }
     transforms.push_back(found->second);
   }

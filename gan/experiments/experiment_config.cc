@@ -230,6 +230,9 @@ absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& jso
   absl::StatusOr<LossTerms> terms = ReadLossTerms(root.Section("terms"));
   if (terms.ok()) config.terms = std::move(*terms);
   root.Absorb(terms.status());
+  absl::StatusOr<AugmentSection> augment = ReadAugmentSection(root.Section("augment"));
+  if (augment.ok()) config.augment = std::move(*augment);
+  root.Absorb(augment.status());
   ReadData(root.Child("data"), config.data, root);
   absl::StatusOr<ModelSection> model = ReadModelSection(root.Section("model"));
   if (model.ok()) config.model = std::move(*model);

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
+#include "gan/augment/augmentation.h"
 #include "gan/data/dataset_source.h"
 #include "gan/losses/loss_section.h"
 #include "gan/losses/terms/loss_term.h"
@@ -92,6 +93,8 @@ struct ExperimentConfig {
   // Penalties, regularizers and class losses added to D's and G's losses
   // (gan/losses/terms/loss_term.h).
   LossTerms terms;
+  // The augmentation of every image D sees (gan/augment/augmentation.h); none when absent.
+  AugmentSection augment;
   TrainConfig train;
   OutputConfig output;
 };

@@ -171,6 +171,9 @@ TEST(ExperimentConfigTest, BadValuesAreRejectedNamingTheKey) {
               HasSubstr("'loss.real_target' must be in [0, 1]"));
   EXPECT_THAT(Error(base, "loss=hinje"), HasSubstr("'loss.name': 'hinje' is not a loss"));
   EXPECT_THAT(Error(base, "model.width=0"), HasSubstr("'model.width' must be positive, got 0"));
+  EXPECT_THAT(Error(base, "augment=flip"), HasSubstr("'augment.name': 'flip' is not an augmentation"));
+  EXPECT_THAT(Error(base, R"(augment={"name": "diffaugment", "policy": "color,rotate"})"),
+              HasSubstr("'augment.policy' is not a DiffAugment policy: 'color,rotate' names 'rotate'"));
   nlohmann::json nameless = base;
   nameless.erase("name");
   EXPECT_THAT(ParseExperimentConfig(nameless).status().message(), HasSubstr("'name' is required"));
@@ -317,6 +320,8 @@ TEST(ExperimentConfigTest, EnergyBasedFamiliesTrainWithTheirLosses) {
   EXPECT_THAT(UpdaterError("began", {"model.width=4", "terms.wgan_gp={}"}),
               HasSubstr("'terms' (wgan_gp) applies to logit discriminators, not the autoencoder "
                         "of model.family 'began'"));
+  EXPECT_THAT(UpdaterError("began", {"model.width=4", "augment=diffaugment"}),
+              HasSubstr("'augment' (diffaugment) applies to logit discriminators"));
   EXPECT_THAT(UpdaterError("began", {"model.width=4", "train.lr_schedule=linear"}),
               HasSubstr("train.lr_schedule is supported by the adversarial updaters"));
   EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=4", "loss=ebgan"}),

@@ -56,6 +56,11 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeEnergyUpdater(
         "config key 'terms' (", config.terms.terms.front().name, ") applies to logit ",
         "discriminators, not the autoencoder of model.family '", config.model.family_name, "'"));
   }
+  if (config.augment.name != "none") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config key 'augment' (", config.augment.name, ") applies to logit discriminators, ",
+        "not the autoencoder of model.family '", config.model.family_name, "'"));
+  }
   const std::pair<const char*, bool> logit_only[] = {
       {"weight_clip", train.weight_clip > 0},       {"joint_batch_norm", train.joint_batch_norm},
       {"unroll_steps", train.unroll_steps > 0},     {"n_dis", train.n_dis != 1},
@@ -97,6 +102,9 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   absl::StatusOr<std::vector<NamedLossTerm>> terms = NewLossTerms(config.terms);
   if (!terms.ok()) return terms.status();
   options.terms = std::move(*terms);
+  absl::StatusOr<std::shared_ptr<Augmentation>> augmentation = NewAugmentation(config.augment);
+  if (!augmentation.ok()) return augmentation.status();
+  options.augmentation = std::move(*augmentation);
   options.weight_clip = train.weight_clip;
   options.joint_batch_norm = train.joint_batch_norm;
   options.unroll_steps = train.unroll_steps;

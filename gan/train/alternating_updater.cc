@@ -80,11 +80,20 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
   }
 }
 
-void AlternatingUpdater::SetMeanOverRanks(StepContext& step) const {
+void AlternatingUpdater::PrepareStep(StepContext& step) const {
+  if (options_.augmentation) {
+    step.set_discriminator_view([augmentation = options_.augmentation](const torch::Tensor& images) {
+      return augmentation->Apply(images);
+    });
+  }
   if (!options_.data_parallel) return;
   step.set_mean_over_ranks([group = options_.data_parallel](const torch::Tensor& value) {
     return group->MeanOverRanks(value);
   });
+}
+
+torch::Tensor AlternatingUpdater::DiscriminatorView(const torch::Tensor& images) const {
+  return options_.augmentation ? options_.augmentation->Apply(images) : images;
 }
 
 torch::Tensor AlternatingUpdater::AddTerms(torch::Tensor loss, StepContext& step,
@@ -108,8 +117,8 @@ torch::Tensor AlternatingUpdater::GeneratorObjective(const torch::Tensor& real,
                                                     const torch::Tensor& fakes,
                                                     const torch::Tensor& labels) {
   StepContext step(*discriminator_, *generator_, real, fakes, labels,
-                   [&] { return discriminator_->forward_all(fakes, labels); });
-  SetMeanOverRanks(step);
+                   [&] { return discriminator_->forward_all(DiscriminatorView(fakes), labels); });
+  PrepareStep(step);
   const bool replaced =
       std::any_of(options_.terms.begin(), options_.terms.end(),
                   [](const NamedLossTerm& t) { return t.term->replaces_generator_loss(); });
@@ -167,24 +176,26 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
     }
     DiscriminatorOutput real_out;
     torch::Tensor fake_logits;
+    const torch::Tensor real_seen = DiscriminatorView(real);
+    const torch::Tensor fakes_seen = DiscriminatorView(fakes);
     if (options_.joint_batch_norm) {
       const torch::Tensor joint_labels =
           labels.defined() ? torch::cat({labels, labels}) : torch::Tensor();
-      DiscriminatorOutput joint =
-          discriminator_->forward_all(torch::cat({real, fakes.to(real.scalar_type())}), joint_labels);
+      DiscriminatorOutput joint = discriminator_->forward_all(
+          torch::cat({real_seen, fakes_seen.to(real_seen.scalar_type())}), joint_labels);
       const int64_t n = real.size(0);
       real_out.logits = joint.logits.slice(0, 0, n);
       fake_logits = joint.logits.slice(0, n);
       for (auto& [name, extra] : joint.extras) real_out.extras[name] = extra.slice(0, 0, n);
     } else {
-      real_out = discriminator_->forward_all(real, labels);
-      fake_logits = discriminator_->forward(fakes, labels);
+      real_out = discriminator_->forward_all(real_seen, labels);
+      fake_logits = discriminator_->forward(fakes_seen, labels);
     }
     loss = loss_.discriminator(real_out.logits, fake_logits);
     StepContext step(*discriminator_, *generator_, real, fakes, labels,
                      [&real_out] { return real_out; });
     step.set_fake_logits(fake_logits);
-    SetMeanOverRanks(step);
+    PrepareStep(step);
     loss = AddTerms(loss, step, /*discriminator=*/true, term_logs_d_);
   }
   if (!BackwardAndStep(*optimizer_d_, loss, *discriminator_, loss_scaler_d_)) {

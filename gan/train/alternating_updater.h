@@ -12,6 +12,11 @@
 // reported as "<name>_d" and "<name>_g" ("penalty_d", "class_d", "class_g"). The terms'
 // state (LeCam's moving averages) is checkpointed with the networks.
 //
+// Augmentation (gan/augment): with one, D sees every image, real or fake, in D's step and
+// in G's, through it, each call with fresh random draws; G's gradient flows through it.
+// The terms see the images unaugmented and D through the augmentation (StepContext::
+// DiscriminatorView), so that R1's gradient is with respect to the real images themselves.
+//
 // Update schemes:
 //   weight_clip      WGAN: D's parameters clipped to [-c, c] after every D step
 //   joint_batch_norm D sees real and fake as one concatenated batch (BatchNorm statistics
@@ -51,6 +56,7 @@
 #include <string>
 #include <vector>
 
+#include "gan/augment/augmentation.h"
 #include "gan/losses/adversarial_loss.h"
 #include "gan/losses/terms/loss_term.h"
 #include "gan/train/data_parallel.h"
@@ -72,6 +78,8 @@ struct AlternatingUpdaterOptions {
   LearningRateSchedule learning_rate_schedule;
   torch::Device device = torch::kCPU;
   std::vector<NamedLossTerm> terms;  // in name order (ReadLossTerms keeps them so)
+  // Applied to every image D sees, real and fake, in both steps (null: none); see above.
+  std::shared_ptr<Augmentation> augmentation;
   double weight_clip = 0.0;  // 0 = no clipping
   bool joint_batch_norm = false;
   int unroll_steps = 0;
@@ -129,8 +137,10 @@ class AlternatingUpdater : public Updater {
   torch::Tensor AddTerms(torch::Tensor loss, StepContext& step, bool discriminator,
                          std::map<std::string, torch::Tensor>& logs);
   std::map<std::string, torch::Tensor> term_logs_d_, term_logs_g_;  // of the last steps
-  // Gives a step's terms means over the data-parallel ranks.
-  void SetMeanOverRanks(StepContext& step) const;
+  // Gives a step's terms means over the data-parallel ranks and D's view of images.
+  void PrepareStep(StepContext& step) const;
+  // `images` as D sees them (augmented, if an augmentation is on).
+  torch::Tensor DiscriminatorView(const torch::Tensor& images) const;
   // The terms' state, under "terms/<name>/"; as bytes, to undo a step's updates of it.
   void SaveTerms(torch::serialize::OutputArchive& archive) const;
   void LoadTerms(torch::serialize::InputArchive& archive);

@@ -573,5 +573,61 @@ TEST(AlternatingUpdaterTermsTest, TermStateIsCheckpointedAndSurvivesNoLookAhead)
   EXPECT_EQ(resumed.Update(RealBatch(), 3).at("count_d").item<float>(), 4.0f);
 }
 
+// Replaces every image by zeros (keeping the graph, so G's gradient through it is 0), and
+// counts the images it was given.
+class ZeroingAugmentation : public Augmentation {
+ public:
+  torch::Tensor Apply(const torch::Tensor& images) override {
+    calls_.push_back(images.size(0));
+    return images * 0;
+  }
+  const std::vector<int64_t>& calls() const { return calls_; }
+
+ private:
+  std::vector<int64_t> calls_;
+};
+
+TEST(AlternatingUpdaterAugmentationTest, DSeesRealAndFakeImagesOnlyThroughTheAugmentation) {
+  Nets nets = TinyDcgan();
+  auto augmentation = std::make_shared<ZeroingAugmentation>();
+  AlternatingUpdaterOptions options;
+  options.augmentation = augmentation;
+  AlternatingUpdater updater = MakeUpdater(nets, options);
+  // D's hinge loss when both its inputs are zeros, whatever the real batch and the fakes.
+  const double logit = nets.d->forward(torch::zeros({8, 1, 32, 32})).mean().item<double>();
+  const double expected = std::max(0.0, 1 - logit) + std::max(0.0, 1 + logit);
+  const torch::Tensor real = RealBatch().images;
+  EXPECT_NEAR(updater.DiscriminatorStep(real, {}, torch::rand({8, 1, 32, 32})).item<double>(),
+              expected, 1e-5);
+  EXPECT_EQ(augmentation->calls(), (std::vector<int64_t>{8, 8}));
+  // G's step: D sees G's fakes through the augmentation too, so (zeroed) they give G no
+  // gradient and Adam leaves G as it is.
+  const auto g_before = Snapshot(*nets.g);
+  updater.GeneratorStep(real, {});
+  EXPECT_FALSE(Changed(*nets.g, g_before));
+  EXPECT_EQ(augmentation->calls(), (std::vector<int64_t>{8, 8, 8}));
+  // Without it, the same step changes G.
+  Nets plain_nets = TinyDcgan();
+  AlternatingUpdater plain = MakeUpdater(plain_nets, {});
+  const auto plain_before = Snapshot(*plain_nets.g);
+  plain.GeneratorStep(real, {});
+  EXPECT_TRUE(Changed(*plain_nets.g, plain_before));
+}
+
+TEST(AlternatingUpdaterAugmentationTest, JointBatchNormAugmentsBothHalvesAndTermsSeeDThroughIt) {
+  Nets nets = TinyDcgan();
+  auto augmentation = std::make_shared<ZeroingAugmentation>();
+  AlternatingUpdaterOptions options;
+  options.augmentation = augmentation;
+  options.joint_batch_norm = true;
+  options.terms = {*LossTermByName("r1", {{"weight", 1.0}})};
+  AlternatingUpdater updater = MakeUpdater(nets, options);
+  const auto losses = updater.Update(RealBatch(), 0);
+  // D's step: real, fakes, then R1's critic on the real batch; G's step: its fakes.
+  EXPECT_EQ(augmentation->calls(), (std::vector<int64_t>{8, 8, 8, 8}));
+  // R1 through a zeroing augmentation: D's output does not depend on the real images.
+  EXPECT_EQ(losses.at("penalty_d").item<double>(), 0.0);
+}
+
 }  // namespace
 }  // namespace gan

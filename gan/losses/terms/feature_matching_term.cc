@@ -24,9 +24,9 @@ class FeatureMatchingTerm : public LossTerm {
     torch::Tensor real_features;
     {
       torch::NoGradGuard no_grad;
-      real_features = step.discriminator().features(step.real(), step.labels());
+      real_features = step.discriminator().features(step.DiscriminatorView(step.real()), step.labels());
     }
-    return distance_(real_features, step.discriminator().features(step.fakes(), step.labels()));
+    return distance_(real_features, step.discriminator().features(step.DiscriminatorView(step.fakes()), step.labels()));
   }
   bool replaces_generator_loss() const override { return true; }
 

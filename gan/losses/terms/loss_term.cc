@@ -56,8 +56,12 @@ const DiscriminatorOutput& StepContext::output() {
   return *output_;
 }
 
+torch::Tensor StepContext::DiscriminatorView(const torch::Tensor& images) const {
+  return view_ ? view_(images) : images;
+}
+
 torch::Tensor StepContext::Critic(const torch::Tensor& images) const {
-  return discriminator_.forward(images, labels_);
+  return discriminator_.forward(DiscriminatorView(images), labels_);
 }
 
 torch::Tensor StepContext::MeanOverRanks(const torch::Tensor& value) const {

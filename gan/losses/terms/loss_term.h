@@ -49,7 +49,16 @@ class StepContext {
   const torch::Tensor& fakes() const { return fakes_; }
   const torch::Tensor& labels() const { return labels_; }  // undefined when unlabelled
   const DiscriminatorOutput& output();
-  // D's logits of `images` with the step's labels (the critic of gradient penalties).
+  // `images` as D sees them: augmented when the updater augments D's inputs
+  // (gan/augment), with a fresh draw on every call; as they are otherwise. real() and
+  // fakes() are not augmented, so that a gradient taken through this (R1's) is with
+  // respect to the images themselves, as in DiffAugment's and ADA's code.
+  torch::Tensor DiscriminatorView(const torch::Tensor& images) const;
+  void set_discriminator_view(std::function<torch::Tensor(const torch::Tensor&)> view) {
+    view_ = std::move(view);
+  }
+  // D's logits of DiscriminatorView(images) with the step's labels (the critic of
+  // gradient penalties).
   torch::Tensor Critic(const torch::Tensor& images) const;
 
   // D's step only: D's logits of the fakes.
@@ -70,6 +79,7 @@ class StepContext {
   std::function<DiscriminatorOutput()> compute_output_;
   std::optional<DiscriminatorOutput> output_;
   std::function<torch::Tensor(const torch::Tensor&)> mean_over_ranks_;
+  std::function<torch::Tensor(const torch::Tensor&)> view_;
 };
 
 class LossTerm {
