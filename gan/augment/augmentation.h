@@ -17,18 +17,24 @@
 #ifndef GAN_AUGMENT_AUGMENTATION_H_
 #define GAN_AUGMENT_AUGMENTATION_H_
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <torch/serialize/archive.h>
 #include <torch/types.h>
 
 #include "absl/status/statusor.h"
 #include "gan/core/config.h"
 
 namespace gan {
+
+// The mean of a scalar over the data-parallel ranks (null in one process).
+using RankMean = std::function<torch::Tensor(const torch::Tensor&)>;
 
 class Augmentation {
  public:
@@ -37,6 +43,16 @@ class Augmentation {
   // `images` [N, C, H, W] in [-1, 1], transformed with fresh random parameters for each
   // image (drawn from LibTorch's generator on the images' device), differentiably.
   virtual torch::Tensor Apply(const torch::Tensor& images) = 0;
+
+  // For augmentations that adapt to D (ADA): D's logits on the (augmented) real images of
+  // a D step that was applied, this rank's part of a batch of `global_batch_size` images.
+  virtual void ObserveRealLogits(const torch::Tensor& logits, int64_t global_batch_size,
+                                 const RankMean& mean_over_ranks) {}
+  // The augmentation's state, in checkpoints under keys that start with `prefix`.
+  virtual void Save(torch::serialize::OutputArchive& archive, const std::string& prefix) const {}
+  virtual void Load(torch::serialize::InputArchive& archive, const std::string& prefix) {}
+  // Values logged with the losses after every step (ADA's p).
+  virtual std::map<std::string, torch::Tensor> Logs() const { return {}; }
 };
 
 // Reads an augmentation's options from its section, recording invalid values on `options`.

@@ -55,7 +55,8 @@ const std::string& Stl10Fixture() {
 }
 
 // Settings that make each experiment tiny while keeping what it exercises: every
-// scheme's first G step (n_dis up to 5), EMA averaging, a PGGAN fade-in, LeCam's term.
+// scheme's first G step (n_dis up to 5), EMA averaging, a PGGAN fade-in, LeCam's term,
+// ADA's transforms and its update of p.
 std::string TinySettings(const std::string& experiment) {
   std::string settings = "output.sample_every=0,output.checkpoint_every=0,output.log_every=1";
   if (experiment.rfind("dcgan_stl10", 0) != 0) settings += ",model.width=2";
@@ -68,6 +69,10 @@ std::string TinySettings(const std::string& experiment) {
     settings += ",train.progressive_stable_images=8,train.progressive_fade_images=16";
   }
   if (experiment == "lecam_resnet") settings += ",terms.lecam.start=1";  // on from step 2
+  // ADA's pipeline at work from the first step, and p adapted after the second.
+  if (experiment == "dcgan_fashion_mnist_10pct_ada") {
+    settings += ",augment.initial_p=0.5,augment.interval=2";
+  }
   return settings;
 }
 

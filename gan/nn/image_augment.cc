@@ -73,4 +73,49 @@ torch::Tensor Cutout(const torch::Tensor& images, const torch::Tensor& top,
   return images * torch::logical_not(inside).to(images.scalar_type()).unsqueeze(1);
 }
 
+torch::Tensor WarpImages(const torch::Tensor& images, const torch::Tensor& inverse) {
+  CheckImages(images);
+  const int64_t n = images.size(0);
+  TORCH_CHECK(inverse.dim() == 3 && inverse.size(0) == n && inverse.size(1) == 3 &&
+                  inverse.size(2) == 3,
+              "WarpImages: expected one 3x3 matrix per image, got ", inverse.sizes());
+  const double width = static_cast<double>(images.size(3));
+  const double height = static_cast<double>(images.size(2));
+  const auto options = inverse.options();
+  // From grid_sample's normalized positions ([-1, 1] across the image) to centred pixel
+  // units and back.
+  const torch::Tensor to_pixels = torch::diag(torch::tensor({width / 2, height / 2, 1.0}, options));
+  const torch::Tensor to_normalized =
+      torch::diag(torch::tensor({2 / width, 2 / height, 1.0}, options));
+  const torch::Tensor theta = to_normalized.matmul(inverse).matmul(to_pixels);
+  const torch::Tensor grid = torch::nn::functional::affine_grid(
+      theta.slice(1, 0, 2).to(images.scalar_type()), images.sizes(), /*align_corners=*/false);
+  return torch::nn::functional::grid_sample(
+      images, grid,
+      torch::nn::functional::GridSampleFuncOptions()
+          .mode(torch::kBilinear)
+          .padding_mode(torch::kReflection)
+          .align_corners(false));
+}
+
+torch::Tensor TransformColors(const torch::Tensor& images, const torch::Tensor& color) {
+  CheckImages(images);
+  const int64_t n = images.size(0), channels = images.size(1);
+  TORCH_CHECK(color.dim() == 3 && color.size(0) == n && color.size(1) == 4 && color.size(2) == 4,
+              "TransformColors: expected one 4x4 matrix per image, got ", color.sizes());
+  TORCH_CHECK(channels == 1 || channels == 3, "TransformColors: expected 1 or 3 channels, got ",
+              channels);
+  const torch::Tensor matrix = color.to(images.scalar_type());
+  const torch::Tensor pixels = images.reshape({n, channels, -1});
+  torch::Tensor out;
+  if (channels == 3) {
+    out = matrix.slice(1, 0, 3).slice(2, 0, 3).matmul(pixels) + matrix.slice(1, 0, 3).slice(2, 3, 4);
+  } else {
+    // Grey in, grey out: the mean over r, g, b of the matrix's rows, applied to (v, v, v, 1).
+    const torch::Tensor mean_row = matrix.slice(1, 0, 3).mean(1);  // [N, 4]
+    out = pixels * mean_row.slice(1, 0, 3).sum(1).view({n, 1, 1}) + mean_row.slice(1, 3, 4).view({n, 1, 1});
+  }
+  return out.reshape(images.sizes());
+}
+
 }  // namespace gan

@@ -2,7 +2,8 @@
 // given explicitly (one per image), so that the augmentation policies (gan/augment) draw
 // them and tests can pin them. Every transform is built from differentiable tensor ops:
 // a gradient reaches the input (G's output, when the images are fakes) through it.
-// Images are [N, C, H, W]; parameters are [N] tensors on the images' device.
+// Images are [N, C, H, W]; parameters are [N] tensors (or [N, 3, 3] and [N, 4, 4]
+// matrices) on the images' device.
 //
 //   torch::Tensor shifted = gan::Translate(images, dy, dx);   // dy, dx: int64 [N]
 #ifndef GAN_NN_IMAGE_AUGMENT_H_
@@ -34,6 +35,18 @@ torch::Tensor Translate(const torch::Tensor& images, const torch::Tensor& dy,
 // inside is cleared). top, left: integer [N].
 torch::Tensor Cutout(const torch::Tensor& images, const torch::Tensor& top,
                      const torch::Tensor& left, int64_t height, int64_t width);
+
+// Image n resampled through the 3x3 homogeneous matrix inverse[n], which maps an output
+// pixel's position to the input position it reads, in pixel units with the origin at the
+// image's centre (x right, y down): bilinear, with positions outside the image mirrored
+// back in about its edges (LibTorch's grid_sample "reflection"). An integer translation,
+// a flip or a rotation by a multiple of 90 degrees reproduces pixels exactly.
+torch::Tensor WarpImages(const torch::Tensor& images, const torch::Tensor& inverse);
+
+// Image n's colours through the 4x4 homogeneous matrix color[n] acting on (r, g, b, 1);
+// a single-channel image takes the matrix's mean effect on a grey pixel (r = g = b), as
+// StyleGAN2-ADA does. images: 1 or 3 channels.
+torch::Tensor TransformColors(const torch::Tensor& images, const torch::Tensor& color);
 
 }  // namespace gan
 

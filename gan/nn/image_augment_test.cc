@@ -105,5 +105,70 @@ TEST(ImageAugmentTest, ParametersMustBeOnePerImage) {
   EXPECT_THROW(Translate(torch::zeros({2, 1, 2, 2}), Longs({0}), Longs({0, 0})), c10::Error);
 }
 
+// Homogeneous 3x3 matrices, one per image.
+torch::Tensor Matrices(std::vector<float> entries, int64_t n = 1) {
+  return torch::tensor(entries).view({1, 3, 3}).expand({n, 3, 3}).contiguous();
+}
+
+TEST(ImageAugmentTest, WarpWithTheIdentityGivesTheImagesBack) {
+  const torch::Tensor images = torch::rand({2, 3, 7, 10});
+  EXPECT_TRUE(WarpImages(images, Matrices({1, 0, 0, 0, 1, 0, 0, 0, 1}, 2)).allclose(images, 0, 1e-5));
+}
+
+TEST(ImageAugmentTest, WarpFlipsAndTurnsExactly) {
+  const torch::Tensor images = torch::rand({1, 2, 6, 6});
+  // x -> -x: each output pixel reads its mirror image across the vertical axis.
+  EXPECT_TRUE(WarpImages(images, Matrices({-1, 0, 0, 0, 1, 0, 0, 0, 1})).allclose(images.flip(3), 0, 1e-5));
+  // Output (x, y) reads input (-y, x): what was right of the centre is now above it, a
+  // quarter turn counter-clockwise on screen (y down), as rot90 over (H, W) turns.
+  EXPECT_TRUE(WarpImages(images, Matrices({0, -1, 0, 1, 0, 0, 0, 0, 1}))
+                  .allclose(torch::rot90(images, 1, {2, 3}), 0, 1e-5));
+}
+
+TEST(ImageAugmentTest, WarpTranslatesByWholePixelsMirroringTheEdge) {
+  // Output (x, y) reads input (x - 2, y): the content moves 2 pixels right; the two
+  // columns moved in mirror the first two about the image's left edge.
+  const torch::Tensor image = torch::arange(1, 6, torch::kFloat).view({1, 1, 1, 5});
+  const torch::Tensor out = WarpImages(image, Matrices({1, 0, -2, 0, 1, 0, 0, 0, 1}));
+  EXPECT_TRUE(out.allclose(torch::tensor({2.f, 1.f, 1.f, 2.f, 3.f}).view({1, 1, 1, 5}), 0, 1e-5))
+      << out;
+}
+
+TEST(ImageAugmentTest, WarpInterpolatesBilinearlyBetweenPixels) {
+  // Half a pixel to the right: each interior output is the mean of two neighbours.
+  const torch::Tensor image = torch::tensor({0.f, 2.f, 4.f, 8.f}).view({1, 1, 1, 4});
+  const torch::Tensor out = WarpImages(image, Matrices({1, 0, -0.5, 0, 1, 0, 0, 0, 1}));
+  EXPECT_TRUE(out.slice(3, 1, 4).allclose(torch::tensor({1.f, 3.f, 6.f}).view({1, 1, 1, 3}), 0, 1e-5))
+      << out;
+}
+
+TEST(ImageAugmentTest, ColorMatrixActsOnRgbAndOnGreyAsOnAGreyPixel) {
+  // Channel mixing plus an offset, against a direct loop over the pixels.
+  const torch::Tensor color = torch::tensor({0.5f, 0.1f, 0.0f, 0.2f,   //
+                                             0.0f, 1.0f, 0.3f, -0.1f,  //
+                                             0.2f, 0.2f, 0.2f, 0.0f,   //
+                                             0.0f, 0.0f, 0.0f, 1.0f})
+                                  .view({1, 4, 4});
+  const torch::Tensor rgb = torch::rand({1, 3, 2, 2});
+  const torch::Tensor out = TransformColors(rgb, color);
+  for (int64_t i = 0; i < 2; ++i) {
+    for (int64_t j = 0; j < 2; ++j) {
+      for (int64_t c = 0; c < 3; ++c) {
+        float expected = color[0][c][3].item<float>();
+        for (int64_t k = 0; k < 3; ++k) {
+          expected += color[0][c][k].item<float>() * rgb[0][k][i][j].item<float>();
+        }
+        EXPECT_NEAR(out[0][c][i][j].item<float>(), expected, 1e-6);
+      }
+    }
+  }
+  // A grey value g is the pixel (g, g, g): the mean of its three outputs is
+  // g (0.5 + 0.1 + 0 + 0 + 1 + 0.3 + 0.2 + 0.2 + 0.2) / 3 + (0.2 - 0.1 + 0) / 3.
+  const torch::Tensor grey = torch::tensor({0.5f, -1.0f}).view({1, 1, 1, 2});
+  const torch::Tensor expected =
+      torch::tensor({0.5f * 2.5f / 3 + 0.1f / 3, -1.0f * 2.5f / 3 + 0.1f / 3}).view({1, 1, 1, 2});
+  EXPECT_TRUE(TransformColors(grey, color).allclose(expected, 1e-5, 1e-6));
+}
+
 }  // namespace
 }  // namespace gan

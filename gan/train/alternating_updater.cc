@@ -70,14 +70,21 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
   discriminator_->train();
   optimizer_g_ = MakeOptimizer(*generator_, options_.optimizer_g);
   optimizer_d_ = MakeOptimizer(*discriminator_, options_.optimizer_d);
-  torch::serialize::InputArchive terms;
-  std::istringstream term_state(TermState());
-  terms.load_from(term_state);
-  has_term_state_ = !terms.keys().empty();
+  torch::serialize::InputArchive state;
+  std::istringstream auxiliary_state(AuxiliaryState());
+  state.load_from(auxiliary_state);
+  has_auxiliary_state_ = !state.keys().empty();
   if (options_.learning_rate_schedule.kind != LearningRateSchedule::Kind::kConstant) {
     rates_g_ = std::make_unique<ScheduledLearningRates>(*optimizer_g_);
     rates_d_ = std::make_unique<ScheduledLearningRates>(*optimizer_d_);
   }
+}
+
+RankMean AlternatingUpdater::MeanOverRanks() const {
+  if (!options_.data_parallel) return nullptr;
+  return [group = options_.data_parallel](const torch::Tensor& value) {
+    return group->MeanOverRanks(value);
+  };
 }
 
 void AlternatingUpdater::PrepareStep(StepContext& step) const {
@@ -86,10 +93,7 @@ void AlternatingUpdater::PrepareStep(StepContext& step) const {
       return augmentation->Apply(images);
     });
   }
-  if (!options_.data_parallel) return;
-  step.set_mean_over_ranks([group = options_.data_parallel](const torch::Tensor& value) {
-    return group->MeanOverRanks(value);
-  });
+  if (options_.data_parallel) step.set_mean_over_ranks(MeanOverRanks());
 }
 
 torch::Tensor AlternatingUpdater::DiscriminatorView(const torch::Tensor& images) const {
@@ -132,16 +136,17 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
   if (options_.unroll_steps > 0) {
     snapshot.emplace(*discriminator_, *optimizer_d_, loss_scaler_d_);
     // Look-ahead steps are not D's steps: they neither count as skipped nor are logged,
-    // and the terms' state (moving averages) is restored with D.
+    // and the terms' and the augmentation's state (moving averages, ADA's p) is restored
+    // with D.
     const bool skipped = discriminator_skipped_;
     const int64_t skipped_steps = skipped_steps_;
     const std::map<std::string, torch::Tensor> logs = term_logs_d_;
-    const std::string term_state = has_term_state_ ? TermState() : std::string();
+    const std::string auxiliary_state = has_auxiliary_state_ ? AuxiliaryState() : std::string();
     for (int k = 0; k < options_.unroll_steps; ++k) DiscriminatorStep(real, labels, {});
     discriminator_skipped_ = skipped;
     skipped_steps_ = skipped_steps;
     term_logs_d_ = logs;
-    if (has_term_state_) RestoreTermState(term_state);
+    if (has_auxiliary_state_) RestoreAuxiliaryState(auxiliary_state);
   }
   SetRequiresGrad(*discriminator_, false);
   torch::Tensor fakes, loss;
@@ -163,11 +168,11 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
 torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
                                                     const torch::Tensor& labels,
                                                     torch::Tensor fakes) {
-  // A skipped step must not reach the terms' state either (a NaN in a moving average would
-  // stay there).
-  const bool undoable = options_.skip_nonfinite_steps && has_term_state_;
-  const std::string term_state = undoable ? TermState() : std::string();
-  torch::Tensor loss;
+  // A skipped step must not reach the terms' (or the augmentation's) state either (a NaN
+  // in a moving average would stay there).
+  const bool undoable = options_.skip_nonfinite_steps && has_auxiliary_state_;
+  const std::string auxiliary_state = undoable ? AuxiliaryState() : std::string();
+  torch::Tensor loss, real_logits;
   {
     AutocastScope autocast(options_.device, options_.mixed_precision);
     if (!fakes.defined()) {
@@ -192,6 +197,7 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
       fake_logits = discriminator_->forward(fakes_seen, labels);
     }
     loss = loss_.discriminator(real_out.logits, fake_logits);
+    real_logits = real_out.logits.detach();
     StepContext step(*discriminator_, *generator_, real, fakes, labels,
                      [&real_out] { return real_out; });
     step.set_fake_logits(fake_logits);
@@ -200,10 +206,14 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
   }
   if (!BackwardAndStep(*optimizer_d_, loss, *discriminator_, loss_scaler_d_)) {
     discriminator_skipped_ = true;
-    if (undoable) RestoreTermState(term_state);
+    if (undoable) RestoreAuxiliaryState(auxiliary_state);
     return loss.detach();
   }
   if (options_.weight_clip > 0) ClipWeights(*discriminator_, options_.weight_clip);
+  if (options_.augmentation) {
+    const int64_t ranks = options_.data_parallel ? options_.data_parallel->world_size() : 1;
+    options_.augmentation->ObserveRealLogits(real_logits, real.size(0) * ranks, MeanOverRanks());
+  }
   return loss.detach();
 }
 
@@ -292,39 +302,44 @@ std::map<std::string, torch::Tensor> AlternatingUpdater::Update(const Batch& bat
   if (options_.skip_nonfinite_steps) {
     losses["skipped_steps"] = torch::tensor(static_cast<float>(skipped_steps_));
   }
+  if (options_.augmentation) {
+    for (const auto& [name, value] : options_.augmentation->Logs()) losses[name] = value;
+  }
   return losses;
 }
 
-void AlternatingUpdater::SaveTerms(torch::serialize::OutputArchive& archive) const {
+void AlternatingUpdater::SaveAuxiliaryState(torch::serialize::OutputArchive& archive) const {
   for (const NamedLossTerm& named : options_.terms) {
     named.term->Save(archive, "terms/" + named.name + "/");
   }
+  if (options_.augmentation) options_.augmentation->Save(archive, "augment/");
 }
 
-void AlternatingUpdater::LoadTerms(torch::serialize::InputArchive& archive) {
+void AlternatingUpdater::LoadAuxiliaryState(torch::serialize::InputArchive& archive) {
   for (const NamedLossTerm& named : options_.terms) {
     named.term->Load(archive, "terms/" + named.name + "/");
   }
+  if (options_.augmentation) options_.augmentation->Load(archive, "augment/");
 }
 
-std::string AlternatingUpdater::TermState() const {
+std::string AlternatingUpdater::AuxiliaryState() const {
   torch::serialize::OutputArchive archive;
-  SaveTerms(archive);
+  SaveAuxiliaryState(archive);
   std::ostringstream bytes;
   archive.save_to(bytes);
   return bytes.str();
 }
 
-void AlternatingUpdater::RestoreTermState(const std::string& state) {
+void AlternatingUpdater::RestoreAuxiliaryState(const std::string& state) {
   torch::serialize::InputArchive archive;
   std::istringstream bytes(state);
   archive.load_from(bytes);
-  LoadTerms(archive);
+  LoadAuxiliaryState(archive);
 }
 
 void AlternatingUpdater::Save(torch::serialize::OutputArchive& archive) const {
   SaveGanPair(archive, *generator_, *discriminator_, *optimizer_g_, *optimizer_d_);
-  SaveTerms(archive);
+  SaveAuxiliaryState(archive);
   archive.write("skipped_steps", torch::tensor(skipped_steps_));
   if (options_.loss_scaling) {
     loss_scaler_g_.Save(archive, "loss_scale_g");
@@ -335,7 +350,7 @@ void AlternatingUpdater::Save(torch::serialize::OutputArchive& archive) const {
 void AlternatingUpdater::Load(torch::serialize::InputArchive& archive) {
   LoadGanPair(archive, *generator_, *discriminator_, *optimizer_g_, *optimizer_d_,
               options_.device);
-  LoadTerms(archive);
+  LoadAuxiliaryState(archive);
   torch::Tensor skipped;
   // Checkpoints from before skipping existed have no count.
   skipped_steps_ = archive.try_read("skipped_steps", skipped)

@@ -14,6 +14,8 @@
 //
 // Augmentation (gan/augment): with one, D sees every image, real or fake, in D's step and
 // in G's, through it, each call with fresh random draws; G's gradient flows through it.
+// An adaptive one (ADA) observes D's real logits after every applied D step (not the
+// look-ahead ones), its state is checkpointed, and its values (augment_p) are logged.
 // The terms see the images unaugmented and D through the augmentation (StepContext::
 // DiscriminatorView), so that R1's gradient is with respect to the real images themselves.
 //
@@ -139,15 +141,18 @@ class AlternatingUpdater : public Updater {
   std::map<std::string, torch::Tensor> term_logs_d_, term_logs_g_;  // of the last steps
   // Gives a step's terms means over the data-parallel ranks and D's view of images.
   void PrepareStep(StepContext& step) const;
+  // The mean over the data-parallel ranks (null in one process).
+  RankMean MeanOverRanks() const;
   // `images` as D sees them (augmented, if an augmentation is on).
   torch::Tensor DiscriminatorView(const torch::Tensor& images) const;
-  // The terms' state, under "terms/<name>/"; as bytes, to undo a step's updates of it.
-  void SaveTerms(torch::serialize::OutputArchive& archive) const;
-  void LoadTerms(torch::serialize::InputArchive& archive);
-  std::string TermState() const;
-  void RestoreTermState(const std::string& state);
-  // Whether any term saves state (found once): only then do steps copy it to undo them.
-  bool has_term_state_ = false;
+  // The state of the terms, under "terms/<name>/", and of the augmentation, under
+  // "augment/" (LeCam's averages, ADA's p); as bytes, to undo a step's updates of it.
+  void SaveAuxiliaryState(torch::serialize::OutputArchive& archive) const;
+  void LoadAuxiliaryState(torch::serialize::InputArchive& archive);
+  std::string AuxiliaryState() const;
+  void RestoreAuxiliaryState(const std::string& state);
+  // Whether there is such state (found once): only then do steps copy it to undo them.
+  bool has_auxiliary_state_ = false;
 
   // Backpropagates `loss` (scaled when loss scaling is on) and steps `optimizer` unless
   // the step is not finite and skipping (or loss scaling) is on; see above.

@@ -629,5 +629,52 @@ TEST(AlternatingUpdaterAugmentationTest, JointBatchNormAugmentsBothHalvesAndTerm
   EXPECT_EQ(losses.at("penalty_d").item<double>(), 0.0);
 }
 
+// Counts the D steps it observed (checkpointed) and checks what it is given.
+class ObservingAugmentation : public Augmentation {
+ public:
+  torch::Tensor Apply(const torch::Tensor& images) override { return images; }
+  void ObserveRealLogits(const torch::Tensor& logits, int64_t global_batch_size,
+                         const RankMean& mean_over_ranks) override {
+    EXPECT_EQ(logits.dim(), 1);
+    EXPECT_EQ(logits.size(0), global_batch_size);
+    EXPECT_FALSE(logits.requires_grad());
+    EXPECT_EQ(mean_over_ranks, nullptr);  // one process
+    ++observed_;
+  }
+  void Save(torch::serialize::OutputArchive& archive, const std::string& prefix) const override {
+    archive.write(prefix + "observed", torch::tensor(observed_));
+  }
+  void Load(torch::serialize::InputArchive& archive, const std::string& prefix) override {
+    torch::Tensor observed;
+    archive.read(prefix + "observed", observed);
+    observed_ = observed.item<int64_t>();
+  }
+  std::map<std::string, torch::Tensor> Logs() const override {
+    return {{"augment_observed", torch::tensor(static_cast<float>(observed_))}};
+  }
+
+ private:
+  int64_t observed_ = 0;
+};
+
+TEST(AlternatingUpdaterAugmentationTest, AdaptiveStateSeesAppliedDStepsOnlyAndIsCheckpointed) {
+  Nets nets = TinyDcgan();
+  AlternatingUpdaterOptions options;
+  options.unroll_steps = 2;  // look-ahead D steps must not count
+  options.augmentation = std::make_shared<ObservingAugmentation>();
+  AlternatingUpdater updater = MakeUpdater(nets, options);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(updater.Update(RealBatch(), i).at("augment_observed").item<float>(), i + 1.0f);
+  }
+  torch::serialize::OutputArchive out;
+  updater.Save(out);
+  torch::serialize::InputArchive in = ReadBackInMemory(out);
+  Nets other = TinyDcgan();
+  options.augmentation = std::make_shared<ObservingAugmentation>();
+  AlternatingUpdater resumed = MakeUpdater(other, options);
+  resumed.Load(in);
+  EXPECT_EQ(resumed.Update(RealBatch(), 3).at("augment_observed").item<float>(), 4.0f);
+}
+
 }  // namespace
 }  // namespace gan
