@@ -34,6 +34,9 @@ ABSL_FLAG(std::string, data_dir, "", "reference data directory (default: the run
 ABSL_FLAG(std::optional<int64_t>, pad, std::nullopt,
           "pixels of padding for the real images (default: the run's data.pad)");
 ABSL_FLAG(std::string, split, "train", "reference split");
+ABSL_FLAG(std::optional<int64_t>, max_examples, std::nullopt,
+          "reference images kept, the first ones (default: the run's data.max_examples; 0 = all, "
+          "e.g. the whole split for a run trained on part of it)");
 ABSL_FLAG(std::string, extractor, "auto",
           "auto | fmnist-classifier | inception-v3:<state dict> | torchscript:<file>");
 ABSL_FLAG(std::string, resize, "pytorch", "inception-v3 resize to 299: pytorch | tf1");
@@ -106,6 +109,13 @@ absl::Status Run() {
   if (!absl::GetFlag(FLAGS_dataset).empty()) data.dataset = absl::GetFlag(FLAGS_dataset);
   if (!absl::GetFlag(FLAGS_data_dir).empty()) data.dir = ResolveUserPath(absl::GetFlag(FLAGS_data_dir));
   if (absl::GetFlag(FLAGS_pad).has_value()) data.pad = *absl::GetFlag(FLAGS_pad);
+  if (absl::GetFlag(FLAGS_max_examples).has_value()) {
+    data.max_examples = *absl::GetFlag(FLAGS_max_examples);
+    if (data.max_examples < 0) {
+      return absl::InvalidArgumentError(absl::StrCat("--max_examples must not be negative, got ",
+                                                     data.max_examples));
+    }
+  }
   const std::string split = absl::GetFlag(FLAGS_split);
   if (!fake_split.empty()) {
     DataOptions fake_data = data;

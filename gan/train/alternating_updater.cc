@@ -89,9 +89,7 @@ RankMean AlternatingUpdater::MeanOverRanks() const {
 
 void AlternatingUpdater::PrepareStep(StepContext& step) const {
   if (options_.augmentation) {
-    step.set_discriminator_view([augmentation = options_.augmentation](const torch::Tensor& images) {
-      return augmentation->Apply(images);
-    });
+    step.set_discriminator_view([this](const torch::Tensor& images) { return DiscriminatorView(images); });
   }
   if (options_.data_parallel) step.set_mean_over_ranks(MeanOverRanks());
 }
