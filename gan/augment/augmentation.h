@@ -30,6 +30,7 @@
 
 #include "absl/status/statusor.h"
 #include "gan/core/config.h"
+#include "gan/core/registry.h"
 
 namespace gan {
 
@@ -82,10 +83,7 @@ absl::StatusOr<std::shared_ptr<Augmentation>> NewAugmentation(const AugmentSecti
 
 }  // namespace gan
 
-#define GAN_AUGMENTATION_CONCAT_(a, b) a##b
-#define GAN_AUGMENTATION_VARIABLE_(line) GAN_AUGMENTATION_CONCAT_(kRegisteredAugmentation, line)
-#define GAN_REGISTER_AUGMENTATION(name, reader)                            \
-  [[maybe_unused]] static const bool GAN_AUGMENTATION_VARIABLE_(__LINE__) = \
-      ::gan::RegisterAugmentation(name, reader)
+#define GAN_REGISTER_AUGMENTATION(name, reader) \
+  GAN_REGISTER_WITH(::gan::RegisterAugmentation, name, reader)
 
 #endif  // GAN_AUGMENT_AUGMENTATION_H_

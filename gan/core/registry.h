@@ -10,7 +10,9 @@
 //   const LossTermReader* reader = Terms().Find("r1");
 //
 // Hold a registry in a function-local static (as above), built on first use, so that a
-// registration from any translation unit's static initializer finds it.
+// registration from any translation unit's static initializer finds it, and register from
+// a static initializer with GAN_REGISTER_WITH, which the kinds' own macros wrap:
+//   #define GAN_REGISTER_LOSS_TERM(name, reader) GAN_REGISTER_WITH(::gan::RegisterLossTerm, name, reader)
 #ifndef GAN_CORE_REGISTRY_H_
 #define GAN_CORE_REGISTRY_H_
 
@@ -58,5 +60,12 @@ class Registry {
 };
 
 }  // namespace gan
+
+#define GAN_REGISTRY_CONCAT_(a, b) a##b
+#define GAN_REGISTRY_VARIABLE_(line) GAN_REGISTRY_CONCAT_(kGanRegistration, line)
+// Calls register_function(name, value) (which returns true) at static initialization.
+#define GAN_REGISTER_WITH(register_function, name, value)                  \
+  [[maybe_unused]] static const bool GAN_REGISTRY_VARIABLE_(__LINE__) = \
+      register_function(name, value)
 
 #endif  // GAN_CORE_REGISTRY_H_

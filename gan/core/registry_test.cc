@@ -8,6 +8,20 @@
 namespace gan {
 namespace {
 
+Registry<int>& Numbers() {
+  static auto* registry = new Registry<int>("number");
+  return *registry;
+}
+
+bool RegisterNumber(const std::string& name, int value) { return Numbers().Register(name, value); }
+
+GAN_REGISTER_WITH(RegisterNumber, "seven", 7);
+
+TEST(RegistryTest, RegistrationsFromStaticInitializersAreThereBeforeMain) {
+  ASSERT_NE(Numbers().Find("seven"), nullptr);
+  EXPECT_EQ(*Numbers().Find("seven"), 7);
+}
+
 TEST(RegistryTest, FindsWhatWasRegisteredAndListsNamesSorted) {
   Registry<int> registry("number");
   EXPECT_TRUE(registry.Register("two", 2));

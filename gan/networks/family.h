@@ -27,6 +27,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "gan/core/config.h"
+#include "gan/core/registry.h"
 #include "gan/networks/autoencoder/autoencoder_discriminator.h"
 #include "gan/networks/gan_modules.h"
 
@@ -87,10 +88,7 @@ absl::StatusOr<ModelSection> ReadModelSection(const nlohmann::json& section);
 
 }  // namespace gan
 
-#define GAN_NETWORK_FAMILY_CONCAT_(a, b) a##b
-#define GAN_NETWORK_FAMILY_VARIABLE_(line) GAN_NETWORK_FAMILY_CONCAT_(kRegisteredFamily, line)
-#define GAN_REGISTER_NETWORK_FAMILY(name, reader)                    \
-  [[maybe_unused]] static const bool GAN_NETWORK_FAMILY_VARIABLE_(__LINE__) = \
-      ::gan::RegisterNetworkFamily(name, reader)
+#define GAN_REGISTER_NETWORK_FAMILY(name, reader) \
+  GAN_REGISTER_WITH(::gan::RegisterNetworkFamily, name, reader)
 
 #endif  // GAN_NETWORKS_FAMILY_H_

@@ -30,6 +30,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "gan/core/config.h"
+#include "gan/core/registry.h"
 #include "gan/networks/gan_modules.h"
 
 namespace gan {
@@ -152,10 +153,7 @@ double ReadTermWeight(ConfigReader& options, double default_weight);
 
 }  // namespace gan
 
-#define GAN_LOSS_TERM_CONCAT_(a, b) a##b
-#define GAN_LOSS_TERM_VARIABLE_(line) GAN_LOSS_TERM_CONCAT_(kRegisteredLossTerm, line)
-#define GAN_REGISTER_LOSS_TERM(name, reader)                                   \
-  [[maybe_unused]] static const bool GAN_LOSS_TERM_VARIABLE_(__LINE__) = \
-      ::gan::RegisterLossTerm(name, reader)
+#define GAN_REGISTER_LOSS_TERM(name, reader) \
+  GAN_REGISTER_WITH(::gan::RegisterLossTerm, name, reader)
 
 #endif  // GAN_LOSSES_TERMS_LOSS_TERM_H_
