@@ -23,6 +23,8 @@
 
 #include "benchmarks/flop_count.h"
 #include "benchmarks/plain_loop.h"
+#include "gan/augment/ada.h"
+#include "gan/augment/diff_augment.h"
 #include "gan/core/caching_cpu_allocator.h"
 #include "gan/core/runtime.h"
 #include "gan/core/tool_main.h"
@@ -128,6 +130,26 @@ void BM_DcganFashionMnist32(benchmark::State& state) {
   RunUpdater(state, "dcgan32", FashionMnist32, "hinge", false);
 }
 BENCHMARK(BM_DcganFashionMnist32)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The same with DiffAugment's color,translation,cutout on every image D sees.
+void BM_DcganFashionMnist32_DiffAugment(benchmark::State& state) {
+  AlternatingUpdaterOptions options;
+  options.augmentation = std::make_shared<DiffAugment>(DiffAugmentOptions());
+  RunUpdater(state, "dcgan32", FashionMnist32, "hinge", false, options);
+}
+BENCHMARK(BM_DcganFashionMnist32_DiffAugment)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The same with ADA's bgc pipeline at p = 0.5, held fixed (any p > 0 pays for every
+// transform: the images not chosen go through the identity).
+void BM_DcganFashionMnist32_Ada(benchmark::State& state) {
+  AdaOptions ada;
+  ada.initial_p = 0.5;
+  ada.target = 0;
+  AlternatingUpdaterOptions options;
+  options.augmentation = std::make_shared<AdaptiveAugment>(ada);
+  RunUpdater(state, "dcgan32", FashionMnist32, "hinge", false, options);
+}
+BENCHMARK(BM_DcganFashionMnist32_Ada)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // LibTorch's C++ DCGAN example, 28x28x1, BCE, D first (as the example).
 void BM_LibtorchExampleDcgan28_PlainLoop(benchmark::State& state) {

@@ -13,10 +13,12 @@
 #include <nlohmann/json.hpp>
 #include <torch/utils.h>
 
+#include "gan/augment/ada.h"
 #include "gan/checkpoint/checkpoint.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/run_directory.h"
 #include "gan/core/stop_signal.h"
+#include "gan/losses/terms/loss_term.h"
 #include "gan/networks/dcgan/dcgan.h"
 #include "gan/outputs/loss_log_extension.h"
 #include "gan/outputs/progress_extension.h"
@@ -46,16 +48,18 @@ struct TinyRun {
   std::shared_ptr<DcganDiscriminator> d;
   std::unique_ptr<AlternatingUpdater> updater;
   std::unique_ptr<BatchLoader> loader;
+  std::shared_ptr<Augmentation> augmentation;  // the updater's, if any
 };
 
-TinyRun MakeTinyRun(uint64_t seed = 1) {
+TinyRun MakeTinyRun(uint64_t seed = 1, AlternatingUpdaterOptions options = {}) {
   torch::manual_seed(seed);
   const DcganSpec spec = StandardDcganSpec(32, 1, 4, 8);
   TinyRun s;
   s.g = MakeDcganGenerator(spec);
   s.d = MakeDcganDiscriminator(spec);
+  s.augmentation = options.augmentation;
   s.updater = std::make_unique<AlternatingUpdater>(s.g, s.d, *AdversarialLossByName("bce"),
-                                                   AlternatingUpdaterOptions());
+                                                   std::move(options));
   TransformPipeline transforms({ScaleToMinusOneOne(), Pad(2), RandomHorizontalFlip()});
   s.loader = std::make_unique<BatchLoader>(TinyData(), transforms,
                                            BatchLoaderOptions{.batch_size = 8, .seed = seed});
@@ -127,23 +131,44 @@ std::vector<torch::Tensor> State(torch::nn::Module& module) {
   return out;
 }
 
-TEST(TrainerTest, ResumedRunMatchesUninterruptedRunExactly) {
+// Updater options whose state must survive a resume too: ADA's p and the signs gathered
+// towards its next update (every 2 D steps, so iteration 3 is mid-interval), LeCam's
+// moving averages, a learning-rate schedule. Fresh objects for every run.
+AlternatingUpdaterOptions StatefulOptions() {
+  AlternatingUpdaterOptions options;
+  AdaOptions ada;
+  ada.initial_p = 0.5;
+  ada.interval = 2;
+  ada.speed_images = 100;  // p moves by 0.16 per update: visibly
+  options.augmentation = std::make_shared<AdaptiveAugment>(ada);
+  options.terms = {*LossTermByName("lecam", {{"start", 1}})};
+  options.learning_rate_schedule = {LearningRateSchedule::Kind::kLinear, 2, 9};
+  return options;
+}
+
+class ResumeTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(ResumeTest, ResumedRunMatchesUninterruptedRunExactly) {
   torch::set_num_threads(1);
-  const std::string dir = TestDir("resume_exact");
+  const bool stateful = GetParam();
+  const auto options = [stateful] {
+    return stateful ? StatefulOptions() : AlternatingUpdaterOptions();
+  };
+  const std::string dir = TestDir(stateful ? "resume_exact_stateful" : "resume_exact");
   // Uninterrupted: 9 iterations (crosses the epoch boundary at 5).
-  TinyRun straight = MakeTinyRun(7);
+  TinyRun straight = MakeTinyRun(7, options());
   Trainer full(*straight.updater, *straight.loader, 9);
   ASSERT_TRUE(full.Run().ok());
 
   // Interrupted after 3 iterations, checkpointed, and resumed in fresh objects.
-  TinyRun first = MakeTinyRun(7);
+  TinyRun first = MakeTinyRun(7, options());
   Trainer part(*first.updater, *first.loader, 3);
   part.Add(std::make_unique<CheckpointExtension>(*first.updater, dir, 2, "tiny"),
            Trigger::AtEnd());
   ASSERT_TRUE(part.Run().ok());
   torch::randn({100});  // disturb the global generator: the checkpoint must restore it
 
-  TinyRun second = MakeTinyRun(99);  // different initial weights, same data seed below
+  TinyRun second = MakeTinyRun(99, options());  // other initial weights, same data seed below
   second.loader = std::make_unique<BatchLoader>(
       TinyData(), TransformPipeline({ScaleToMinusOneOne(), Pad(2), RandomHorizontalFlip()}),
       BatchLoaderOptions{.batch_size = 8, .seed = 7});
@@ -158,7 +183,14 @@ TEST(TrainerTest, ResumedRunMatchesUninterruptedRunExactly) {
   ASSERT_EQ(expected_g.size(), actual_g.size());
   for (size_t i = 0; i < expected_g.size(); ++i) EXPECT_TRUE(expected_g[i].equal(actual_g[i])) << i;
   for (size_t i = 0; i < expected_d.size(); ++i) EXPECT_TRUE(expected_d[i].equal(actual_d[i])) << i;
+  if (stateful) {
+    const double p = static_cast<const AdaptiveAugment&>(*straight.augmentation).p();
+    EXPECT_NE(p, 0.5) << "p must have moved for the test to mean anything";
+    EXPECT_EQ(static_cast<const AdaptiveAugment&>(*second.augmentation).p(), p);
+  }
 }
+
+INSTANTIATE_TEST_SUITE_P(PlainAndStateful, ResumeTest, ::testing::Bool());
 
 TEST(CheckpointTest, KeepsTheNewestAndSkipsABrokenOne) {
   const std::string dir = TestDir("keep");
