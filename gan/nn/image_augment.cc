@@ -38,23 +38,39 @@ torch::Tensor AdjustContrast(const torch::Tensor& images, const torch::Tensor& f
 }
 
 torch::Tensor Translate(const torch::Tensor& images, const torch::Tensor& dy,
-                        const torch::Tensor& dx) {
+                        const torch::Tensor& dx, TranslateFill fill) {
   CheckImages(images);
   const int64_t n = images.size(0), height = images.size(2), width = images.size(3);
   TORCH_CHECK(dy.dim() == 1 && dy.size(0) == n && dx.dim() == 1 && dx.size(0) == n,
               "Translate: expected one shift per image, got ", dy.sizes(), " and ", dx.sizes());
   const auto index = torch::TensorOptions().dtype(torch::kLong).device(images.device());
-  // Output pixel (i, j) reads input pixel (i - dy, j - dx) of the image padded with one ring
-  // of zeros; sources outside the image are clamped onto that ring.
-  const torch::Tensor rows =
-      (torch::arange(height, index).view({1, -1, 1}) - dy.to(index).view({-1, 1, 1}) + 1)
-          .clamp(0, height + 1);
-  const torch::Tensor cols =
-      (torch::arange(width, index).view({1, 1, -1}) - dx.to(index).view({-1, 1, 1}) + 1)
-          .clamp(0, width + 1);
   const torch::Tensor batch = torch::arange(n, index).view({-1, 1, 1});
+  // Output pixel (i, j) reads input pixel (i - dy, j - dx).
+  torch::Tensor rows = torch::arange(height, index).view({1, -1, 1}) - dy.to(index).view({-1, 1, 1});
+  torch::Tensor cols = torch::arange(width, index).view({1, 1, -1}) - dx.to(index).view({-1, 1, 1});
+  if (fill == TranslateFill::kReflect) {
+    TORCH_CHECK(dy.abs().max().item<int64_t>() < height && dx.abs().max().item<int64_t>() < width,
+                "Translate: a reflected shift must be smaller than the image, got up to ",
+                dy.abs().max().item<int64_t>(), " rows and ", dx.abs().max().item<int64_t>(),
+                " columns of ", height, "x", width);
+    // Mirrored about the first and the last pixel: -k reads k, (side - 1) + k reads (side - 1) - k.
+    rows = (height - 1) - ((height - 1) - rows.abs()).abs();
+    cols = (width - 1) - ((width - 1) - cols.abs()).abs();
+    return images.permute({0, 2, 3, 1}).index({batch, rows, cols}).permute({0, 3, 1, 2}).contiguous();
+  }
+  // Zeros: the image padded with one ring of them, and sources outside it clamped onto the ring.
+  rows = (rows + 1).clamp(0, height + 1);
+  cols = (cols + 1).clamp(0, width + 1);
   const torch::Tensor padded = torch::constant_pad_nd(images, {1, 1, 1, 1}).permute({0, 2, 3, 1});
   return padded.index({batch, rows, cols}).permute({0, 3, 1, 2}).contiguous();
+}
+
+torch::Tensor FlipHorizontally(const torch::Tensor& images, const torch::Tensor& flip) {
+  CheckImages(images);
+  TORCH_CHECK(flip.dim() == 1 && flip.size(0) == images.size(0) && flip.scalar_type() == torch::kBool,
+              "FlipHorizontally: expected one bool per image, got ", flip.sizes(), " ",
+              flip.scalar_type());
+  return torch::where(flip.view({-1, 1, 1, 1}), images.flip({3}), images);
 }
 
 torch::Tensor Cutout(const torch::Tensor& images, const torch::Tensor& top,

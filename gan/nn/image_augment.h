@@ -25,10 +25,18 @@ torch::Tensor AdjustSaturation(const torch::Tensor& images, const torch::Tensor&
 // Image n scaled by factor[n] about its mean over channels and pixels.
 torch::Tensor AdjustContrast(const torch::Tensor& images, const torch::Tensor& factor);
 
+// What a translation moves in from outside the image: zeros (DiffAugment), or the image
+// mirrored about its edge pixels (PyTorch's "reflect" padding: row -1 is row 1), as the
+// consistency regularizers' reference transform does.
+enum class TranslateFill { kZeros, kReflect };
+
 // Image n's content moved down by dy[n] rows and right by dx[n] columns (negative: up,
-// left); pixels moved in from outside the image are 0. dy, dx: integer [N].
+// left). dy, dx: integer [N]; with kReflect, |shift| < the image's side.
 torch::Tensor Translate(const torch::Tensor& images, const torch::Tensor& dy,
-                        const torch::Tensor& dx);
+                        const torch::Tensor& dx, TranslateFill fill = TranslateFill::kZeros);
+
+// Image n mirrored left to right where flip[n] (bool [N]), as it is elsewhere.
+torch::Tensor FlipHorizontally(const torch::Tensor& images, const torch::Tensor& flip);
 
 // Image n with the `height` x `width` rectangle whose top-left pixel is (top[n], left[n])
 // set to 0, in every channel; the rectangle may reach past the image's edges (only its part

@@ -80,6 +80,38 @@ TEST(ImageAugmentTest, TranslateGradientReachesExactlyThePixelsThatStayInside) {
       torch::tensor({1.f, 1.f, 1.f, 1.f, 1.f, 1.f, 0.f, 0.f, 0.f}).view({1, 1, 3, 3})));
 }
 
+TEST(ImageAugmentTest, ReflectedTranslateMirrorsAboutTheEdgePixels) {
+  const torch::Tensor image = OneToNine();
+  // One row down: row -1 reads row 1 (4 5 6), not row 0 again.
+  EXPECT_TRUE(Translate(image, Longs({1}), Longs({0}), TranslateFill::kReflect)
+                  .equal(torch::tensor({4.f, 5.f, 6.f, 1.f, 2.f, 3.f, 4.f, 5.f, 6.f}).view({1, 1, 3, 3})));
+  // Two columns left: column 3 reads column 1, column 4 reads column 0.
+  EXPECT_TRUE(Translate(image, Longs({0}), Longs({-2}), TranslateFill::kReflect)
+                  .equal(torch::tensor({3.f, 2.f, 1.f, 6.f, 5.f, 4.f, 9.f, 8.f, 7.f}).view({1, 1, 3, 3})));
+}
+
+TEST(ImageAugmentTest, ReflectedTranslateIsACropOfTheReflectPaddedImage) {
+  // The reference transform's definition: pad by the largest shift in PyTorch's "reflect"
+  // mode, then crop each image at its offset.
+  const torch::Tensor images = torch::rand({3, 2, 8, 8});
+  const torch::Tensor dy = Longs({-2, 0, 1}), dx = Longs({2, -1, 0});
+  const torch::Tensor padded = torch::reflection_pad2d(images, {2, 2, 2, 2});
+  const torch::Tensor out = Translate(images, dy, dx, TranslateFill::kReflect);
+  for (int64_t n = 0; n < 3; ++n) {
+    const int64_t top = 2 - dy[n].item<int64_t>(), left = 2 - dx[n].item<int64_t>();
+    EXPECT_TRUE(out[n].equal(padded[n].slice(1, top, top + 8).slice(2, left, left + 8))) << n;
+  }
+  EXPECT_THROW(Translate(images, Longs({8, 0, 0}), Longs({0, 0, 0}), TranslateFill::kReflect),
+               c10::Error);
+}
+
+TEST(ImageAugmentTest, FlipHorizontallyMirrorsTheChosenImagesOnly) {
+  const torch::Tensor images = torch::cat({OneToNine(), OneToNine()});
+  const torch::Tensor out = FlipHorizontally(images, torch::tensor({true, false}));
+  EXPECT_TRUE(out[0].equal(torch::tensor({3.f, 2.f, 1.f, 6.f, 5.f, 4.f, 9.f, 8.f, 7.f}).view({1, 3, 3})));
+  EXPECT_TRUE(out[1].equal(OneToNine()[0]));
+}
+
 TEST(ImageAugmentTest, CutoutClearsTheRectangleInsideTheImageInEveryChannel) {
   const torch::Tensor images = torch::ones({2, 2, 4, 4});
   // Image 0: a 2x2 square from (-1, 2): only row 0, columns 2 and 3 are inside.

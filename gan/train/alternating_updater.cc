@@ -117,9 +117,11 @@ torch::Tensor AlternatingUpdater::AddTerms(torch::Tensor loss, StepContext& step
 
 torch::Tensor AlternatingUpdater::GeneratorObjective(const torch::Tensor& real,
                                                     const torch::Tensor& fakes,
+                                                    const torch::Tensor& latents,
                                                     const torch::Tensor& labels) {
   StepContext step(*discriminator_, *generator_, real, fakes, labels,
                    [&] { return discriminator_->forward_all(DiscriminatorView(fakes), labels); });
+  step.set_latents(latents);
   PrepareStep(step);
   const bool replaced =
       std::any_of(options_.terms.begin(), options_.terms.end(),
@@ -128,7 +130,7 @@ torch::Tensor AlternatingUpdater::GeneratorObjective(const torch::Tensor& real,
   return AddTerms(loss, step, /*discriminator=*/false, term_logs_g_);
 }
 
-std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
+AlternatingUpdater::GeneratorStepResult AlternatingUpdater::GeneratorStep(
     const torch::Tensor& real, const torch::Tensor& labels) {
   std::optional<DiscriminatorSnapshot> snapshot;
   if (options_.unroll_steps > 0) {
@@ -147,11 +149,12 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
     if (has_auxiliary_state_) RestoreAuxiliaryState(auxiliary_state);
   }
   SetRequiresGrad(*discriminator_, false);
+  const torch::Tensor latents = SampleLatent(real.size(0));
   torch::Tensor fakes, loss;
   {
     AutocastScope autocast(options_.device, options_.mixed_precision);
-    fakes = generator_->forward(SampleLatent(real.size(0)), labels);
-    loss = GeneratorObjective(real, fakes, labels);
+    fakes = generator_->forward(latents, labels);
+    loss = GeneratorObjective(real, fakes, latents, labels);
   }
   const bool stepped = BackwardAndStep(*optimizer_g_, loss, *generator_, loss_scaler_g_);
   SetRequiresGrad(*discriminator_, true);
@@ -160,12 +163,13 @@ std::pair<torch::Tensor, torch::Tensor> AlternatingUpdater::GeneratorStep(
     snapshot->Restore();
     ClearGradients(*discriminator_);
   }
-  return {loss.detach(), fakes.detach()};
+  return {loss.detach(), fakes.detach(), latents};
 }
 
 torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
                                                     const torch::Tensor& labels,
-                                                    torch::Tensor fakes) {
+                                                    torch::Tensor fakes,
+                                                    torch::Tensor latents) {
   // A skipped step must not reach the terms' (or the augmentation's) state either (a NaN
   // in a moving average would stay there).
   const bool undoable = options_.skip_nonfinite_steps && has_auxiliary_state_;
@@ -175,7 +179,8 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
     AutocastScope autocast(options_.device, options_.mixed_precision);
     if (!fakes.defined()) {
       torch::NoGradGuard no_grad;
-      fakes = generator_->forward(SampleLatent(real.size(0)), labels);
+      latents = SampleLatent(real.size(0));
+      fakes = generator_->forward(latents, labels);
     }
     DiscriminatorOutput real_out;
     torch::Tensor fake_logits;
@@ -199,6 +204,7 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
     StepContext step(*discriminator_, *generator_, real, fakes, labels,
                      [&real_out] { return real_out; });
     step.set_fake_logits(fake_logits);
+    step.set_latents(latents);
     PrepareStep(step);
     loss = AddTerms(loss, step, /*discriminator=*/true, term_logs_d_);
   }
@@ -270,16 +276,17 @@ std::map<std::string, torch::Tensor> AlternatingUpdater::Update(const Batch& bat
   generator_skipped_ = discriminator_skipped_ = false;
   bool generator_stepped = false;
   if (options_.generator_first) {
-    torch::Tensor fakes;
+    GeneratorStepResult generated;
     if (iteration % options_.n_dis == 0) {
-      std::tie(losses["loss_g"], fakes) = GeneratorStep(real, labels);
+      generated = GeneratorStep(real, labels);
+      losses["loss_g"] = generated.loss;
       generator_stepped = true;
     }
-    losses["loss_d"] = DiscriminatorStep(real, labels, fakes);
+    losses["loss_d"] = DiscriminatorStep(real, labels, generated.fakes, generated.latents);
   } else {
     losses["loss_d"] = DiscriminatorStep(real, labels, torch::Tensor());
     if ((iteration + 1) % options_.n_dis == 0) {
-      losses["loss_g"] = GeneratorStep(real, labels).first;
+      losses["loss_g"] = GeneratorStep(real, labels).loss;
       generator_stepped = true;
     }
   }

@@ -116,14 +116,16 @@ class AlternatingUpdater : public Updater {
 
   // The two halves of an iteration, public for tests and composite updaters.
   // GeneratorStep makes real.size(0) fakes (the real batch is used by feature matching
-  // and unrolling) and returns (loss, the fakes, detached).
-  std::pair<torch::Tensor, torch::Tensor> GeneratorStep(const torch::Tensor& real,
-                                                        const torch::Tensor& labels);
-  // `fakes` undefined: draws fresh ones without building G's graph. Returns D's loss,
+  // and unrolling) and returns its loss and the fakes, detached, with their latents.
+  struct GeneratorStepResult {
+    torch::Tensor loss, fakes, latents;
+  };
+  GeneratorStepResult GeneratorStep(const torch::Tensor& real, const torch::Tensor& labels);
+  // `fakes` undefined: draws fresh ones without building G's graph. `latents`: those of
+  // given fakes, for terms that perturb them (zCR); may be undefined. Returns D's loss,
   // terms included.
   torch::Tensor DiscriminatorStep(const torch::Tensor& real, const torch::Tensor& labels,
-                                  torch::Tensor fakes);
-
+                                  torch::Tensor fakes, torch::Tensor latents = {});
 
  private:
   Generator generator_;
@@ -165,7 +167,7 @@ class AlternatingUpdater : public Updater {
   bool generator_skipped_ = false, discriminator_skipped_ = false;  // in this Update
 
   torch::Tensor GeneratorObjective(const torch::Tensor& real, const torch::Tensor& fakes,
-                                   const torch::Tensor& labels);
+                                   const torch::Tensor& latents, const torch::Tensor& labels);
 };
 
 }  // namespace gan

@@ -262,7 +262,7 @@ TEST(AlternatingUpdaterTest, FeatureMatchingObjective) {
   AlternatingUpdater updater = MakeUpdater(nets, options);
   const Batch batch = RealBatch();
   torch::manual_seed(9);
-  const auto [loss, fakes] = updater.GeneratorStep(batch.images, {});
+  const auto [loss, fakes, latents] = updater.GeneratorStep(batch.images, {});
   for (const auto& p : nets.d->parameters()) EXPECT_FALSE(p.grad().defined());
   // Recompute ||E f(real) - E f(fake)||^2 with the same fakes (D is unchanged by G's step).
   torch::NoGradGuard no_grad;
@@ -310,9 +310,6 @@ TEST(AlternatingUpdaterTest, UnrollingChangesGeneratorButNeverTheRealDiscriminat
   for (size_t i = 0; i < g_after[0].size(); ++i) g_differs |= !g_after[0][i].equal(g_after[1][i]);
   EXPECT_TRUE(g_differs) << "unrolling had no effect on G";
 }
-
-}  // namespace
-}  // namespace gan
 
 namespace gan {
 namespace {
@@ -674,6 +671,55 @@ TEST(AlternatingUpdaterAugmentationTest, AdaptiveStateSeesAppliedDStepsOnlyAndIs
   AlternatingUpdater resumed = MakeUpdater(other, options);
   resumed.Load(in);
   EXPECT_EQ(resumed.Update(RealBatch(), 3).at("augment_observed").item<float>(), 4.0f);
+}
+
+}  // namespace
+}  // namespace gan
+
+// Records whether every step's latents are those its fakes were made from (zCR perturbs them).
+class LatentsSpy : public LossTerm {
+ public:
+  torch::Tensor Discriminator(StepContext& step) override { return Check(step); }
+  torch::Tensor Generator(StepContext& step) override { return Check(step); }
+  int checked = 0, matched = 0;
+
+ private:
+  torch::Tensor Check(StepContext& step) {
+    torch::NoGradGuard no_grad;
+    ++checked;
+    if (step.latents().defined() &&
+        step.generator().forward(step.latents(), step.labels()).allclose(step.fakes(), 1e-5)) {
+      ++matched;
+    }
+    return {};
+  }
+};
+
+TEST(AlternatingUpdaterTermsTest, TermsSeeTheLatentsOfTheirStepsFakes) {
+  for (const bool generator_first : {false, true}) {
+    Nets nets = TinyDcgan();
+    auto spy = std::make_shared<LatentsSpy>();
+    AlternatingUpdaterOptions options;
+    options.generator_first = generator_first;
+    options.terms = {{"spy", spy}};
+    AlternatingUpdater updater = MakeUpdater(nets, options);
+    updater.Update(RealBatch(), 0);
+    EXPECT_EQ(spy->checked, 2);
+    // G first: D's step reuses the fakes G made before its own update, so G (updated)
+    // no longer makes them; the latents must still come with them (zCR needs them).
+    EXPECT_EQ(spy->matched, generator_first ? 1 : 2) << "generator_first " << generator_first;
+  }
+  for (const bool generator_first : {false, true}) {
+    Nets nets = TinyDcgan();
+    AlternatingUpdaterOptions options;
+    options.generator_first = generator_first;
+    options.terms = {*LossTermByName("zcr")};
+    AlternatingUpdater updater = MakeUpdater(nets, options);
+    const auto losses = updater.Update(RealBatch(), 0);
+    ASSERT_TRUE(losses.count("consistency_d") && losses.count("consistency_g"));
+    EXPECT_GT(losses.at("consistency_d").item<double>(), 0.0);
+    EXPECT_LT(losses.at("consistency_g").item<double>(), 0.0);
+  }
 }
 
 }  // namespace

@@ -114,7 +114,7 @@ TEST_P(ClassLossTest, GeneratorStepAddsTheClassLossOfItsFakesAndUpdateLogsBoth) 
   ASSERT_TRUE(losses.count("class_d"));
   ASSERT_TRUE(losses.count("class_g"));
   // The G step leaves D alone, so its fakes can be scored again afterwards.
-  const auto [loss_g, fakes] = updater.GeneratorStep(batch.images, Labels());
+  const auto [loss_g, fakes, latents] = updater.GeneratorStep(batch.images, Labels());
   const double class_g = ExpectedClassTerm(GetParam(), *d, fakes, 2.0);
   torch::NoGradGuard no_grad;
   const double hinge_g = HingeGeneratorLoss(d->forward(fakes, Labels())).item<double>();
@@ -153,7 +153,7 @@ TEST(OrthogonalRegularizationTest, IsAddedToTheGeneratorLoss) {
     AlternatingUpdater updater(g, std::make_shared<TestDiscriminator>(),
                                *AdversarialLossByName("hinge"), options);
     torch::manual_seed(13);  // same latents both times
-    losses[with] = updater.GeneratorStep(torch::zeros({6, 1, 32, 32}), Labels()).first.item<double>();
+    losses[with] = updater.GeneratorStep(torch::zeros({6, 1, 32, 32}), Labels()).loss.item<double>();
   }
   ASSERT_GT(regularization, 0.0);
   EXPECT_NEAR(losses[1] - losses[0], regularization, 1e-4 * regularization + 1e-6);

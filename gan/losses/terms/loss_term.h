@@ -62,6 +62,10 @@ class StepContext {
   // gradient penalties).
   torch::Tensor Critic(const torch::Tensor& images) const;
 
+  // The latent batch G made the fakes from; undefined where the caller gave fakes alone.
+  const torch::Tensor& latents() const { return latents_; }
+  void set_latents(torch::Tensor latents) { latents_ = std::move(latents); }
+
   // D's step only: D's logits of the fakes.
   const torch::Tensor& fake_logits() const { return fake_logits_; }
   void set_fake_logits(torch::Tensor logits) { fake_logits_ = std::move(logits); }
@@ -76,7 +80,7 @@ class StepContext {
  private:
   DiscriminatorModule& discriminator_;
   GeneratorModule& generator_;
-  torch::Tensor real_, fakes_, labels_, fake_logits_;
+  torch::Tensor real_, fakes_, labels_, latents_, fake_logits_;
   std::function<DiscriminatorOutput()> compute_output_;
   std::optional<DiscriminatorOutput> output_;
   std::function<torch::Tensor(const torch::Tensor&)> mean_over_ranks_;
