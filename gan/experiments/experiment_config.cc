@@ -52,6 +52,7 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
     if (reader.Has(key)) reader.Invalid(key, absl::StrCat("has moved to ", where));
   }
   reader.Read("batch_size", &train.batch_size);
+  reader.Read("accumulation_steps", &train.accumulation_steps);
   reader.Read("epochs", &train.epochs);
   reader.Read("max_iterations", &train.max_iterations);
   reader.Read("lr_g", &train.lr_g);
@@ -79,6 +80,7 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("workers", &train.workers);
   reader.Read("device", &train.device);
   RequirePositive(reader, "batch_size", train.batch_size);
+  RequirePositive(reader, "accumulation_steps", train.accumulation_steps);
   RequireNonNegative(reader, "epochs", train.epochs);
   RequireNonNegative(reader, "max_iterations", train.max_iterations);
   if (train.epochs == 0 && train.max_iterations == 0) {

@@ -23,6 +23,10 @@ namespace gan {
 
 struct TrainConfig {
   int64_t batch_size = 64;
+  // Gradient accumulation: each iteration's steps take accumulation_steps batches of
+  // batch_size in turn and update once, as one batch of batch_size * accumulation_steps
+  // (the loader serves that many; an epoch has that many fewer iterations).
+  int accumulation_steps = 1;
   int64_t epochs = 1;
   int64_t max_iterations = 0;  // > 0 overrides epochs
   double lr_g = 2e-4;

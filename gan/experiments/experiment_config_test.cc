@@ -155,6 +155,8 @@ TEST(ExperimentConfigTest, Stl10StudyExperimentsUseTheStudysHyperParameters) {
 
 TEST(ExperimentConfigTest, BadValuesAreRejectedNamingTheKey) {
   const nlohmann::json base = Shipped("dcgan_fashion_mnist");
+  EXPECT_THAT(Error(base, "train.accumulation_steps=0"),
+              HasSubstr("'train.accumulation_steps' must be positive, got 0"));
   EXPECT_THAT(Error(base, "train.batch_size=-3"),
               HasSubstr("'train.batch_size' must be positive, got -3"));
   EXPECT_THAT(Error(base, "train.bach_size=3"), HasSubstr("unknown config key 'train.bach_size'"));
@@ -320,6 +322,10 @@ TEST(ExperimentConfigTest, EnergyBasedFamiliesTrainWithTheirLosses) {
   EXPECT_THAT(UpdaterError("began", {"model.width=4", "terms.wgan_gp={}"}),
               HasSubstr("'terms' (wgan_gp) applies to logit discriminators, not the autoencoder "
                         "of model.family 'began'"));
+  // Terms whose value is not a mean over images cannot be accumulated over parts.
+  EXPECT_THAT(UpdaterError("lecam_resnet", {"model.width=2", "train.accumulation_steps=2"}),
+              HasSubstr("'train.accumulation_steps' (2): the term 'lecam' needs the whole batch"));
+  EXPECT_EQ(UpdaterError("bcr_resnet", {"model.width=2", "train.accumulation_steps=2"}), "");
   EXPECT_THAT(UpdaterError("began", {"model.width=4", "augment=diffaugment"}),
               HasSubstr("'augment' (diffaugment) applies to logit discriminators"));
   EXPECT_THAT(UpdaterError("began", {"model.width=4", "train.lr_schedule=linear"}),
@@ -501,7 +507,8 @@ TEST(UpdaterFactoryTest, SkippingNonFiniteStepsIsForAdversarialUpdaters) {
 // train.channels_last reaches the networks; the energy-based updaters refuse it, and
 // mixed precision, instead of ignoring them.
 TEST(UpdaterFactoryTest, ChannelsLastAndMixedPrecisionAreForAdversarialUpdaters) {
-  for (const char* setting : {"train.channels_last=true", "train.mixed_precision=bf16"}) {
+  for (const char* setting :
+       {"train.channels_last=true", "train.mixed_precision=bf16", "train.accumulation_steps=2"}) {
     EXPECT_THAT(UpdaterError("began", {setting, "model.width=4"}),
                 HasSubstr("is supported by the adversarial updaters"))
         << setting;

@@ -250,13 +250,19 @@ absl::StatusOr<Training> BuildTraining(const ExperimentConfig& config,
                                   DataDirectory(config.data)));
   training.fingerprint = ArchitectureFingerprint(config, training.shape);
 
-  if (dataset.size() < config.train.batch_size) {
+  // With accumulation, an iteration takes accumulation_steps batches at once.
+  const int64_t iteration_images = config.train.batch_size * config.train.accumulation_steps;
+  if (dataset.size() < iteration_images) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "train.batch_size ", config.train.batch_size, " is larger than the dataset (",
-        dataset.size(), " images in '", DataDirectory(config.data), "')"));
+        "train.batch_size ", config.train.batch_size,
+        config.train.accumulation_steps > 1
+            ? absl::StrCat(" x train.accumulation_steps ", config.train.accumulation_steps)
+            : "",
+        " is larger than the dataset (", dataset.size(), " images in '",
+        DataDirectory(config.data), "')"));
   }
   BatchLoaderOptions loader_options;
-  loader_options.batch_size = config.train.batch_size / (group ? group->world_size() : 1);
+  loader_options.batch_size = iteration_images / (group ? group->world_size() : 1);
   if (group) {
     loader_options.rank = group->rank();
     loader_options.world_size = group->world_size();

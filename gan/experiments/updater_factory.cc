@@ -39,6 +39,7 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeEnergyUpdater(
                             : train.mixed_precision != "none"    ? "train.mixed_precision"
                             : train.channels_last                ? "train.channels_last"
                             : train.lr_schedule != "constant"    ? "train.lr_schedule"
+                            : train.accumulation_steps != 1      ? "train.accumulation_steps"
                                                                  : nullptr;
   if (unsupported != nullptr) {
     return absl::InvalidArgumentError(
@@ -93,6 +94,15 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   const absl::Status outputs =
       CheckTrainedOutputs(config.terms.terms, networks.discriminator->auxiliary_outputs());
   if (!outputs.ok()) return outputs;
+  if (train.accumulation_steps > 1) {
+    for (const NamedLossTerm& named : config.terms.terms) {
+      if (!named.term->needs_whole_batch()) continue;
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config key 'train.accumulation_steps' (", train.accumulation_steps, "): the term '",
+          named.name, "' needs the whole batch at once (its value is not a mean over images), ",
+          "so it cannot be accumulated over parts; use a larger train.batch_size instead"));
+    }
+  }
   AlternatingUpdaterOptions options;
   options.generator_first = train.generator_first;
   options.n_dis = train.n_dis;
@@ -112,6 +122,7 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   // float16 gradients underflow without it; bfloat16 has float32's range.
   options.loss_scaling = options.mixed_precision == MixedPrecision::kFloat16;
   options.channels_last = train.channels_last;
+  options.accumulation_steps = train.accumulation_steps;
   options.skip_nonfinite_steps = train.nonfinite == "skip";
   options.max_skipped_steps = train.max_skipped_steps;
   options.data_parallel = std::move(data_parallel);
@@ -178,7 +189,7 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(const ExperimentConfig& con
   options.schedule.num_levels = generator->num_levels();
   options.schedule.stable_images = config.train.progressive_stable_images;
   options.schedule.fade_images = config.train.progressive_fade_images;
-  options.images_per_iteration = config.train.batch_size;
+  options.images_per_iteration = config.train.batch_size * config.train.accumulation_steps;
   return std::unique_ptr<Updater>(std::make_unique<ProgressiveUpdater>(
       std::move(*updater), std::move(generator), std::move(discriminator), options));
 }

@@ -60,6 +60,15 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
       loss_scaler_d_(options.loss_scaler) {
   TORCH_CHECK(options_.n_dis >= 1, "AlternatingUpdater: n_dis must be >= 1, got ",
               options_.n_dis);
+  TORCH_CHECK(options_.accumulation_steps >= 1,
+              "AlternatingUpdater: accumulation_steps must be >= 1, got ",
+              options_.accumulation_steps);
+  if (options_.accumulation_steps > 1) {
+    for (const NamedLossTerm& named : options_.terms) {
+      TORCH_CHECK(!named.term->needs_whole_batch(), "AlternatingUpdater: the term '", named.name,
+                  "' needs the whole batch at once, so it cannot be accumulated over parts");
+    }
+  }
   generator_->to(options_.device);
   discriminator_->to(options_.device);
   if (options_.channels_last) {
@@ -150,20 +159,31 @@ AlternatingUpdater::GeneratorStepResult AlternatingUpdater::GeneratorStep(
   }
   SetRequiresGrad(*discriminator_, false);
   const torch::Tensor latents = SampleLatent(real.size(0));
-  torch::Tensor fakes, loss;
-  {
-    AutocastScope autocast(options_.device, options_.mixed_precision);
-    fakes = generator_->forward(latents, labels);
-    loss = GeneratorObjective(real, fakes, latents, labels);
+  ClearGradients(*generator_);
+  torch::Tensor loss;  // over the whole batch: the parts' losses weighted by their shares
+  std::vector<torch::Tensor> fakes;
+  std::map<std::string, torch::Tensor> logs;
+  for (const BatchPart& part : Parts(real.size(0))) {
+    torch::Tensor part_loss;
+    {
+      AutocastScope autocast(options_.device, options_.mixed_precision);
+      fakes.push_back(generator_->forward(part.Of(latents), part.Of(labels)));
+      part_loss = GeneratorObjective(part.Of(real), fakes.back(), part.Of(latents), part.Of(labels));
+    }
+    Backward(part.Weighted(part_loss), loss_scaler_g_);
+    loss = part.Accumulate(loss, part_loss.detach());
+    part.Accumulate(logs, term_logs_g_);
+    fakes.back() = fakes.back().detach();
   }
-  const bool stepped = BackwardAndStep(*optimizer_g_, loss, *generator_, loss_scaler_g_);
+  term_logs_g_ = std::move(logs);
+  const bool stepped = Step(*optimizer_g_, loss, *generator_, loss_scaler_g_);
   SetRequiresGrad(*discriminator_, true);
   if (!stepped) generator_skipped_ = true;
   if (snapshot) {
     snapshot->Restore();
     ClearGradients(*discriminator_);
   }
-  return {loss.detach(), fakes.detach(), latents};
+  return {loss, fakes.size() == 1 ? fakes.front() : torch::cat(fakes), latents};
 }
 
 torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
@@ -174,51 +194,105 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
   // in a moving average would stay there).
   const bool undoable = options_.skip_nonfinite_steps && has_auxiliary_state_;
   const std::string auxiliary_state = undoable ? AuxiliaryState() : std::string();
-  torch::Tensor loss, real_logits;
-  {
-    AutocastScope autocast(options_.device, options_.mixed_precision);
-    if (!fakes.defined()) {
-      torch::NoGradGuard no_grad;
-      latents = SampleLatent(real.size(0));
-      fakes = generator_->forward(latents, labels);
+  const bool draw_fakes = !fakes.defined();
+  if (draw_fakes) latents = SampleLatent(real.size(0));
+  ClearGradients(*discriminator_);
+  torch::Tensor loss;  // over the whole batch: the parts' losses weighted by their shares
+  std::vector<torch::Tensor> real_logits;
+  std::map<std::string, torch::Tensor> logs;
+  for (const BatchPart& part : Parts(real.size(0))) {
+    torch::Tensor part_loss;
+    {
+      AutocastScope autocast(options_.device, options_.mixed_precision);
+      torch::Tensor part_fakes = part.Of(fakes);
+      if (draw_fakes) {
+        torch::NoGradGuard no_grad;
+        part_fakes = generator_->forward(part.Of(latents), part.Of(labels));
+      }
+      real_logits.emplace_back();
+      part_loss = DiscriminatorObjective(part.Of(real), part.Of(labels), part_fakes,
+                                         part.Of(latents), real_logits.back());
     }
-    DiscriminatorOutput real_out;
-    torch::Tensor fake_logits;
-    const torch::Tensor real_seen = DiscriminatorView(real);
-    const torch::Tensor fakes_seen = DiscriminatorView(fakes);
-    if (options_.joint_batch_norm) {
-      const torch::Tensor joint_labels =
-          labels.defined() ? torch::cat({labels, labels}) : torch::Tensor();
-      DiscriminatorOutput joint = discriminator_->forward_all(
-          torch::cat({real_seen, fakes_seen.to(real_seen.scalar_type())}), joint_labels);
-      const int64_t n = real.size(0);
-      real_out.logits = joint.logits.slice(0, 0, n);
-      fake_logits = joint.logits.slice(0, n);
-      for (auto& [name, extra] : joint.extras) real_out.extras[name] = extra.slice(0, 0, n);
-    } else {
-      real_out = discriminator_->forward_all(real_seen, labels);
-      fake_logits = discriminator_->forward(fakes_seen, labels);
-    }
-    loss = loss_.discriminator(real_out.logits, fake_logits);
-    real_logits = real_out.logits.detach();
-    StepContext step(*discriminator_, *generator_, real, fakes, labels,
-                     [&real_out] { return real_out; });
-    step.set_fake_logits(fake_logits);
-    step.set_latents(latents);
-    PrepareStep(step);
-    loss = AddTerms(loss, step, /*discriminator=*/true, term_logs_d_);
+    Backward(part.Weighted(part_loss), loss_scaler_d_);
+    loss = part.Accumulate(loss, part_loss.detach());
+    part.Accumulate(logs, term_logs_d_);
   }
-  if (!BackwardAndStep(*optimizer_d_, loss, *discriminator_, loss_scaler_d_)) {
+  term_logs_d_ = std::move(logs);
+  if (!Step(*optimizer_d_, loss, *discriminator_, loss_scaler_d_)) {
     discriminator_skipped_ = true;
     if (undoable) RestoreAuxiliaryState(auxiliary_state);
-    return loss.detach();
+    return loss;
   }
   if (options_.weight_clip > 0) ClipWeights(*discriminator_, options_.weight_clip);
   if (options_.augmentation) {
     const int64_t ranks = options_.data_parallel ? options_.data_parallel->world_size() : 1;
-    options_.augmentation->ObserveRealLogits(real_logits, real.size(0) * ranks, MeanOverRanks());
+    options_.augmentation->ObserveRealLogits(
+        real_logits.size() == 1 ? real_logits.front() : torch::cat(real_logits),
+        real.size(0) * ranks, MeanOverRanks());
   }
-  return loss.detach();
+  return loss;
+}
+
+torch::Tensor AlternatingUpdater::DiscriminatorObjective(const torch::Tensor& real,
+                                                         const torch::Tensor& labels,
+                                                         const torch::Tensor& fakes,
+                                                         const torch::Tensor& latents,
+                                                         torch::Tensor& real_logits) {
+  DiscriminatorOutput real_out;
+  torch::Tensor fake_logits;
+  const torch::Tensor real_seen = DiscriminatorView(real);
+  const torch::Tensor fakes_seen = DiscriminatorView(fakes);
+  if (options_.joint_batch_norm) {
+    const torch::Tensor joint_labels =
+        labels.defined() ? torch::cat({labels, labels}) : torch::Tensor();
+    DiscriminatorOutput joint = discriminator_->forward_all(
+        torch::cat({real_seen, fakes_seen.to(real_seen.scalar_type())}), joint_labels);
+    const int64_t n = real.size(0);
+    real_out.logits = joint.logits.slice(0, 0, n);
+    fake_logits = joint.logits.slice(0, n);
+    for (auto& [name, extra] : joint.extras) real_out.extras[name] = extra.slice(0, 0, n);
+  } else {
+    real_out = discriminator_->forward_all(real_seen, labels);
+    fake_logits = discriminator_->forward(fakes_seen, labels);
+  }
+  torch::Tensor loss = loss_.discriminator(real_out.logits, fake_logits);
+  real_logits = real_out.logits.detach();
+  StepContext step(*discriminator_, *generator_, real, fakes, labels,
+                   [&real_out] { return real_out; });
+  step.set_fake_logits(fake_logits);
+  step.set_latents(latents);
+  PrepareStep(step);
+  return AddTerms(loss, step, /*discriminator=*/true, term_logs_d_);
+}
+
+std::vector<AlternatingUpdater::BatchPart> AlternatingUpdater::Parts(int64_t n) const {
+  const int64_t count = std::min<int64_t>(options_.accumulation_steps, n);
+  std::vector<BatchPart> parts;
+  for (int64_t k = 0; k < count; ++k) {
+    // Sizes differ by at most one row when n is not a multiple of the count.
+    const int64_t begin = n * k / count, end = n * (k + 1) / count;
+    parts.push_back({begin, end, count == 1 ? 1.0 : static_cast<double>(end - begin) / n});
+  }
+  return parts;
+}
+
+torch::Tensor AlternatingUpdater::BatchPart::Of(const torch::Tensor& batch) const {
+  if (!batch.defined() || share == 1.0) return batch;
+  return batch.slice(0, begin, end);
+}
+
+torch::Tensor AlternatingUpdater::BatchPart::Weighted(const torch::Tensor& value) const {
+  return share == 1.0 ? value : value * share;
+}
+
+torch::Tensor AlternatingUpdater::BatchPart::Accumulate(const torch::Tensor& total,
+                                                        const torch::Tensor& value) const {
+  return total.defined() ? total + Weighted(value) : Weighted(value);
+}
+
+void AlternatingUpdater::BatchPart::Accumulate(std::map<std::string, torch::Tensor>& totals,
+                                               const std::map<std::string, torch::Tensor>& values) const {
+  for (const auto& [name, value] : values) totals[name] = Accumulate(totals[name], value);
 }
 
 torch::Tensor AlternatingUpdater::SampleLatent(int64_t n) const {
@@ -230,11 +304,12 @@ torch::Tensor AlternatingUpdater::SampleLatent(int64_t n) const {
                       group->rank(), group->world_size());
 }
 
-bool AlternatingUpdater::BackwardAndStep(torch::optim::Optimizer& optimizer,
-                                         const torch::Tensor& loss, torch::nn::Module& module,
-                                         DynamicLossScaler& scaler) {
-  ClearGradients(module);
+void AlternatingUpdater::Backward(const torch::Tensor& loss, DynamicLossScaler& scaler) {
   (options_.loss_scaling ? scaler.Scale(loss) : loss).backward();
+}
+
+bool AlternatingUpdater::Step(torch::optim::Optimizer& optimizer, const torch::Tensor& loss,
+                              torch::nn::Module& module, DynamicLossScaler& scaler) {
   // Averaged first, so that every rank sees the same gradients (and the same verdict).
   if (options_.data_parallel) options_.data_parallel->AverageGradients(module);
   if (options_.loss_scaling) {

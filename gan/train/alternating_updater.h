@@ -19,6 +19,15 @@
 // The terms see the images unaugmented and D through the augmentation (StepContext::
 // DiscriminatorView), so that R1's gradient is with respect to the real images themselves.
 //
+// Gradient accumulation: with accumulation_steps K, D's and G's steps each run over K
+// consecutive parts of the batch in turn (forward and backward), each part's loss weighted
+// by its share of the batch, and step once: the update of the whole batch with the
+// activations of one part. Latents are drawn for the whole batch and split, so a run
+// equals, to rounding, one without accumulation for networks without batch statistics
+// (BatchNorm, minibatch discrimination normalize over a part); terms whose value is not a
+// mean over images (feature matching, D2D-CE, LeCam's moving averages) are refused
+// (LossTerm::needs_whole_batch). Logged losses are the whole batch's.
+//
 // Update schemes:
 //   weight_clip      WGAN: D's parameters clipped to [-c, c] after every D step
 //   joint_batch_norm D sees real and fake as one concatenated batch (BatchNorm statistics
@@ -96,6 +105,8 @@ struct AlternatingUpdaterOptions {
   LossScalerOptions loss_scaler;
   // G, D and the real batches in channels-last memory format (gan/train/memory_format.h).
   bool channels_last = false;
+  // Gradient accumulation (see above): each step over this many parts of the batch in turn.
+  int accumulation_steps = 1;
 };
 
 class AlternatingUpdater : public Updater {
@@ -156,10 +167,13 @@ class AlternatingUpdater : public Updater {
   // Whether there is such state (found once): only then do steps copy it to undo them.
   bool has_auxiliary_state_ = false;
 
-  // Backpropagates `loss` (scaled when loss scaling is on) and steps `optimizer` unless
-  // the step is not finite and skipping (or loss scaling) is on; see above.
-  bool BackwardAndStep(torch::optim::Optimizer& optimizer, const torch::Tensor& loss,
-                       torch::nn::Module& module, DynamicLossScaler& scaler);
+  // Backpropagates `loss` (scaled when loss scaling is on), adding to the gradients.
+  void Backward(const torch::Tensor& loss, DynamicLossScaler& scaler);
+  // Steps `optimizer` on the gradients backpropagated since they were cleared, unless the
+  // step (`loss`, its whole-batch loss, or its gradients) is not finite and skipping (or
+  // loss scaling) is on; see above.
+  bool Step(torch::optim::Optimizer& optimizer, const torch::Tensor& loss,
+            torch::nn::Module& module, DynamicLossScaler& scaler);
   DynamicLossScaler loss_scaler_g_, loss_scaler_d_;
   // n latent vectors for this rank (of the same draw every rank makes for the group).
   torch::Tensor SampleLatent(int64_t n) const;
@@ -168,6 +182,24 @@ class AlternatingUpdater : public Updater {
 
   torch::Tensor GeneratorObjective(const torch::Tensor& real, const torch::Tensor& fakes,
                                    const torch::Tensor& latents, const torch::Tensor& labels);
+  // D's loss, terms included, on one part of a batch; sets `real_logits` (detached).
+  torch::Tensor DiscriminatorObjective(const torch::Tensor& real, const torch::Tensor& labels,
+                                       const torch::Tensor& fakes, const torch::Tensor& latents,
+                                       torch::Tensor& real_logits);
+
+  // Rows [begin, end) of a batch, whose loss counts with weight `share` (its fraction of
+  // the batch): a part's gradients summed over the parts are the whole batch's.
+  struct BatchPart {
+    int64_t begin, end;
+    double share;
+    torch::Tensor Of(const torch::Tensor& batch) const;  // undefined stays undefined
+    torch::Tensor Weighted(const torch::Tensor& value) const;
+    torch::Tensor Accumulate(const torch::Tensor& total, const torch::Tensor& value) const;
+    void Accumulate(std::map<std::string, torch::Tensor>& totals,
+                    const std::map<std::string, torch::Tensor>& values) const;
+  };
+  // The accumulation_steps parts of a batch of n rows (one, the whole, by default).
+  std::vector<BatchPart> Parts(int64_t n) const;
 };
 
 }  // namespace gan

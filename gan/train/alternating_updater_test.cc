@@ -6,6 +6,9 @@
 #include <utility>
 
 #include <gtest/gtest.h>
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/linear.h>
 #include <torch/utils.h>
 
 #include "gan/core/archive_file.h"
@@ -721,6 +724,116 @@ TEST(AlternatingUpdaterTermsTest, TermsSeeTheLatentsOfTheirStepsFakes) {
     EXPECT_LT(losses.at("consistency_g").item<double>(), 0.0);
   }
 }
+
+// Networks without batch statistics, for which a step over parts of a batch equals a step
+// over the whole of it.
+class PlainGenerator : public GeneratorModule {
+ public:
+  PlainGenerator() {
+    net_ = register_module("net", torch::nn::Sequential(torch::nn::Linear(4, 16), torch::nn::LeakyReLU(),
+                                                         torch::nn::Linear(16, 16), torch::nn::Tanh()));
+  }
+  using GeneratorModule::forward;
+  torch::Tensor forward(const torch::Tensor& z, const torch::Tensor&) override {
+    return net_->forward(z).view({-1, 1, 4, 4});
+  }
+  int64_t latent_dim() const override { return 4; }
+  int64_t image_size() const override { return 4; }
+  int64_t image_channels() const override { return 1; }
+
+ private:
+  torch::nn::Sequential net_{nullptr};
+};
+
+class PlainDiscriminator : public DiscriminatorModule {
+ public:
+  PlainDiscriminator() {
+    net_ = register_module("net", torch::nn::Sequential(torch::nn::Flatten(), torch::nn::Linear(16, 16),
+                                                         torch::nn::LeakyReLU(), torch::nn::Linear(16, 1)));
+  }
+  using DiscriminatorModule::forward;
+  torch::Tensor forward(const torch::Tensor& images, const torch::Tensor&) override {
+    return net_->forward(images).view({-1});
+  }
+
+ private:
+  torch::nn::Sequential net_{nullptr};
+};
+
+// G's and D's parameters after three iterations on batches of 6 in `parts` parts, and the
+// losses logged by the last.
+std::pair<torch::Tensor, std::map<std::string, torch::Tensor>> TrainInParts(
+    int parts, bool generator_first) {
+  torch::manual_seed(11);
+  auto g = std::make_shared<PlainGenerator>();
+  auto d = std::make_shared<PlainDiscriminator>();
+  AlternatingUpdaterOptions options;
+  options.generator_first = generator_first;
+  options.accumulation_steps = parts;
+  options.terms = {*LossTermByName("r1", {{"weight", 1.0}})};
+  // SGD with momentum: its step is linear in the gradient (Adam would turn the rounding of
+  // gradients near 0 into whole steps).
+  for (OptimizerOptions* optimizer : {&options.optimizer_g, &options.optimizer_d}) {
+    optimizer->kind = OptimizerOptions::Kind::kSgd;
+    optimizer->lr = 0.05;
+    optimizer->beta1 = 0.5;
+  }
+  AlternatingUpdater updater(g, d, *AdversarialLossByName("hinge"), options);
+  torch::manual_seed(12);
+  std::map<std::string, torch::Tensor> losses;
+  for (int64_t iteration = 0; iteration < 3; ++iteration) {
+    losses = updater.Update({torch::rand({6, 1, 4, 4}) * 2 - 1, torch::Tensor()}, iteration);
+  }
+  std::vector<torch::Tensor> flat;
+  for (const auto& p : g->parameters()) flat.push_back(p.detach().reshape(-1));
+  for (const auto& p : d->parameters()) flat.push_back(p.detach().reshape(-1));
+  return {torch::cat(flat), losses};
+}
+
+TEST(AlternatingUpdaterAccumulationTest, StepsOverPartsOfABatchEqualOneStepOverTheWhole) {
+  for (const bool generator_first : {false, true}) {
+    const auto [whole, whole_losses] = TrainInParts(1, generator_first);
+    torch::manual_seed(11);
+    const torch::Tensor initial = [] {
+      const PlainGenerator g;
+      const PlainDiscriminator d;
+      std::vector<torch::Tensor> flat;
+      for (const auto& p : g.parameters()) flat.push_back(p.detach().reshape(-1));
+      for (const auto& p : d.parameters()) flat.push_back(p.detach().reshape(-1));
+      return torch::cat(flat);
+    }();
+    EXPECT_GT((whole - initial).abs().max().item<double>(), 1e-3);  // training moved them
+    // Two parts of 3, and three of 2; each part's loss weighted by its share.
+    for (const int parts : {2, 3}) {
+      const auto [accumulated, losses] = TrainInParts(parts, generator_first);
+      EXPECT_LT((accumulated - whole).abs().max().item<double>(), 1e-5)
+          << parts << " parts, generator_first " << generator_first;
+      for (const char* name : {"loss_d", "loss_g", "penalty_d"}) {
+        ASSERT_TRUE(losses.count(name)) << name;
+        EXPECT_NEAR(losses.at(name).item<double>(), whole_losses.at(name).item<double>(), 1e-5)
+            << name << ", " << parts << " parts";
+      }
+    }
+  }
+  // Parts of unequal size (6 rows in four parts: 1, 2, 1 and 2) weigh by their size.
+  const auto [whole, whole_losses] = TrainInParts(1, false);
+  EXPECT_LT((TrainInParts(4, false).first - whole).abs().max().item<double>(), 1e-5);
+}
+
+TEST(AlternatingUpdaterAccumulationTest, TermsThatNeedTheWholeBatchAreRefused) {
+  Nets nets = TinyDcgan();
+  AlternatingUpdaterOptions options;
+  options.accumulation_steps = 2;
+  options.terms = {*LossTermByName("lecam")};
+  try {
+    MakeUpdater(nets, options);
+    FAIL() << "no error";
+  } catch (const c10::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'lecam' needs the whole batch"), std::string::npos)
+        << e.what();
+  }
+}
+
 
 }  // namespace
 }  // namespace gan

@@ -23,14 +23,20 @@ namespace {
 // The class loss of D's output in either step.
 class ClassTerm : public LossTerm {
  public:
+  // within_batch: the loss compares the batch's images with each other (D2D-CE).
   ClassTerm(double weight, std::vector<std::string> outputs,
-            std::function<torch::Tensor(const DiscriminatorOutput&, const torch::Tensor&)> loss)
-      : weight_(weight), outputs_(std::move(outputs)), loss_(std::move(loss)) {}
+            std::function<torch::Tensor(const DiscriminatorOutput&, const torch::Tensor&)> loss,
+            bool within_batch)
+      : weight_(weight),
+        outputs_(std::move(outputs)),
+        loss_(std::move(loss)),
+        within_batch_(within_batch) {}
 
   torch::Tensor Discriminator(StepContext& step) override { return Weighted(step); }
   torch::Tensor Generator(StepContext& step) override { return Weighted(step); }
   std::vector<std::string> trained_outputs() const override { return outputs_; }
   bool needs_labels() const override { return true; }
+  bool needs_whole_batch() const override { return within_batch_; }
   std::string log_name() const override { return "class"; }
 
  private:
@@ -47,6 +53,7 @@ class ClassTerm : public LossTerm {
   double weight_;
   std::vector<std::string> outputs_;
   std::function<torch::Tensor(const DiscriminatorOutput&, const torch::Tensor&)> loss_;
+  bool within_batch_;
 };
 
 absl::StatusOr<std::unique_ptr<LossTerm>> ReadAcgan(ConfigReader& options) {
@@ -54,7 +61,8 @@ absl::StatusOr<std::unique_ptr<LossTerm>> ReadAcgan(ConfigReader& options) {
       ReadTermWeight(options, 1.0), std::vector<std::string>{"class_logits"},
       [](const DiscriminatorOutput& out, const torch::Tensor& labels) {
         return AuxiliaryClassifierLoss(out.extra("class_logits"), labels);
-      });
+      },
+      /*within_batch=*/false);
 }
 
 absl::StatusOr<std::unique_ptr<LossTerm>> ReadD2dCe(ConfigReader& options) {
@@ -77,7 +85,8 @@ absl::StatusOr<std::unique_ptr<LossTerm>> ReadD2dCe(ConfigReader& options) {
       weight, std::vector<std::string>{"embeddings", "proxies"},
       [d2d](const DiscriminatorOutput& out, const torch::Tensor& labels) {
         return D2dCrossEntropy(out.extra("embeddings"), out.extra("proxies"), labels, d2d);
-      });
+      },
+      /*within_batch=*/true);
 }
 
 GAN_REGISTER_LOSS_TERM("acgan", ReadAcgan);

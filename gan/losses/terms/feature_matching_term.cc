@@ -29,6 +29,7 @@ class FeatureMatchingTerm : public LossTerm {
     return distance_(real_features, step.discriminator().features(step.DiscriminatorView(step.fakes()), step.labels()));
   }
   bool replaces_generator_loss() const override { return true; }
+  bool needs_whole_batch() const override { return true; }  // batch means compared
 
  private:
   FeatureDistance distance_;

@@ -54,6 +54,7 @@ class LecamTerm : public LossTerm {
   }
 
   std::string log_name() const override { return "lecam"; }
+  bool needs_whole_batch() const override { return true; }  // averages updated per batch
 
   void Save(torch::serialize::OutputArchive& archive, const std::string& prefix) const override {
     archive.write(prefix + "steps", torch::tensor(steps_));

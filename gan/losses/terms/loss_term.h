@@ -105,6 +105,10 @@ class LossTerm {
   virtual std::vector<std::string> trained_outputs() const { return {}; }
   // Whether the term needs the batch's labels (class losses).
   virtual bool needs_labels() const { return false; }
+  // Whether the term's value over a batch is not the mean of its values over the
+  // images (batch means compared, similarities within the batch, state updated per
+  // batch): such a term cannot be taken over parts of a batch (gradient accumulation).
+  virtual bool needs_whole_batch() const { return false; }
   // Whether the term's G part stands in for G's adversarial loss (feature matching).
   virtual bool replaces_generator_loss() const { return false; }
   // Where the term's values are logged: "penalty" logs D's part as "penalty_d" (and a G

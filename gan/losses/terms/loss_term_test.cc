@@ -10,8 +10,18 @@ using ::testing::HasSubstr;
 
 TEST(LossTerms, EveryTermIsRegisteredOnce) {
   EXPECT_EQ(RegisteredLossTerms(),
-            (std::vector<std::string>{"acgan", "d2d_ce", "dragan", "drift", "feature_matching",
-                                      "lecam", "orthogonal", "r1", "wgan_gp"}));
+            (std::vector<std::string>{"acgan", "bcr", "cr", "d2d_ce", "dragan", "drift",
+                                      "feature_matching", "lecam", "orthogonal", "r1", "wgan_gp",
+                                      "zcr"}));
+}
+
+// Gradient accumulation refuses these: their value over a batch is not a mean over its images.
+TEST(LossTerms, TermsOfWholeBatchesSaySo) {
+  std::vector<std::string> whole_batch;
+  for (const std::string& name : RegisteredLossTerms()) {
+    if (LossTermByName(name)->term->needs_whole_batch()) whole_batch.push_back(name);
+  }
+  EXPECT_EQ(whole_batch, (std::vector<std::string>{"d2d_ce", "feature_matching", "lecam"}));
 }
 
 TEST(LossTerms, ReadsTermsInNameOrderWithTheirSettings) {
@@ -34,7 +44,7 @@ TEST(LossTerms, BadSectionsAreErrorsNamingTheKey) {
   absl::StatusOr<LossTerms> unknown = ReadLossTerms({{"r2", nlohmann::json::object()}});
   ASSERT_FALSE(unknown.ok());
   EXPECT_THAT(std::string(unknown.status().message()),
-              HasSubstr("'terms.r2' is not a loss term; the terms are acgan, d2d_ce, dragan"));
+              HasSubstr("'terms.r2' is not a loss term; the terms are acgan, bcr, cr, d2d_ce"));
   absl::StatusOr<LossTerms> not_object = ReadLossTerms({{"r1", 10}});
   ASSERT_FALSE(not_object.ok());
   EXPECT_THAT(std::string(not_object.status().message()), HasSubstr("'terms.r1' must be an object"));
