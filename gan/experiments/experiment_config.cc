@@ -73,6 +73,7 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("progressive_fade_images", &train.progressive_fade_images);
   reader.Read("mixed_precision", &train.mixed_precision);
   reader.Read("channels_last", &train.channels_last);
+  reader.Read("sync_batch_norm", &train.sync_batch_norm);
   reader.Read("nonfinite", &train.nonfinite);
   reader.Read("max_skipped_steps", &train.max_skipped_steps);
   reader.Read("seed", &train.seed);

@@ -27,6 +27,9 @@ struct TrainConfig {
   // batch_size in turn and update once, as one batch of batch_size * accumulation_steps
   // (the loader serves that many; an epoch has that many fewer iterations).
   int accumulation_steps = 1;
+  // Data-parallel runs: BatchNorm normalizes with the statistics of the global batch
+  // (all ranks), so that ranks compute what one process does on it.
+  bool sync_batch_norm = false;
   int64_t epochs = 1;
   int64_t max_iterations = 0;  // > 0 overrides epochs
   double lr_g = 2e-4;

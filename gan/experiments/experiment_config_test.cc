@@ -508,7 +508,8 @@ TEST(UpdaterFactoryTest, SkippingNonFiniteStepsIsForAdversarialUpdaters) {
 // mixed precision, instead of ignoring them.
 TEST(UpdaterFactoryTest, ChannelsLastAndMixedPrecisionAreForAdversarialUpdaters) {
   for (const char* setting :
-       {"train.channels_last=true", "train.mixed_precision=bf16", "train.accumulation_steps=2"}) {
+       {"train.channels_last=true", "train.mixed_precision=bf16", "train.accumulation_steps=2",
+        "train.sync_batch_norm=true"}) {
     EXPECT_THAT(UpdaterError("began", {setting, "model.width=4"}),
                 HasSubstr("is supported by the adversarial updaters"))
         << setting;

@@ -40,6 +40,7 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeEnergyUpdater(
                             : train.channels_last                ? "train.channels_last"
                             : train.lr_schedule != "constant"    ? "train.lr_schedule"
                             : train.accumulation_steps != 1      ? "train.accumulation_steps"
+                            : train.sync_batch_norm              ? "train.sync_batch_norm"
                                                                  : nullptr;
   if (unsupported != nullptr) {
     return absl::InvalidArgumentError(
@@ -123,6 +124,7 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.loss_scaling = options.mixed_precision == MixedPrecision::kFloat16;
   options.channels_last = train.channels_last;
   options.accumulation_steps = train.accumulation_steps;
+  options.sync_batch_norm = train.sync_batch_norm;
   options.skip_nonfinite_steps = train.nonfinite == "skip";
   options.max_skipped_steps = train.max_skipped_steps;
   options.data_parallel = std::move(data_parallel);

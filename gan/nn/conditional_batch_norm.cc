@@ -9,9 +9,9 @@
 namespace gan {
 namespace {
 
-torch::nn::BatchNorm2d MakeBatchNorm(int64_t num_features, double momentum, double eps) {
-  return torch::nn::BatchNorm2d(
-      torch::nn::BatchNorm2dOptions(num_features).affine(false).momentum(momentum).eps(eps));
+BatchNorm MakeBatchNorm(int64_t num_features, double momentum, double eps) {
+  return BatchNorm(
+      torch::nn::BatchNormOptions(num_features).affine(false).momentum(momentum).eps(eps));
 }
 
 torch::Tensor PerChannel(const torch::Tensor& t) { return t.view({t.size(0), t.size(1), 1, 1}); }

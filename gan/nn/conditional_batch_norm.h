@@ -13,10 +13,11 @@
 #include <cstdint>
 
 #include <torch/nn/cloneable.h>
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/any.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/types.h>
+
+#include "gan/nn/batch_norm.h"
 
 namespace gan {
 
@@ -40,7 +41,7 @@ class ClassConditionalBatchNorm2dImpl
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& labels);
 
   ClassConditionalBatchNorm2dOptions options;
-  torch::nn::BatchNorm2d bn{nullptr};  // affine(false); owns the running statistics
+  BatchNorm bn{nullptr};  // affine(false); owns the running statistics
   torch::nn::Embedding gain{nullptr};  // [num_classes, C]
   torch::nn::Embedding bias{nullptr};  // [num_classes, C]
 };
@@ -69,7 +70,7 @@ class LinearConditionalBatchNorm2dImpl
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& condition);
 
   LinearConditionalBatchNorm2dOptions options;
-  torch::nn::BatchNorm2d bn{nullptr};
+  BatchNorm bn{nullptr};
   torch::nn::AnyModule gain;  // torch::nn::Linear or gan::SNLinear
   torch::nn::AnyModule bias;
 };

@@ -1,6 +1,7 @@
 #include "gan/nn/conditional_batch_norm.h"
 
 #include <gtest/gtest.h>
+#include <torch/nn/modules/batchnorm.h>
 #include <torch/utils.h>
 
 #include "gan/nn/spectral_norm.h"

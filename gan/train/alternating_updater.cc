@@ -9,6 +9,7 @@
 
 #include "gan/checkpoint/strict_load.h"
 #include "gan/losses/gradient_penalty.h"
+#include "gan/nn/batch_norm.h"
 #include "gan/train/memory_format.h"
 #include "gan/train/optimization.h"
 
@@ -333,6 +334,13 @@ bool AlternatingUpdater::Step(torch::optim::Optimizer& optimizer, const torch::T
 
 std::map<std::string, torch::Tensor> AlternatingUpdater::Update(const Batch& batch,
                                                                 int64_t iteration) {
+  // Only the steps' forward passes (every rank takes them, in the same order) synchronize.
+  SynchronizedBatchNormScope synchronized_batch_norm(
+      options_.sync_batch_norm && options_.data_parallel
+          ? SumOverRanks([group = options_.data_parallel](const torch::Tensor& value) {
+              return group->SumOverRanks(value);
+            })
+          : SumOverRanks());
   if (rates_g_) {
     const double factor = options_.learning_rate_schedule.Factor(iteration);
     rates_g_->Apply(factor);

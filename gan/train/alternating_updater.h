@@ -43,7 +43,8 @@
 //
 // Data parallelism: with a DataParallel group, gradients are averaged over the ranks
 // before every optimizer step, and latent batches are drawn for all ranks and sliced, so
-// the ranks together take one process's step on the global batch (see data_parallel.h).
+// the ranks together take one process's step on the global batch (see data_parallel.h),
+// for networks with BatchNorm too when sync_batch_norm is on.
 //
 // Loss scaling: with loss_scaling (on by default for fp16 autocast, where small
 // gradients underflow otherwise), G's and D's losses are multiplied by a dynamic scale
@@ -107,6 +108,9 @@ struct AlternatingUpdaterOptions {
   bool channels_last = false;
   // Gradient accumulation (see above): each step over this many parts of the batch in turn.
   int accumulation_steps = 1;
+  // With data_parallel: the networks' BatchNorm layers (gan/nn/batch_norm.h) normalize
+  // with the statistics of the global batch during Update (synchronized BatchNorm).
+  bool sync_batch_norm = false;
 };
 
 class AlternatingUpdater : public Updater {

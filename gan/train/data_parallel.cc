@@ -139,10 +139,13 @@ void DataParallel::AverageGradients(const torch::nn::Module& module) {
 }
 
 torch::Tensor DataParallel::MeanOverRanks(const torch::Tensor& value) {
-  torch::Tensor mean = value.detach().clone();
-  if (options_.world_size == 1) return mean;
-  CollectivesFor(mean).AllReduceSum(mean);
-  return mean.div_(options_.world_size);
+  return SumOverRanks(value).div_(options_.world_size);
+}
+
+torch::Tensor DataParallel::SumOverRanks(const torch::Tensor& value) {
+  torch::Tensor sum = value.detach().clone();
+  if (options_.world_size > 1) CollectivesFor(sum).AllReduceSum(sum);
+  return sum;
 }
 
 void DataParallel::Barrier() {

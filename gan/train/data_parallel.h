@@ -6,10 +6,12 @@
 // all-reduce per bucket of flattened gradients rather than per tensor.
 // With every rank taking its shard of each global batch (BatchLoaderOptions::rank) and
 // the same latent draws sliced per rank (SliceForRank), W ranks of batch b compute what
-// one process computes on batches of W*b, for networks without BatchNorm. BatchNorm is
-// not synchronized: each rank normalizes with its shard's statistics and keeps its own
-// running statistics (rank 0's are checkpointed); the weights stay identical on all ranks
-// (data_parallel_test: BatchNormStatisticsStayPerRank).
+// one process computes on batches of W*b, for networks without BatchNorm, and for
+// networks with it when the updater synchronizes it (AlternatingUpdaterOptions::
+// sync_batch_norm, gan/nn/batch_norm.h). Unsynchronized, each rank normalizes with its
+// shard's statistics and keeps its own running statistics (rank 0's are checkpointed);
+// the weights stay identical on all ranks (data_parallel_test:
+// BatchNormStatisticsStayPerRank).
 //
 //   ASSIGN_OR_RETURN(auto group, gan::DataParallel::Connect({.rank = r, .world_size = 2}));
 //   group->Broadcast(*generator);
@@ -66,6 +68,8 @@ class DataParallel {
   // The mean over ranks of `value` (every rank passes a tensor of the same shape); a copy
   // of `value` in a group of one.
   torch::Tensor MeanOverRanks(const torch::Tensor& value);
+  // The sum over ranks of `value`, likewise.
+  torch::Tensor SumOverRanks(const torch::Tensor& value);
 
  private:
   struct Group;  // the c10d store and process groups (their headers need Gloo's)

@@ -23,6 +23,7 @@
 
 #include "gan/data/batch_loader.h"
 #include "gan/losses/adversarial_loss.h"
+#include "gan/nn/batch_norm.h"
 #include "gan/train/alternating_updater.h"
 
 namespace gan {
@@ -33,13 +34,16 @@ using ::testing::HasSubstr;
 constexpr int64_t kLatent = 6;
 constexpr int kSteps = 4;
 
-// Networks without BatchNorm, so that W ranks of batch b equal one process of batch W*b.
+// Without BatchNorm, W ranks of batch b equal one process of batch W*b; with it (the
+// project's, which synchronizes), they do when BatchNorm is synchronized.
 class MlpGenerator : public GeneratorModule {
  public:
-  MlpGenerator() {
-    net_ = register_module("net", torch::nn::Sequential(torch::nn::Linear(kLatent, 32),
-                                                         torch::nn::LeakyReLU(),
-                                                         torch::nn::Linear(32, 16), torch::nn::Tanh()));
+  explicit MlpGenerator(bool batch_norm = false) {
+    net_ = register_module("net", torch::nn::Sequential(torch::nn::Linear(kLatent, 32)));
+    if (batch_norm) net_->push_back(BatchNorm(32));
+    net_->push_back(torch::nn::LeakyReLU());
+    net_->push_back(torch::nn::Linear(32, 16));
+    net_->push_back(torch::nn::Tanh());
   }
   using GeneratorModule::forward;
   torch::Tensor forward(const torch::Tensor& z, const torch::Tensor&) override {
@@ -59,7 +63,7 @@ class MlpDiscriminator : public DiscriminatorModule {
  public:
   explicit MlpDiscriminator(bool batch_norm = false) {
     net_ = register_module("net", torch::nn::Sequential(torch::nn::Flatten(), torch::nn::Linear(16, 32)));
-    if (batch_norm) net_->push_back(torch::nn::BatchNorm1d(32));
+    if (batch_norm) net_->push_back(BatchNorm(32));
     net_->push_back(torch::nn::LeakyReLU());
     net_->push_back(torch::nn::Linear(32, 1));
   }
@@ -101,18 +105,18 @@ torch::Tensor FlatBuffers(const torch::nn::Module& module) {
 }
 
 // Trains kSteps iterations as `rank` of `world_size` (group null for one process) with
-// per-rank batch `batch`.
+// per-rank batch `batch`; with `synchronized`, G has BatchNorm too and it is synchronized.
 Trained Train(std::shared_ptr<DataParallel> group, int rank, int world_size, int64_t batch,
-              bool batch_norm = false) {
+              bool batch_norm = false, bool synchronized = false) {
   torch::manual_seed(1000 + rank);  // different initial weights per rank: Broadcast fixes them
-  auto g = std::make_shared<MlpGenerator>();
+  auto g = std::make_shared<MlpGenerator>(synchronized);
   auto d = std::make_shared<MlpDiscriminator>(batch_norm);
   if (group) {
     group->Broadcast(*g);
     group->Broadcast(*d);
   } else {
     torch::manual_seed(1000);  // rank 0's weights
-    g = std::make_shared<MlpGenerator>();
+    g = std::make_shared<MlpGenerator>(synchronized);
     d = std::make_shared<MlpDiscriminator>(batch_norm);
   }
   torch::manual_seed(7);  // the same latent draws on every rank
@@ -120,6 +124,7 @@ Trained Train(std::shared_ptr<DataParallel> group, int rank, int world_size, int
   // which turns float rounding of gradients that cancel to ~0 into steps of ~lr.)
   AlternatingUpdaterOptions options;
   options.data_parallel = group;
+  options.sync_batch_norm = synchronized;
   for (OptimizerOptions* optimizer : {&options.optimizer_g, &options.optimizer_d}) {
     optimizer->kind = OptimizerOptions::Kind::kSgd;
     optimizer->lr = 0.05;
@@ -188,7 +193,9 @@ TEST(DataParallelRank, Train) {
   if (Env("GAN_DP_MODE") == "die" && rank == 1) _exit(0);  // joins, then dies before training
   std::shared_ptr<DataParallel> shared = std::move(*group);
   const std::string mode = Env("GAN_DP_MODE");
-  const Trained trained = Train(shared, rank, 2, /*batch=*/4, mode == "batchnorm");
+  const Trained trained = Train(shared, rank, 2, /*batch=*/4,
+                                /*batch_norm=*/mode == "batchnorm" || mode == "synchronized",
+                                /*synchronized=*/mode == "synchronized");
   const std::string prefix = std::string(std::getenv("TEST_TMPDIR")) + "/" + mode + std::to_string(rank);
   torch::save(trained.parameters, prefix + ".pt");
   torch::save(trained.d_buffers, prefix + "_buffers.pt");
@@ -242,6 +249,21 @@ TEST(DataParallelTest, BatchNormStatisticsStayPerRank) {
   const Trained single = Train(nullptr, 0, 1, /*batch=*/8, /*batch_norm=*/true);
   EXPECT_GT((ranks[0].parameters - single.parameters).abs().max().item<double>(), 1e-4);
   EXPECT_GT((ranks[0].d_buffers - single.d_buffers).abs().max().item<double>(), 1e-3);
+}
+
+// Synchronized, BatchNorm (in G and in D) normalizes with the statistics of the global
+// batch, and two ranks compute what one process computes on it: weights and running
+// statistics alike.
+TEST(DataParallelTest, SynchronizedBatchNormMatchesOneProcessOnTheCombinedBatch) {
+  const std::vector<Trained> ranks = TrainTwoRanks("synchronized", FreePort() + 4);
+  ASSERT_FALSE(HasFailure());
+  EXPECT_TRUE(torch::equal(ranks[0].parameters, ranks[1].parameters));
+  EXPECT_LT((ranks[0].d_buffers - ranks[1].d_buffers).abs().max().item<double>(), 1e-6);
+
+  const Trained single = Train(nullptr, 0, 1, /*batch=*/8, /*batch_norm=*/true,
+                               /*synchronized=*/true);  // nothing to synchronize alone
+  EXPECT_LT((ranks[0].parameters - single.parameters).abs().max().item<double>(), 1e-5);
+  EXPECT_LT((ranks[0].d_buffers - single.d_buffers).abs().max().item<double>(), 1e-5);
 }
 
 TEST(DataParallelTest, ARankThatDiesMakesTheOthersFailInsteadOfHanging) {

@@ -1,13 +1,13 @@
 #include "gan/networks/dcgan/dcgan.h"
 
 #include <torch/nn/modules/activation.h>
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/pooling.h>
 #include <torch/utils.h>
 
 #include "absl/strings/str_cat.h"
+#include "gan/nn/batch_norm.h"
 #include "gan/nn/minibatch_discrimination.h"
 
 namespace gan {
@@ -150,7 +150,7 @@ DcganGenerator::DcganGenerator(const DcganGeneratorSpec& spec, int64_t image_siz
             .padding(layer.padding)
             .bias(spec.bias)));
     if (i + 1 < spec.layers.size()) {
-      body_->push_back(torch::nn::BatchNorm2d(layer.out_channels));
+      body_->push_back(BatchNorm(layer.out_channels));
       body_->push_back(torch::nn::ReLU(torch::nn::ReLUOptions().inplace(true)));
     }
     in_channels = layer.out_channels;
@@ -177,7 +177,7 @@ DcganDiscriminator::DcganDiscriminator(const DcganDiscriminatorSpec& spec, int64
             .stride(layer.conv.stride)
             .padding(layer.conv.padding)
             .bias(spec.bias)));
-    if (layer.batch_norm) features_->push_back(torch::nn::BatchNorm2d(layer.conv.out_channels));
+    if (layer.batch_norm) features_->push_back(BatchNorm(layer.conv.out_channels));
     features_->push_back(torch::nn::LeakyReLU(
         torch::nn::LeakyReLUOptions().negative_slope(0.2).inplace(true)));
     in_channels = layer.conv.out_channels;

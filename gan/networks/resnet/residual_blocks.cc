@@ -3,6 +3,7 @@
 #include <torch/nn/functional/pooling.h>
 #include <torch/nn/functional/upsampling.h>
 
+#include "gan/nn/batch_norm.h"
 #include "gan/nn/conditional_batch_norm.h"
 #include "gan/nn/maybe_spectral_norm.h"
 
@@ -39,7 +40,7 @@ GeneratorBlockImpl::GeneratorBlockImpl(GeneratorBlockOptions options) : options_
             LinearConditionalBatchNorm2dOptions(channels, options.condition_dim())
                 .spectral_norm(options.spectral_norm())));
       default:
-        return torch::nn::AnyModule(torch::nn::BatchNorm2d(channels));
+        return torch::nn::AnyModule(BatchNorm(channels));
     }
   };
   norm1_ = norm(in);

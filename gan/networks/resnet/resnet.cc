@@ -145,7 +145,7 @@ ResnetGenerator::ResnetGenerator(const ResnetSpec& spec) : spec_(spec) {
     }
   }
   const int64_t last = spec.g_channels.back();
-  output_norm_ = register_module("output_norm", torch::nn::BatchNorm2d(last));
+  output_norm_ = register_module("output_norm", BatchNorm(last));
   output_conv_ = MakeConv2d(torch::nn::Conv2dOptions(last, spec.image_channels, 3).padding(1), sn);
   register_module("output_conv", output_conv_.ptr());
   InitializeLayers(*this, spec.orthogonal_init);

@@ -20,10 +20,10 @@
 #include <string>
 #include <vector>
 
-#include <torch/nn/modules/batchnorm.h>
 
 #include "absl/status/statusor.h"
 #include "gan/networks/gan_modules.h"
+#include "gan/nn/batch_norm.h"
 #include "gan/networks/heads/discriminator_head.h"
 #include "gan/networks/resnet/residual_blocks.h"
 
@@ -88,7 +88,7 @@ class ResnetGenerator : public GeneratorModule {
   std::vector<GeneratorBlock> blocks_;
   int64_t attention_after_ = -1;  // block index
   torch::nn::AnyModule attention_;
-  torch::nn::BatchNorm2d output_norm_{nullptr};
+  BatchNorm output_norm_{nullptr};
   torch::nn::AnyModule output_conv_;
 };
 
