@@ -17,6 +17,7 @@
 #include "gan/core/archive_file.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/log.h"
+#include "gan/core/status_macros.h"
 
 namespace gan {
 namespace {
@@ -154,6 +155,41 @@ absl::StatusOr<bool> LoadCheckpointGenerator(const std::string& path,
     return absl::DataLossError(absl::StrCat("cannot load the generator of checkpoint '", path,
                                             "': ", e.what_without_backtrace()));
   }
+}
+
+absl::StatusOr<WeightTransfer> TransferCheckpointWeights(const std::string& path,
+                                                         torch::nn::Module& generator,
+                                                         torch::nn::Module& discriminator,
+                                                         torch::nn::Module* average) {
+  torch::serialize::InputArchive archive;
+  GAN_RETURN_IF_ERROR(OpenCheckpoint(path, torch::kCPU, archive));
+  WeightTransfer transfer;
+  const auto add = [&transfer](WeightTransfer part) {
+    transfer.copied += part.copied;
+    transfer.notes.insert(transfer.notes.end(), part.notes.begin(), part.notes.end());
+  };
+  try {
+    torch::serialize::InputArchive updater, g, d, moving, shadow;
+    archive.read("updater", updater);
+    updater.read("generator", g);
+    updater.read("discriminator", d);
+    add(TransferModuleWeights(generator, g, "generator"));
+    add(TransferModuleWeights(discriminator, d, "discriminator"));
+    if (average != nullptr) {
+      // Layout of EmaUpdater::Save and GeneratorEma::Save: generator_ema/shadow.
+      if (updater.try_read("generator_ema", moving)) {
+        moving.read("shadow", shadow);
+        add(TransferModuleWeights(*average, shadow, "generator moving average"));
+      } else {
+        transfer.notes.push_back("the checkpoint keeps no moving average of G: it starts as G");
+        add(TransferModuleWeights(*average, g, "generator moving average"));
+      }
+    }
+  } catch (const c10::Error& e) {
+    return absl::DataLossError(absl::StrCat("cannot take the networks of checkpoint '", path,
+                                            "': ", e.what_without_backtrace()));
+  }
+  return transfer;
 }
 
 std::vector<std::pair<int64_t, std::string>> ListCheckpoints(const std::string& dir) {

@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "gan/checkpoint/strict_load.h"
 #include "gan/train/extension.h"
 #include "gan/train/training_state.h"
 #include "gan/train/updater.h"
@@ -46,6 +47,16 @@ absl::StatusOr<std::string> ReadCheckpointFingerprint(const std::string& path);
 // else the trained generator. Returns whether the average was used.
 absl::StatusOr<bool> LoadCheckpointGenerator(const std::string& path,
                                              torch::nn::Module& generator, bool prefer_average);
+
+// Starts a new run from the networks of the checkpoint at `path` (--init_from): G's and D's
+// weights, and the moving average's into `average` when it is not null (the checkpoint's
+// average, or its G where it keeps none), each tensor that fits copied and every other
+// one reported (strict_load.h: TransferModuleWeights). Nothing else is taken: optimizer
+// state, position, random state and the terms' state start afresh.
+absl::StatusOr<WeightTransfer> TransferCheckpointWeights(const std::string& path,
+                                                         torch::nn::Module& generator,
+                                                         torch::nn::Module& discriminator,
+                                                         torch::nn::Module* average);
 
 // (iteration, path) of every ckpt_*.pt in `dir`, oldest first.
 std::vector<std::pair<int64_t, std::string>> ListCheckpoints(const std::string& dir);

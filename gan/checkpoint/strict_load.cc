@@ -11,6 +11,7 @@
 #include <torch/optim/sgd.h>
 #include <torch/utils.h>
 
+#include "absl/strings/str_cat.h"
 #include "gan/core/torch_compat.h"
 
 namespace gan {
@@ -200,6 +201,63 @@ void LoadModuleStrictly(torch::nn::Module& module, torch::serialize::InputArchiv
   ReadModuleTensors(module, archive, what, "", pairs);
   torch::NoGradGuard no_grad;
   for (auto& [target, value] : pairs) target.copy_(value);
+}
+
+namespace {
+
+void TransferTensors(torch::nn::Module& module, torch::serialize::InputArchive& archive,
+                     const std::string& what, const std::string& prefix, WeightTransfer& transfer) {
+  std::set<std::string> used;
+  auto take = [&](const std::string& key, torch::Tensor& target) {
+    if (!target.defined()) return;
+    used.insert(key);
+    const std::string name = prefix + key;
+    torch::Tensor stored;
+    if (!archive.try_read(key, stored)) {
+      transfer.notes.push_back(absl::StrCat(what, " tensor '", name,
+                                            "' is not in the checkpoint: kept its initialization"));
+      return;
+    }
+    try {
+      CheckLike(stored, target, what, name, "this network");
+    } catch (const c10::Error& e) {
+      transfer.notes.push_back(
+          absl::StrCat(e.what_without_backtrace(), ": kept its initialization"));
+      return;
+    }
+    torch::NoGradGuard no_grad;
+    target.copy_(stored);
+    ++transfer.copied;
+  };
+  for (auto& item : module.named_parameters(/*recurse=*/false)) take(item.key(), item.value());
+  for (auto& item : module.named_buffers(/*recurse=*/false)) take(item.key(), item.value());
+  for (const auto& child : module.named_children()) {
+    if (!child.value()->is_serializable()) continue;
+    used.insert(child.key());
+    torch::serialize::InputArchive child_archive;
+    if (!archive.try_read(child.key(), child_archive)) {
+      transfer.notes.push_back(absl::StrCat(what, " module '", prefix, child.key(),
+                                            "' is not in the checkpoint: kept its initialization"));
+      continue;
+    }
+    TransferTensors(*child.value(), child_archive, what, prefix + child.key() + ".", transfer);
+  }
+  for (const std::string& key : archive.keys()) {
+    if (used.count(key) == 0) {
+      transfer.notes.push_back(absl::StrCat(what, " '", prefix, key,
+                                            "' of the checkpoint has no place here: not used"));
+    }
+  }
+}
+
+}  // namespace
+
+WeightTransfer TransferModuleWeights(torch::nn::Module& module,
+                                     torch::serialize::InputArchive& archive,
+                                     const std::string& what) {
+  WeightTransfer transfer;
+  TransferTensors(module, archive, what, "", transfer);
+  return transfer;
 }
 
 void LoadOptimizerStrictly(torch::optim::Optimizer& optimizer,

@@ -15,7 +15,9 @@
 #ifndef GAN_CHECKPOINT_STRICT_LOAD_H_
 #define GAN_CHECKPOINT_STRICT_LOAD_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include <torch/nn/module.h>
 #include <torch/optim/optimizer.h>
@@ -29,6 +31,21 @@ namespace gan {
 // tensors.
 void LoadModuleStrictly(torch::nn::Module& module, torch::serialize::InputArchive& archive,
                         const std::string& what);
+
+// What TransferModuleWeights did: how many tensors it copied, and one line for each tensor
+// it did not (kept at the module's initialization) and each stored tensor it had no
+// place for.
+struct WeightTransfer {
+  int64_t copied = 0;
+  std::vector<std::string> notes;
+};
+
+// The lenient counterpart of LoadModuleStrictly, for starting a new run from another's
+// weights: copies every stored tensor that fits the module's tensor of the same name
+// (shape, dtype, storage checked as above) and leaves the others as they are, saying so.
+WeightTransfer TransferModuleWeights(torch::nn::Module& module,
+                                     torch::serialize::InputArchive& archive,
+                                     const std::string& what);
 
 // Reads what Optimizer::save wrote for Adam, AdamW, RMSprop and SGD, without
 // Optimizer::load: parameter counts per group, and each parameter's state (step, moments,

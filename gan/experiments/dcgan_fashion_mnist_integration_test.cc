@@ -5,10 +5,12 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <map>
 #include <string>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <torch/serialize/input-archive.h>
 
 #include "gan/core/atomic_file.h"
 #include "gan/experiments/experiment_test_support.h"
@@ -80,6 +82,86 @@ TEST(DcganFashionMnistTest, TrainsWritesItsRunDirectoryAndResumes) {
   const auto continued = ReadJsonLines(run + "/log.jsonl");
   ASSERT_EQ(continued.size(), 4u);
   EXPECT_EQ(continued.back()["iteration"], 8);
+}
+
+// Every tensor of a checkpoint's network, by dotted path ("features.0.weight").
+void FlattenArchive(torch::serialize::InputArchive& archive, const std::string& prefix,
+                    std::map<std::string, torch::Tensor>& tensors) {
+  for (const std::string& key : archive.keys()) {
+    torch::Tensor tensor;
+    torch::serialize::InputArchive child;
+    if (archive.try_read(key, tensor)) {
+      tensors[prefix + key] = tensor;
+    } else if (archive.try_read(key, child)) {
+      FlattenArchive(child, prefix + key + ".", tensors);
+    }
+  }
+}
+
+std::map<std::string, torch::Tensor> NetworkTensors(const std::string& checkpoint,
+                                                    const std::string& network) {
+  torch::serialize::InputArchive archive, updater, weights;
+  archive.load_from(checkpoint);
+  archive.read("updater", updater);
+  updater.read(network, weights);
+  std::map<std::string, torch::Tensor> tensors;
+  FlattenArchive(weights, "", tensors);
+  return tensors;
+}
+
+// --init_from: a new run takes another run's networks. What does not fit (G's first layer,
+// whose input is the latent size) keeps its initialization and is reported; the rest is
+// the other run's. FreezeD keeps D's first blocks there.
+TEST(DcganFashionMnistTest, StartsFromAnotherRunsNetworks) {
+  const std::string data = MakeFashionMnistFixture("fashion");
+  const std::string source = Tmp() + "/source", target = Tmp() + "/target";
+  const std::string common = "--data_dir=" + data + " --batch_size=16 --threads=1 --max_iterations=2"
+                             " --set=model.width=4,output.sample_every=0";
+  BinaryResult trained = RunBinary(common + " --out_dir=" + source);
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  // G learns at a rate of 1e-30 (its steps leave every weight where it started), D at the
+  // default one with all three of its blocks frozen (only its head moves).
+  BinaryResult started =
+      RunBinary(common + ",model.latent_dim=50,train.lr_g=1e-30,train.freeze_d_blocks=3"
+                         " --out_dir=" + target + " --init_from=" + source);
+  ASSERT_EQ(started.exit_code, 0) << started.output;
+  const std::string mismatch =
+      "generator tensor 'body.0.weight' has shape [100, 16, 4, 4] in the checkpoint, this "
+      "network expects [50, 16, 4, 4]: kept its initialization";
+  EXPECT_THAT(started.output,
+              HasSubstr("initialized from " + source + "/checkpoints/ckpt_000000002.pt"));
+  EXPECT_THAT(started.output, HasSubstr(mismatch));
+  std::string report;
+  ASSERT_TRUE(ReadFile(target + "/init_from.txt", &report).ok());
+  EXPECT_THAT(report, HasSubstr(mismatch));
+
+  const std::string before = source + "/checkpoints/ckpt_000000002.pt";
+  const std::string after = target + "/checkpoints/ckpt_000000002.pt";
+  const auto g_before = NetworkTensors(before, "generator"), g_after = NetworkTensors(after, "generator");
+  const auto d_before = NetworkTensors(before, "discriminator"), d_after = NetworkTensors(after, "discriminator");
+  // Steps of 1e-30 move a weight of 0 (a BatchNorm bias) to +-1e-30 and no other.
+  const auto same = [](const torch::Tensor& a, const torch::Tensor& b) {
+    return a.sizes() == b.sizes() && a.allclose(b, /*rtol=*/0, /*atol=*/1e-20);
+  };
+  const auto statistic = [](const std::string& name) {  // follows the new run's batches
+    return name.find("running_") != std::string::npos || name.find("num_batches") != std::string::npos;
+  };
+  ASSERT_EQ(g_before.size(), g_after.size());
+  for (const auto& [name, tensor] : g_after) {
+    if (statistic(name)) continue;
+    EXPECT_EQ(same(tensor, g_before.at(name)), name != "body.0.weight") << name;
+  }
+  ASSERT_EQ(d_before.size(), d_after.size());
+  for (const auto& [name, tensor] : d_after) {
+    if (statistic(name)) continue;
+    EXPECT_EQ(same(tensor, d_before.at(name)), name.rfind("head.", 0) != 0) << name;
+  }
+
+  BinaryResult both = RunBinary("--out_dir=" + target + " --resume --init_from=" + source);
+  EXPECT_THAT(both.output, HasSubstr("pass one of them"));
+  BinaryResult nowhere = RunBinary(common + " --out_dir=" + Tmp() + "/target2 --init_from=" + Tmp() + "/nothing");
+  EXPECT_THAT(nowhere.output, HasSubstr("is neither a checkpoint nor a directory with one"));
+  EXPECT_FALSE(Exists(Tmp() + "/target2")) << "nothing is written when the input is bad";
 }
 
 TEST(DcganFashionMnistTest, BadInputFailsBeforeTrainingNamingTheProblem) {

@@ -74,6 +74,7 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("mixed_precision", &train.mixed_precision);
   reader.Read("channels_last", &train.channels_last);
   reader.Read("sync_batch_norm", &train.sync_batch_norm);
+  reader.Read("freeze_d_blocks", &train.freeze_d_blocks);
   reader.Read("nonfinite", &train.nonfinite);
   reader.Read("max_skipped_steps", &train.max_skipped_steps);
   reader.Read("seed", &train.seed);
@@ -82,6 +83,7 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("device", &train.device);
   RequirePositive(reader, "batch_size", train.batch_size);
   RequirePositive(reader, "accumulation_steps", train.accumulation_steps);
+  RequireNonNegative(reader, "freeze_d_blocks", train.freeze_d_blocks);
   RequireNonNegative(reader, "epochs", train.epochs);
   RequireNonNegative(reader, "max_iterations", train.max_iterations);
   if (train.epochs == 0 && train.max_iterations == 0) {

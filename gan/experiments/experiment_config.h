@@ -30,6 +30,8 @@ struct TrainConfig {
   // Data-parallel runs: BatchNorm normalizes with the statistics of the global batch
   // (all ranks), so that ranks compute what one process does on it.
   bool sync_batch_norm = false;
+  // FreezeD: D's first N blocks keep their weights (with --init_from); 0 = off.
+  int freeze_d_blocks = 0;
   int64_t epochs = 1;
   int64_t max_iterations = 0;  // > 0 overrides epochs
   double lr_g = 2e-4;

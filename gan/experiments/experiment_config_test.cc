@@ -326,6 +326,17 @@ TEST(ExperimentConfigTest, EnergyBasedFamiliesTrainWithTheirLosses) {
   EXPECT_THAT(UpdaterError("lecam_resnet", {"model.width=2", "train.accumulation_steps=2"}),
               HasSubstr("'train.accumulation_steps' (2): the term 'lecam' needs the whole batch"));
   EXPECT_EQ(UpdaterError("bcr_resnet", {"model.width=2", "train.accumulation_steps=2"}), "");
+  // FreezeD counts the blocks a family names: DCGAN's conv layers, the ResNets' residual
+  // blocks and attention; StyleGAN's discriminator names none.
+  // DCGAN at 32x32: three strided convs before the head.
+  EXPECT_EQ(UpdaterError("dcgan_fashion_mnist", {"model.width=2", "train.freeze_d_blocks=3"}), "");
+  EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=2", "train.freeze_d_blocks=4"}),
+              HasSubstr("'train.freeze_d_blocks' (4): the discriminator of model.family 'dcgan' has 3 blocks"));
+  EXPECT_EQ(UpdaterError("sagan", {"model.width=2", "train.freeze_d_blocks=5"}), "");  // 4 + attention
+  EXPECT_THAT(UpdaterError("sagan", {"model.width=2", "train.freeze_d_blocks=6"}),
+              HasSubstr("has 5 blocks"));
+  EXPECT_THAT(UpdaterError("stylegan_fashion_mnist", {"model.width=2", "train.freeze_d_blocks=1"}),
+              HasSubstr("has 0 blocks that FreezeD can count"));
   EXPECT_THAT(UpdaterError("began", {"model.width=4", "augment=diffaugment"}),
               HasSubstr("'augment' (diffaugment) applies to logit discriminators"));
   EXPECT_THAT(UpdaterError("began", {"model.width=4", "train.lr_schedule=linear"}),
@@ -509,7 +520,7 @@ TEST(UpdaterFactoryTest, SkippingNonFiniteStepsIsForAdversarialUpdaters) {
 TEST(UpdaterFactoryTest, ChannelsLastAndMixedPrecisionAreForAdversarialUpdaters) {
   for (const char* setting :
        {"train.channels_last=true", "train.mixed_precision=bf16", "train.accumulation_steps=2",
-        "train.sync_batch_norm=true"}) {
+        "train.sync_batch_norm=true", "train.freeze_d_blocks=1"}) {
     EXPECT_THAT(UpdaterError("began", {setting, "model.width=4"}),
                 HasSubstr("is supported by the adversarial updaters"))
         << setting;

@@ -1,5 +1,6 @@
 #include "gan/experiments/experiment_main.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -47,6 +48,10 @@ ABSL_FLAG(std::vector<std::string>, set, {},
 ABSL_FLAG(std::string, out_dir, "",
           "run directory (default runs/<experiment name>, relative to where you ran bazel)");
 ABSL_FLAG(bool, resume, false, "continue the run in --out_dir from its newest checkpoint");
+ABSL_FLAG(std::string, init_from, "",
+          "start a new run from the networks of this checkpoint (a ckpt_*.pt file, or a run "
+          "or checkpoints directory: its newest); tensors that do not fit keep their "
+          "initialization and are reported (also in init_from.txt)");
 ABSL_FLAG(std::string, data_dir, "", "dataset directory (sets data.dir)");
 ABSL_FLAG(std::optional<int64_t>, epochs, std::nullopt, "epochs to train (sets train.epochs)");
 ABSL_FLAG(std::optional<int64_t>, max_iterations, std::nullopt, "stop after this many iterations (sets train.max_iterations)");
@@ -175,6 +180,10 @@ absl::StatusOr<RunPlan> ResolveRun(const char* embedded) {
   plan.out_dir = absl::GetFlag(FLAGS_out_dir);
   plan.out_dir = ResolveUserPath(plan.out_dir.empty() ? "runs/" + plan.config.name : plan.out_dir);
   plan.resume = absl::GetFlag(FLAGS_resume);
+  if (plan.resume && !absl::GetFlag(FLAGS_init_from).empty()) {
+    return absl::InvalidArgumentError(
+        "--init_from starts a new run and --resume continues one: pass one of them");
+  }
   if (plan.resume) {
     const std::string saved = plan.out_dir + "/config.json";
     if (::access(saved.c_str(), R_OK) != 0) {
@@ -336,6 +345,35 @@ absl::Status AttachStandardExtensions(Trainer& trainer, const ExperimentConfig& 
   return absl::OkStatus();
 }
 
+// The checkpoint --init_from names: the file itself, or the newest in a checkpoints
+// directory or in a run directory's.
+absl::StatusOr<std::string> InitialCheckpoint(const std::string& flag) {
+  const std::string path = ResolveUserPath(flag);
+  for (const std::string& dir : {path + "/checkpoints", path}) {
+    const auto found = ListCheckpoints(dir);
+    if (!found.empty()) return found.back().second;
+  }
+  struct stat file;
+  if (::stat(path.c_str(), &file) == 0 && S_ISREG(file.st_mode)) return path;
+  return absl::NotFoundError(absl::StrCat("--init_from: '", path,
+                                          "' is neither a checkpoint nor a directory with one"));
+}
+
+// Takes the networks' weights from --init_from's checkpoint; returns the report of what
+// was copied and what did not fit.
+absl::StatusOr<std::string> InitializeFromCheckpoint(const std::string& flag,
+                                                     const Networks& networks) {
+  GAN_ASSIGN_OR_RETURN(const std::string path, InitialCheckpoint(flag));
+  GAN_ASSIGN_OR_RETURN(const WeightTransfer transfer,
+                       TransferCheckpointWeights(path, *networks.generator,
+                                                 *networks.discriminator,
+                                                 networks.ema_generator.get()));
+  std::string report = absl::StrCat("initialized from ", path, ": ", transfer.copied,
+                                    " tensors copied, ", transfer.notes.size(), " notes\n");
+  for (const std::string& note : transfer.notes) absl::StrAppend(&report, "  ", note, "\n");
+  return report;
+}
+
 // Every rank starts from rank 0's weights (resumed ranks already agree; this makes fresh
 // runs independent of each rank's initialization).
 absl::Status BroadcastWeights(DataParallel& group, const Networks& networks) {
@@ -367,6 +405,11 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
 
   GAN_ASSIGN_OR_RETURN(const std::shared_ptr<DataParallel> group, JoinGroup(config));
   GAN_ASSIGN_OR_RETURN(Training training, BuildTraining(config, group));
+  std::string init_report;
+  if (!absl::GetFlag(FLAGS_init_from).empty()) {
+    GAN_ASSIGN_OR_RETURN(init_report,
+                         InitializeFromCheckpoint(absl::GetFlag(FLAGS_init_from), training.networks));
+  }
   // Rank 0 (or the only process) writes the run directory; other ranks only train.
   const bool writer = group == nullptr || group->rank() == 0;
   const std::string& out_dir = plan.out_dir;
@@ -385,6 +428,10 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
                          ResumeFromLatest(run.checkpoints(), *training.updater, trainer.state(),
                                           training.fingerprint, FingerprintMatches));
     LogInfo() << "resumed from " << used << " at iteration " << trainer.state().iteration;
+  }
+  if (!init_report.empty()) {
+    LogInfo() << init_report;
+    if (writer) GAN_RETURN_IF_ERROR(WriteFileAtomically(run.File("init_from.txt"), init_report));
   }
   if (group) GAN_RETURN_IF_ERROR(BroadcastWeights(*group, training.networks));
   if (!writer) {

@@ -41,6 +41,7 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeEnergyUpdater(
                             : train.lr_schedule != "constant"    ? "train.lr_schedule"
                             : train.accumulation_steps != 1      ? "train.accumulation_steps"
                             : train.sync_batch_norm              ? "train.sync_batch_norm"
+                            : train.freeze_d_blocks > 0          ? "train.freeze_d_blocks"
                                                                  : nullptr;
   if (unsupported != nullptr) {
     return absl::InvalidArgumentError(
@@ -125,6 +126,16 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.channels_last = train.channels_last;
   options.accumulation_steps = train.accumulation_steps;
   options.sync_batch_norm = train.sync_batch_norm;
+  if (train.freeze_d_blocks > 0) {
+    const size_t blocks = networks.discriminator->block_parameters().size();
+    if (static_cast<size_t>(train.freeze_d_blocks) > blocks) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config key 'train.freeze_d_blocks' (", train.freeze_d_blocks, "): the discriminator ",
+          "of model.family '", config.model.family_name, "' has ", blocks, " blocks",
+          blocks == 0 ? " that FreezeD can count (it does not divide D into them)" : ""));
+    }
+  }
+  options.freeze_discriminator_blocks = train.freeze_d_blocks;
   options.skip_nonfinite_steps = train.nonfinite == "skip";
   options.max_skipped_steps = train.max_skipped_steps;
   options.data_parallel = std::move(data_parallel);

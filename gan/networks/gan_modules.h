@@ -68,6 +68,11 @@ class DiscriminatorModule : public torch::nn::Module {
   // loss terms train them.
   virtual std::vector<std::string> auxiliary_outputs() const { return {}; }
 
+  // The parameters of D's blocks, from the input on, in the units that FreezeD (Mo et al.
+  // 2020) counts: train.freeze_d_blocks = N keeps the first N fixed. Empty: D does not
+  // offer them.
+  virtual std::vector<std::vector<torch::Tensor>> block_parameters() { return {}; }
+
   // Intermediate features [N, ...] (the input of the last layer), for feature matching.
   virtual torch::Tensor features(const torch::Tensor& images, const torch::Tensor& labels) {
     TORCH_CHECK(false, "this discriminator does not expose its features");

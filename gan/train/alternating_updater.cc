@@ -78,6 +78,16 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
   }
   generator_->train();
   discriminator_->train();
+  if (options_.freeze_discriminator_blocks > 0) {
+    const std::vector<std::vector<torch::Tensor>> blocks = discriminator_->block_parameters();
+    TORCH_CHECK(options_.freeze_discriminator_blocks <= static_cast<int>(blocks.size()),
+                "AlternatingUpdater: cannot freeze ", options_.freeze_discriminator_blocks,
+                " blocks of a discriminator that has ", blocks.size());
+    for (int b = 0; b < options_.freeze_discriminator_blocks; ++b) {
+      frozen_.insert(frozen_.end(), blocks[b].begin(), blocks[b].end());
+    }
+    SetDiscriminatorTrainable(true);
+  }
   optimizer_g_ = MakeOptimizer(*generator_, options_.optimizer_g);
   optimizer_d_ = MakeOptimizer(*discriminator_, options_.optimizer_d);
   torch::serialize::InputArchive state;
@@ -88,6 +98,11 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
     rates_g_ = std::make_unique<ScheduledLearningRates>(*optimizer_g_);
     rates_d_ = std::make_unique<ScheduledLearningRates>(*optimizer_d_);
   }
+}
+
+void AlternatingUpdater::SetDiscriminatorTrainable(bool trainable) {
+  SetRequiresGrad(*discriminator_, trainable);
+  for (torch::Tensor& p : frozen_) p.requires_grad_(false);
 }
 
 RankMean AlternatingUpdater::MeanOverRanks() const {
@@ -158,7 +173,7 @@ AlternatingUpdater::GeneratorStepResult AlternatingUpdater::GeneratorStep(
     term_logs_d_ = logs;
     if (has_auxiliary_state_) RestoreAuxiliaryState(auxiliary_state);
   }
-  SetRequiresGrad(*discriminator_, false);
+  SetDiscriminatorTrainable(false);
   const torch::Tensor latents = SampleLatent(real.size(0));
   ClearGradients(*generator_);
   torch::Tensor loss;  // over the whole batch: the parts' losses weighted by their shares
@@ -178,7 +193,7 @@ AlternatingUpdater::GeneratorStepResult AlternatingUpdater::GeneratorStep(
   }
   term_logs_g_ = std::move(logs);
   const bool stepped = Step(*optimizer_g_, loss, *generator_, loss_scaler_g_);
-  SetRequiresGrad(*discriminator_, true);
+  SetDiscriminatorTrainable(true);
   if (!stepped) generator_skipped_ = true;
   if (snapshot) {
     snapshot->Restore();

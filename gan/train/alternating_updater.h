@@ -28,6 +28,9 @@
 // mean over images (feature matching, D2D-CE, LeCam's moving averages) are refused
 // (LossTerm::needs_whole_batch). Logged losses are the whole batch's.
 //
+// FreezeD: with freeze_discriminator_blocks N, D's first N blocks keep their weights (a
+// run started from another run's, --init_from): their parameters never require gradients.
+//
 // Update schemes:
 //   weight_clip      WGAN: D's parameters clipped to [-c, c] after every D step
 //   joint_batch_norm D sees real and fake as one concatenated batch (BatchNorm statistics
@@ -111,6 +114,9 @@ struct AlternatingUpdaterOptions {
   // With data_parallel: the networks' BatchNorm layers (gan/nn/batch_norm.h) normalize
   // with the statistics of the global batch during Update (synchronized BatchNorm).
   bool sync_batch_norm = false;
+  // FreezeD (Mo et al. 2020): D's first N blocks (DiscriminatorModule::block_parameters)
+  // are not trained; their BatchNorm running statistics still follow the batches.
+  int freeze_discriminator_blocks = 0;
 };
 
 class AlternatingUpdater : public Updater {
@@ -170,6 +176,12 @@ class AlternatingUpdater : public Updater {
   void RestoreAuxiliaryState(const std::string& state);
   // Whether there is such state (found once): only then do steps copy it to undo them.
   bool has_auxiliary_state_ = false;
+
+  // D's parameters that FreezeD keeps fixed: they never require gradients, so no step
+  // changes them.
+  std::vector<torch::Tensor> frozen_;
+  // D's parameters require gradients (D's step) or not (G's), the frozen ones never.
+  void SetDiscriminatorTrainable(bool trainable);
 
   // Backpropagates `loss` (scaled when loss scaling is on), adding to the gradients.
   void Backward(const torch::Tensor& loss, DynamicLossScaler& scaler);

@@ -835,5 +835,34 @@ TEST(AlternatingUpdaterAccumulationTest, TermsThatNeedTheWholeBatchAreRefused) {
 }
 
 
+TEST(AlternatingUpdaterFreezeTest, FrozenBlocksKeepTheirWeightsThroughBothSteps) {
+  for (const bool generator_first : {false, true}) {
+    Nets nets = TinyDcgan();
+    const std::vector<std::vector<torch::Tensor>> blocks = nets.d->block_parameters();
+    ASSERT_EQ(blocks.size(), 3u);  // three strided convs at 32x32
+    std::vector<std::vector<torch::Tensor>> before;
+    for (const auto& block : blocks) {
+      before.emplace_back();
+      for (const auto& p : block) before.back().push_back(p.detach().clone());
+    }
+    const std::vector<torch::Tensor> head_before = Snapshot(*nets.d);
+    AlternatingUpdaterOptions options;
+    options.generator_first = generator_first;
+    options.freeze_discriminator_blocks = 2;
+    AlternatingUpdater updater = MakeUpdater(nets, options);
+    for (int64_t iteration = 0; iteration < 3; ++iteration) updater.Update(RealBatch(), iteration);
+    for (size_t b = 0; b < blocks.size(); ++b) {
+      bool changed = false;
+      for (size_t i = 0; i < blocks[b].size(); ++i) changed |= !blocks[b][i].equal(before[b][i]);
+      EXPECT_EQ(changed, b == 2) << "block " << b << ", generator_first " << generator_first;
+    }
+    EXPECT_TRUE(Changed(*nets.d, head_before));
+  }
+  Nets nets = TinyDcgan();
+  AlternatingUpdaterOptions options;
+  options.freeze_discriminator_blocks = 4;
+  EXPECT_THROW(MakeUpdater(nets, options), c10::Error);
+}
+
 }  // namespace
 }  // namespace gan

@@ -221,6 +221,16 @@ torch::Tensor DcganDiscriminator::forward(const torch::Tensor& images,
   return logits.view({images.size(0)});
 }
 
+std::vector<std::vector<torch::Tensor>> DcganDiscriminator::block_parameters() {
+  std::vector<std::vector<torch::Tensor>> blocks;
+  for (const auto& layer : features_->children()) {
+    if (layer->as<torch::nn::Conv2d>() != nullptr) blocks.emplace_back();
+    if (blocks.empty()) continue;
+    for (const auto& p : layer->parameters()) blocks.back().push_back(p);
+  }
+  return blocks;
+}
+
 std::shared_ptr<DcganGenerator> MakeDcganGenerator(const DcganSpec& spec) {
   return std::make_shared<DcganGenerator>(spec.generator, spec.image_size, spec.init_std);
 }

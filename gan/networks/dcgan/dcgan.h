@@ -103,6 +103,8 @@ class DcganDiscriminator : public DiscriminatorModule {
   torch::Tensor forward(const torch::Tensor& images, const torch::Tensor& labels) override;
   // The last conv block's activations (after the head's pooling, if any).
   torch::Tensor features(const torch::Tensor& images, const torch::Tensor& labels) override;
+  // One block per conv layer (the conv and its BatchNorm); the head is none.
+  std::vector<std::vector<torch::Tensor>> block_parameters() override;
 
  private:
   torch::nn::Sequential features_{nullptr};

@@ -223,4 +223,13 @@ torch::Tensor ResnetDiscriminator::forward(const torch::Tensor& images, const to
   return forward_all(images, labels).logits;
 }
 
+std::vector<std::vector<torch::Tensor>> ResnetDiscriminator::block_parameters() {
+  std::vector<std::vector<torch::Tensor>> blocks;
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    blocks.push_back(blocks_[i]->parameters());
+    if (static_cast<int64_t>(i) == attention_after_) blocks.push_back(attention_.ptr()->parameters());
+  }
+  return blocks;
+}
+
 }  // namespace gan

@@ -103,6 +103,9 @@ class ResnetDiscriminator : public DiscriminatorModule {
   std::vector<std::string> auxiliary_outputs() const override {
     return AuxiliaryOutputs(spec_.head);
   }
+  // The residual blocks, and self-attention as a block of its own after the block it
+  // follows, as PyTorch-StudioGAN counts them for FreezeD; the head is none.
+  std::vector<std::vector<torch::Tensor>> block_parameters() override;
 
  private:
   ResnetSpec spec_;
