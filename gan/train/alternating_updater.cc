@@ -176,22 +176,14 @@ AlternatingUpdater::GeneratorStepResult AlternatingUpdater::GeneratorStep(
   SetDiscriminatorTrainable(false);
   const torch::Tensor latents = SampleLatent(real.size(0));
   ClearGradients(*generator_);
-  torch::Tensor loss;  // over the whole batch: the parts' losses weighted by their shares
   std::vector<torch::Tensor> fakes;
-  std::map<std::string, torch::Tensor> logs;
-  for (const BatchPart& part : Parts(real.size(0))) {
-    torch::Tensor part_loss;
-    {
-      AutocastScope autocast(options_.device, options_.mixed_precision);
-      fakes.push_back(generator_->forward(part.Of(latents), part.Of(labels)));
-      part_loss = GeneratorObjective(part.Of(real), fakes.back(), part.Of(latents), part.Of(labels));
-    }
-    Backward(part.Weighted(part_loss), loss_scaler_g_);
-    loss = part.Accumulate(loss, part_loss.detach());
-    part.Accumulate(logs, term_logs_g_);
-    fakes.back() = fakes.back().detach();
-  }
-  term_logs_g_ = std::move(logs);
+  const torch::Tensor loss = BackwardOverParts(
+      real.size(0), loss_scaler_g_, term_logs_g_, [&](const BatchPart& part) {
+        AutocastScope autocast(options_.device, options_.mixed_precision);
+        const torch::Tensor part_fakes = generator_->forward(part.Of(latents), part.Of(labels));
+        fakes.push_back(part_fakes.detach());
+        return GeneratorObjective(part.Of(real), part_fakes, part.Of(latents), part.Of(labels));
+      });
   const bool stepped = Step(*optimizer_g_, loss, *generator_, loss_scaler_g_);
   SetDiscriminatorTrainable(true);
   if (!stepped) generator_skipped_ = true;
@@ -213,27 +205,19 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
   const bool draw_fakes = !fakes.defined();
   if (draw_fakes) latents = SampleLatent(real.size(0));
   ClearGradients(*discriminator_);
-  torch::Tensor loss;  // over the whole batch: the parts' losses weighted by their shares
   std::vector<torch::Tensor> real_logits;
-  std::map<std::string, torch::Tensor> logs;
-  for (const BatchPart& part : Parts(real.size(0))) {
-    torch::Tensor part_loss;
-    {
-      AutocastScope autocast(options_.device, options_.mixed_precision);
-      torch::Tensor part_fakes = part.Of(fakes);
-      if (draw_fakes) {
-        torch::NoGradGuard no_grad;
-        part_fakes = generator_->forward(part.Of(latents), part.Of(labels));
-      }
-      real_logits.emplace_back();
-      part_loss = DiscriminatorObjective(part.Of(real), part.Of(labels), part_fakes,
-                                         part.Of(latents), real_logits.back());
-    }
-    Backward(part.Weighted(part_loss), loss_scaler_d_);
-    loss = part.Accumulate(loss, part_loss.detach());
-    part.Accumulate(logs, term_logs_d_);
-  }
-  term_logs_d_ = std::move(logs);
+  const torch::Tensor loss = BackwardOverParts(
+      real.size(0), loss_scaler_d_, term_logs_d_, [&](const BatchPart& part) {
+        AutocastScope autocast(options_.device, options_.mixed_precision);
+        torch::Tensor part_fakes = part.Of(fakes);
+        if (draw_fakes) {
+          torch::NoGradGuard no_grad;
+          part_fakes = generator_->forward(part.Of(latents), part.Of(labels));
+        }
+        real_logits.emplace_back();
+        return DiscriminatorObjective(part.Of(real), part.Of(labels), part_fakes,
+                                      part.Of(latents), real_logits.back());
+      });
   if (!Step(*optimizer_d_, loss, *discriminator_, loss_scaler_d_)) {
     discriminator_skipped_ = true;
     if (undoable) RestoreAuxiliaryState(auxiliary_state);
@@ -279,6 +263,21 @@ torch::Tensor AlternatingUpdater::DiscriminatorObjective(const torch::Tensor& re
   step.set_latents(latents);
   PrepareStep(step);
   return AddTerms(loss, step, /*discriminator=*/true, term_logs_d_);
+}
+
+torch::Tensor AlternatingUpdater::BackwardOverParts(
+    int64_t n, DynamicLossScaler& scaler, std::map<std::string, torch::Tensor>& term_logs,
+    const std::function<torch::Tensor(const BatchPart&)>& part_loss) {
+  torch::Tensor loss;
+  std::map<std::string, torch::Tensor> logs;
+  for (const BatchPart& part : Parts(n)) {
+    const torch::Tensor value = part_loss(part);  // its autocast scope closed
+    Backward(part.Weighted(value), scaler);
+    loss = part.Accumulate(loss, value.detach());
+    part.Accumulate(logs, term_logs);
+  }
+  term_logs = std::move(logs);
+  return loss;
 }
 
 std::vector<AlternatingUpdater::BatchPart> AlternatingUpdater::Parts(int64_t n) const {

@@ -6,11 +6,12 @@
 // gradients there (and no time is spent computing them).
 //
 // Loss terms (gan/losses/terms): penalties, regularizers and auxiliary class losses
-// (WGAN-GP, R1, drift, ACGAN, D2D-CE, orthogonal regularization, feature matching, ...)
-// are added to D's and G's adversarial losses in the order of their names; a term that
-// replaces G's loss (feature matching) stands in for it. Terms with a log name are
-// reported as "<name>_d" and "<name>_g" ("penalty_d", "class_d", "class_g"). The terms'
-// state (LeCam's moving averages) is checkpointed with the networks.
+// (WGAN-GP, R1, drift, ACGAN, D2D-CE, LeCam, CR/bCR/zCR, orthogonal regularization,
+// feature matching, ...) are added to D's and G's adversarial losses in the order of their
+// names; a term that replaces G's loss (feature matching) stands in for it. Terms see the
+// step's fakes with the latents they were made from (zCR perturbs them). Terms with a log
+// name are reported as "<name>_d" and "<name>_g" ("penalty_d", "class_d", "class_g"). The
+// terms' state (LeCam's moving averages) is checkpointed with the networks.
 //
 // Augmentation (gan/augment): with one, D sees every image, real or fake, in D's step and
 // in G's, through it, each call with fresh random draws; G's gradient flows through it.
@@ -66,6 +67,7 @@
 #ifndef GAN_TRAIN_ALTERNATING_UPDATER_H_
 #define GAN_TRAIN_ALTERNATING_UPDATER_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -216,6 +218,12 @@ class AlternatingUpdater : public Updater {
   };
   // The accumulation_steps parts of a batch of n rows (one, the whole, by default).
   std::vector<BatchPart> Parts(int64_t n) const;
+  // Backpropagates `part_loss` of each part of a batch of n rows, weighted by its share;
+  // returns the whole batch's loss (detached), and sets `term_logs` (which `part_loss`
+  // sets per part) to the whole batch's.
+  torch::Tensor BackwardOverParts(int64_t n, DynamicLossScaler& scaler,
+                                  std::map<std::string, torch::Tensor>& term_logs,
+                                  const std::function<torch::Tensor(const BatchPart&)>& part_loss);
 };
 
 }  // namespace gan
