@@ -331,7 +331,10 @@ TEST(ExperimentConfigTest, EnergyBasedFamiliesTrainWithTheirLosses) {
   // DCGAN at 32x32: three strided convs before the head.
   EXPECT_EQ(UpdaterError("dcgan_fashion_mnist", {"model.width=2", "train.freeze_d_blocks=3"}), "");
   EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=2", "train.freeze_d_blocks=4"}),
-              HasSubstr("'train.freeze_d_blocks' (4): the discriminator of model.family 'dcgan' has 3 blocks"));
+              HasSubstr("'train.freeze_d_blocks' (4): the discriminator has 3 blocks"));
+  EXPECT_THAT(UpdaterError("dcgan_fashion_mnist",
+                           {"model.width=2", "train.generator_first=true", "terms.zcr={}"}),
+              HasSubstr("'train.generator_first': the term 'zcr' runs G again"));
   EXPECT_EQ(UpdaterError("sagan", {"model.width=2", "train.freeze_d_blocks=5"}), "");  // 4 + attention
   EXPECT_THAT(UpdaterError("sagan", {"model.width=2", "train.freeze_d_blocks=6"}),
               HasSubstr("has 5 blocks"));

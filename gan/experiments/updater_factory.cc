@@ -96,15 +96,6 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   const absl::Status outputs =
       CheckTrainedOutputs(config.terms.terms, networks.discriminator->auxiliary_outputs());
   if (!outputs.ok()) return outputs;
-  if (train.accumulation_steps > 1) {
-    for (const NamedLossTerm& named : config.terms.terms) {
-      if (!named.term->needs_whole_batch()) continue;
-      return absl::InvalidArgumentError(absl::StrCat(
-          "config key 'train.accumulation_steps' (", train.accumulation_steps, "): the term '",
-          named.name, "' needs the whole batch at once (its value is not a mean over images), ",
-          "so it cannot be accumulated over parts; use a larger train.batch_size instead"));
-    }
-  }
   AlternatingUpdaterOptions options;
   options.generator_first = train.generator_first;
   options.n_dis = train.n_dis;
@@ -126,15 +117,6 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.channels_last = train.channels_last;
   options.accumulation_steps = train.accumulation_steps;
   options.sync_batch_norm = train.sync_batch_norm;
-  if (train.freeze_d_blocks > 0) {
-    const size_t blocks = networks.discriminator->block_parameters().size();
-    if (static_cast<size_t>(train.freeze_d_blocks) > blocks) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "config key 'train.freeze_d_blocks' (", train.freeze_d_blocks, "): the discriminator ",
-          "of model.family '", config.model.family_name, "' has ", blocks, " blocks",
-          blocks == 0 ? " that FreezeD can count (it does not divide D into them)" : ""));
-    }
-  }
   options.freeze_discriminator_blocks = train.freeze_d_blocks;
   options.skip_nonfinite_steps = train.nonfinite == "skip";
   options.max_skipped_steps = train.max_skipped_steps;
@@ -149,6 +131,8 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   }
   options.learning_rate_schedule.start = train.lr_decay_start;
   options.learning_rate_schedule.total = total_iterations;
+  const absl::Status fits = CheckAlternatingUpdaterOptions(options, *networks.discriminator);
+  if (!fits.ok()) return fits;
   return std::unique_ptr<Updater>(std::make_unique<AlternatingUpdater>(
       networks.generator, networks.discriminator, *config.loss.adversarial, options));
 }

@@ -12,13 +12,16 @@ namespace {
 
 thread_local const SumOverRanks* current_sum = nullptr;
 
+torch::Tensor DifferentiableSumOverRanks(const torch::Tensor& local, const SumOverRanks& sum);
+
 // The backward of y = sum over ranks of x: every rank's loss depends on every rank's x, so
-// x's gradient is the sum over ranks of y's gradients.
+// x's gradient is the sum over ranks of y's gradients. It is differentiable in turn (a
+// gradient penalty's double backward passes through it).
 class SumOverRanksBackward : public torch::autograd::Node {
  public:
   explicit SumOverRanksBackward(SumOverRanks sum) : sum_(std::move(sum)) {}
   torch::autograd::variable_list apply(torch::autograd::variable_list&& gradients) override {
-    return {sum_(gradients[0].contiguous())};
+    return {DifferentiableSumOverRanks(gradients[0], sum_)};
   }
 
  private:
@@ -106,13 +109,18 @@ torch::Tensor BatchNormImpl::SynchronizedForward(const torch::Tensor& input,
   const torch::Tensor x = input.to(torch::promote_types(input.scalar_type(), torch::kFloat));
   std::vector<int64_t> reduced = {0};
   for (int64_t d = 2; d < x.dim(); ++d) reduced.push_back(d);
-  const torch::Tensor local =
-      torch::cat({x.sum(reduced), x.square().sum(reduced),
-                  torch::full({1}, static_cast<double>(x.numel() / c), x.options())});
-  const torch::Tensor global = DifferentiableSumOverRanks(local, sum);
-  const torch::Tensor count = global.slice(0, 2 * c);
-  const torch::Tensor mean = global.slice(0, 0, c) / count;
-  const torch::Tensor variance = (global.slice(0, c, 2 * c) / count - mean.square()).clamp_min(0);
+  std::vector<int64_t> shape(x.dim(), 1);
+  shape[1] = c;
+  // Two passes, each one sum over the ranks: the mean, then the squares about it (a
+  // variance as E[x^2] - E[x]^2 would cancel away when the mean is large next to the spread).
+  const torch::Tensor sums = DifferentiableSumOverRanks(
+      torch::cat({x.sum(reduced), torch::full({1}, static_cast<double>(x.numel() / c), x.options())}),
+      sum);
+  const torch::Tensor count = sums.slice(0, c);
+  const torch::Tensor mean = sums.slice(0, 0, c) / count;
+  const torch::Tensor centred = x - mean.view(shape);
+  const torch::Tensor variance =
+      DifferentiableSumOverRanks(centred.square().sum(reduced), sum) / count;
   if (options.track_running_stats()) {
     torch::NoGradGuard no_grad;
     const double n = count.item<double>();
@@ -120,9 +128,7 @@ torch::Tensor BatchNormImpl::SynchronizedForward(const torch::Tensor& input,
     running_var.mul_(1 - momentum)
         .add_(variance.detach().to(running_var.dtype()) * (n / std::max(n - 1, 1.0)), momentum);
   }
-  std::vector<int64_t> shape(x.dim(), 1);
-  shape[1] = c;
-  torch::Tensor y = (x - mean.view(shape)) * torch::rsqrt(variance.view(shape) + options.eps());
+  torch::Tensor y = centred * torch::rsqrt(variance.view(shape) + options.eps());
   if (options.affine()) y = y * weight.view(shape) + bias.view(shape);
   return y.to(input.scalar_type());
 }

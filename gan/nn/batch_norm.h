@@ -1,13 +1,14 @@
 // Batch normalization over the channels (dimension 1) of [N, C, ...] inputs, as LibTorch's
 // BatchNorm1d/2d (the same parameters, buffers, names and numbers), with one addition:
 // synchronized BatchNorm (PyTorch's SyncBatchNorm) for data-parallel training. While a
-// SynchronizedBatchNormScope is open on the calling thread, a layer in training mode takes
-// each channel's sum, sum of squares and count summed over all ranks, normalizes with the
-// mean and (biased) variance of the whole global batch and updates its running statistics
-// with them (the unbiased variance, over the global count), so that W ranks compute what
-// one process computes on their combined batch. Its gradient flows back through the sums
-// to every rank's inputs (the backward of a sum over ranks is the sum over ranks of the
-// gradients). Outside a scope (one process, evaluation, sample grids) it is LibTorch's
+// SynchronizedBatchNormScope is open on the calling thread, a layer in training mode sums
+// each channel's count and sum over all ranks, then its squares about the global mean (two
+// collectives), normalizes with the mean and (biased) variance of the whole global batch
+// and updates its running statistics with them (the unbiased variance, over the global
+// count), so that W ranks compute what one process computes on their combined batch. Its
+// gradient flows back through the sums to every rank's inputs (the backward of a sum over
+// ranks is the sum over ranks of the gradients, itself differentiable for gradient
+// penalties). Outside a scope (one process, evaluation, sample grids) it is LibTorch's
 // BatchNorm, bit for bit.
 //
 //   gan::BatchNorm bn(64);                               // for [N, 64] or [N, 64, H, W]

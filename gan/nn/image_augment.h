@@ -31,7 +31,8 @@ torch::Tensor AdjustContrast(const torch::Tensor& images, const torch::Tensor& f
 enum class TranslateFill { kZeros, kReflect };
 
 // Image n's content moved down by dy[n] rows and right by dx[n] columns (negative: up,
-// left). dy, dx: integer [N]; with kReflect, |shift| < the image's side.
+// left). dy, dx: integer [N]; with kReflect, |shift| < the image's side (checked for
+// shifts on the CPU).
 torch::Tensor Translate(const torch::Tensor& images, const torch::Tensor& dy,
                         const torch::Tensor& dx, TranslateFill fill = TranslateFill::kZeros);
 

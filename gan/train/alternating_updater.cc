@@ -7,6 +7,7 @@
 
 #include <torch/utils.h>
 
+#include "absl/strings/str_cat.h"
 #include "gan/checkpoint/strict_load.h"
 #include "gan/losses/gradient_penalty.h"
 #include "gan/nn/batch_norm.h"
@@ -64,12 +65,8 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
   TORCH_CHECK(options_.accumulation_steps >= 1,
               "AlternatingUpdater: accumulation_steps must be >= 1, got ",
               options_.accumulation_steps);
-  if (options_.accumulation_steps > 1) {
-    for (const NamedLossTerm& named : options_.terms) {
-      TORCH_CHECK(!named.term->needs_whole_batch(), "AlternatingUpdater: the term '", named.name,
-                  "' needs the whole batch at once, so it cannot be accumulated over parts");
-    }
-  }
+  const absl::Status fits = CheckAlternatingUpdaterOptions(options_, *discriminator_);
+  TORCH_CHECK(fits.ok(), "AlternatingUpdater: ", fits.message());
   generator_->to(options_.device);
   discriminator_->to(options_.device);
   if (options_.channels_last) {
@@ -80,9 +77,6 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
   discriminator_->train();
   if (options_.freeze_discriminator_blocks > 0) {
     const std::vector<std::vector<torch::Tensor>> blocks = discriminator_->block_parameters();
-    TORCH_CHECK(options_.freeze_discriminator_blocks <= static_cast<int>(blocks.size()),
-                "AlternatingUpdater: cannot freeze ", options_.freeze_discriminator_blocks,
-                " blocks of a discriminator that has ", blocks.size());
     for (int b = 0; b < options_.freeze_discriminator_blocks; ++b) {
       frozen_.insert(frozen_.end(), blocks[b].begin(), blocks[b].end());
     }
@@ -100,9 +94,47 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
   }
 }
 
+absl::Status CheckAlternatingUpdaterOptions(const AlternatingUpdaterOptions& options,
+                                            DiscriminatorModule& discriminator) {
+  for (const NamedLossTerm& named : options.terms) {
+    if (options.accumulation_steps > 1 && named.term->needs_whole_batch()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config key 'train.accumulation_steps' (", options.accumulation_steps, "): the term '",
+          named.name, "' needs the whole batch at once (its value is not a mean over images), ",
+          "so it cannot be accumulated over parts; use a larger train.batch_size instead"));
+    }
+    if (options.generator_first && named.term->reruns_generator()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config key 'train.generator_first': the term '", named.name, "' runs G again on ",
+          "the latents of D's fakes, which in G-first order G made before its step; train D first"));
+    }
+  }
+  if (options.freeze_discriminator_blocks > 0) {
+    const size_t blocks = discriminator.block_parameters().size();
+    if (static_cast<size_t>(options.freeze_discriminator_blocks) > blocks) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config key 'train.freeze_d_blocks' (", options.freeze_discriminator_blocks,
+          "): the discriminator has ", blocks, " blocks",
+          blocks == 0 ? " that FreezeD can count (it does not divide D into them)" : ""));
+    }
+  }
+  return absl::OkStatus();
+}
+
 void AlternatingUpdater::SetDiscriminatorTrainable(bool trainable) {
   SetRequiresGrad(*discriminator_, trainable);
   for (torch::Tensor& p : frozen_) p.requires_grad_(false);
+}
+
+void AlternatingUpdater::ClipTrainedWeights() {
+  if (frozen_.empty()) {
+    ClipWeights(*discriminator_, options_.weight_clip);
+    return;
+  }
+  torch::NoGradGuard no_grad;
+  for (torch::Tensor& p : discriminator_->parameters()) {
+    if (p.requires_grad()) p.clamp_(-options_.weight_clip, options_.weight_clip);
+  }
 }
 
 RankMean AlternatingUpdater::MeanOverRanks() const {
@@ -223,7 +255,7 @@ torch::Tensor AlternatingUpdater::DiscriminatorStep(const torch::Tensor& real,
     if (undoable) RestoreAuxiliaryState(auxiliary_state);
     return loss;
   }
-  if (options_.weight_clip > 0) ClipWeights(*discriminator_, options_.weight_clip);
+  if (options_.weight_clip > 0) ClipTrainedWeights();
   if (options_.augmentation) {
     const int64_t ranks = options_.data_parallel ? options_.data_parallel->world_size() : 1;
     options_.augmentation->ObserveRealLogits(

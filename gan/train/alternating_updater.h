@@ -25,7 +25,9 @@
 // by its share of the batch, and step once: the update of the whole batch with the
 // activations of one part. Latents are drawn for the whole batch and split, so a run
 // equals, to rounding, one without accumulation for networks without batch statistics
-// (BatchNorm, minibatch discrimination normalize over a part); terms whose value is not a
+// (BatchNorm, minibatch discrimination normalize over a part) where nothing else is drawn
+// at random per part (augmentation, WGAN-GP's and DRAGAN's points, the consistency terms'
+// transforms draw in another order: the same in distribution); terms whose value is not a
 // mean over images (feature matching, D2D-CE, LeCam's moving averages) are refused
 // (LossTerm::needs_whole_batch). Logged losses are the whole batch's.
 //
@@ -73,6 +75,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "gan/augment/augmentation.h"
 #include "gan/losses/adversarial_loss.h"
 #include "gan/losses/terms/loss_term.h"
@@ -120,6 +123,12 @@ struct AlternatingUpdaterOptions {
   // are not trained; their BatchNorm running statistics still follow the batches.
   int freeze_discriminator_blocks = 0;
 };
+
+// Whether `options` can train `discriminator` (an error names the config key): no term that
+// needs the whole batch under accumulation, none that runs G again on D's fakes' latents
+// (zCR) in G-first order, no more frozen blocks than D has. The constructor checks it too.
+absl::Status CheckAlternatingUpdaterOptions(const AlternatingUpdaterOptions& options,
+                                            DiscriminatorModule& discriminator);
 
 class AlternatingUpdater : public Updater {
  public:
@@ -184,6 +193,8 @@ class AlternatingUpdater : public Updater {
   std::vector<torch::Tensor> frozen_;
   // D's parameters require gradients (D's step) or not (G's), the frozen ones never.
   void SetDiscriminatorTrainable(bool trainable);
+  // WGAN's clipping of D's parameters after its step; frozen blocks keep theirs.
+  void ClipTrainedWeights();
 
   // Backpropagates `loss` (scaled when loss scaling is on), adding to the gradients.
   void Backward(const torch::Tensor& loss, DynamicLossScaler& scaler);

@@ -314,6 +314,9 @@ TEST(AlternatingUpdaterTest, UnrollingChangesGeneratorButNeverTheRealDiscriminat
   EXPECT_TRUE(g_differs) << "unrolling had no effect on G";
 }
 
+}  // namespace
+}  // namespace gan
+
 namespace gan {
 namespace {
 
@@ -679,21 +682,23 @@ TEST(AlternatingUpdaterAugmentationTest, AdaptiveStateSeesAppliedDStepsOnlyAndIs
 }  // namespace
 }  // namespace gan
 
-// Records whether every step's latents are those its fakes were made from (zCR perturbs them).
+namespace gan {
+namespace {
+
+// Records each step's latents, and whether G makes the step's fakes from them.
 class LatentsSpy : public LossTerm {
  public:
   torch::Tensor Discriminator(StepContext& step) override { return Check(step); }
   torch::Tensor Generator(StepContext& step) override { return Check(step); }
-  int checked = 0, matched = 0;
+  std::vector<torch::Tensor> latents;
+  std::vector<bool> made_from;
 
  private:
   torch::Tensor Check(StepContext& step) {
     torch::NoGradGuard no_grad;
-    ++checked;
-    if (step.latents().defined() &&
-        step.generator().forward(step.latents(), step.labels()).allclose(step.fakes(), 1e-5)) {
-      ++matched;
-    }
+    latents.push_back(step.latents());
+    made_from.push_back(step.latents().defined() &&
+                        step.generator().forward(step.latents(), step.labels()).allclose(step.fakes(), 1e-5));
     return {};
   }
 };
@@ -707,22 +712,30 @@ TEST(AlternatingUpdaterTermsTest, TermsSeeTheLatentsOfTheirStepsFakes) {
     options.terms = {{"spy", spy}};
     AlternatingUpdater updater = MakeUpdater(nets, options);
     updater.Update(RealBatch(), 0);
-    EXPECT_EQ(spy->checked, 2);
-    // G first: D's step reuses the fakes G made before its own update, so G (updated)
-    // no longer makes them; the latents must still come with them (zCR needs them).
-    EXPECT_EQ(spy->matched, generator_first ? 1 : 2) << "generator_first " << generator_first;
+    ASSERT_EQ(spy->latents.size(), 2u);
+    const size_t d_step = generator_first ? 1 : 0, g_step = 1 - d_step;
+    EXPECT_TRUE(spy->made_from[g_step]) << "generator_first " << generator_first;
+    if (generator_first) {
+      // D's step reuses the fakes G made before its own update (G updated no longer makes
+      // them): the latents come with them.
+      ASSERT_TRUE(spy->latents[d_step].defined());
+      EXPECT_TRUE(spy->latents[d_step].equal(spy->latents[g_step]));
+    } else {
+      EXPECT_TRUE(spy->made_from[d_step]);
+      EXPECT_FALSE(spy->latents[d_step].equal(spy->latents[g_step]));  // fresh draws
+    }
   }
-  for (const bool generator_first : {false, true}) {
-    Nets nets = TinyDcgan();
-    AlternatingUpdaterOptions options;
-    options.generator_first = generator_first;
-    options.terms = {*LossTermByName("zcr")};
-    AlternatingUpdater updater = MakeUpdater(nets, options);
-    const auto losses = updater.Update(RealBatch(), 0);
-    ASSERT_TRUE(losses.count("consistency_d") && losses.count("consistency_g"));
-    EXPECT_GT(losses.at("consistency_d").item<double>(), 0.0);
-    EXPECT_LT(losses.at("consistency_g").item<double>(), 0.0);
-  }
+  Nets nets = TinyDcgan();
+  AlternatingUpdaterOptions options;
+  options.terms = {*LossTermByName("zcr")};
+  AlternatingUpdater updater = MakeUpdater(nets, options);
+  const auto losses = updater.Update(RealBatch(), 0);
+  ASSERT_TRUE(losses.count("consistency_d") && losses.count("consistency_g"));
+  EXPECT_GT(losses.at("consistency_d").item<double>(), 0.0);
+  EXPECT_LT(losses.at("consistency_g").item<double>(), 0.0);
+  // G first, zCR would compare D(G_before(z)) with D(G_after(z + e)): refused.
+  options.generator_first = true;
+  EXPECT_THROW(MakeUpdater(TinyDcgan(), options), c10::Error);
 }
 
 // Networks without batch statistics, for which a step over parts of a batch equals a step

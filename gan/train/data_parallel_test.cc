@@ -23,6 +23,7 @@
 
 #include "gan/data/batch_loader.h"
 #include "gan/losses/adversarial_loss.h"
+#include "gan/losses/terms/loss_term.h"
 #include "gan/nn/batch_norm.h"
 #include "gan/train/alternating_updater.h"
 
@@ -94,6 +95,7 @@ torch::Tensor Flat(const torch::nn::Module& g, const torch::nn::Module& d) {
 struct Trained {
   torch::Tensor parameters;  // G's and D's, flattened
   torch::Tensor d_buffers;   // D's BatchNorm running statistics (empty without BatchNorm)
+  torch::Tensor g_buffers;   // G's, likewise
 };
 
 torch::Tensor FlatBuffers(const torch::nn::Module& module) {
@@ -105,7 +107,8 @@ torch::Tensor FlatBuffers(const torch::nn::Module& module) {
 }
 
 // Trains kSteps iterations as `rank` of `world_size` (group null for one process) with
-// per-rank batch `batch`; with `synchronized`, G has BatchNorm too and it is synchronized.
+// per-rank batch `batch`; with `synchronized`, G has BatchNorm too, it is synchronized,
+// and D's loss has R1 (whose double backward passes through the synchronized statistics).
 Trained Train(std::shared_ptr<DataParallel> group, int rank, int world_size, int64_t batch,
               bool batch_norm = false, bool synchronized = false) {
   torch::manual_seed(1000 + rank);  // different initial weights per rank: Broadcast fixes them
@@ -125,6 +128,7 @@ Trained Train(std::shared_ptr<DataParallel> group, int rank, int world_size, int
   AlternatingUpdaterOptions options;
   options.data_parallel = group;
   options.sync_batch_norm = synchronized;
+  if (synchronized) options.terms = {*LossTermByName("r1", {{"weight", 1.0}})};
   for (OptimizerOptions* optimizer : {&options.optimizer_g, &options.optimizer_d}) {
     optimizer->kind = OptimizerOptions::Kind::kSgd;
     optimizer->lr = 0.05;
@@ -137,7 +141,7 @@ Trained Train(std::shared_ptr<DataParallel> group, int rank, int world_size, int
                                         .rank = rank, .world_size = world_size});
   loader.StartEpoch(0);
   for (int step = 0; step < kSteps; ++step) updater.Update(*loader.Next(), step);
-  return {Flat(*g, *d), FlatBuffers(*d)};
+  return {Flat(*g, *d), FlatBuffers(*d), FlatBuffers(*g)};
 }
 
 std::string Env(const char* name) {
@@ -199,6 +203,7 @@ TEST(DataParallelRank, Train) {
   const std::string prefix = std::string(std::getenv("TEST_TMPDIR")) + "/" + mode + std::to_string(rank);
   torch::save(trained.parameters, prefix + ".pt");
   torch::save(trained.d_buffers, prefix + "_buffers.pt");
+  torch::save(trained.g_buffers, prefix + "_g_buffers.pt");
 }
 
 // Runs both ranks in `mode` and loads what each saved.
@@ -214,6 +219,7 @@ std::vector<Trained> TrainTwoRanks(const std::string& mode, int port) {
     EXPECT_EQ(Wait(ranks[r]), 0) << Read(prefix + ".log");
     torch::load(trained[r].parameters, prefix + ".pt");
     torch::load(trained[r].d_buffers, prefix + "_buffers.pt");
+    torch::load(trained[r].g_buffers, prefix + "_g_buffers.pt");
   }
   return trained;
 }
@@ -252,18 +258,23 @@ TEST(DataParallelTest, BatchNormStatisticsStayPerRank) {
 }
 
 // Synchronized, BatchNorm (in G and in D) normalizes with the statistics of the global
-// batch, and two ranks compute what one process computes on it: weights and running
-// statistics alike.
+// batch, and two ranks compute what one process computes on it: weights and both
+// networks' running statistics alike, with R1's double backward through D's BatchNorm.
 TEST(DataParallelTest, SynchronizedBatchNormMatchesOneProcessOnTheCombinedBatch) {
   const std::vector<Trained> ranks = TrainTwoRanks("synchronized", FreePort() + 4);
   ASSERT_FALSE(HasFailure());
   EXPECT_TRUE(torch::equal(ranks[0].parameters, ranks[1].parameters));
-  EXPECT_LT((ranks[0].d_buffers - ranks[1].d_buffers).abs().max().item<double>(), 1e-6);
+  ASSERT_EQ(ranks[0].g_buffers.numel(), 64);  // running mean and variance of 32 features
+  for (const Trained& rank : ranks) {
+    EXPECT_LT((rank.d_buffers - ranks[0].d_buffers).abs().max().item<double>(), 1e-6);
+    EXPECT_LT((rank.g_buffers - ranks[0].g_buffers).abs().max().item<double>(), 1e-6);
+  }
 
   const Trained single = Train(nullptr, 0, 1, /*batch=*/8, /*batch_norm=*/true,
                                /*synchronized=*/true);  // nothing to synchronize alone
   EXPECT_LT((ranks[0].parameters - single.parameters).abs().max().item<double>(), 1e-5);
   EXPECT_LT((ranks[0].d_buffers - single.d_buffers).abs().max().item<double>(), 1e-5);
+  EXPECT_LT((ranks[0].g_buffers - single.g_buffers).abs().max().item<double>(), 1e-5);
 }
 
 TEST(DataParallelTest, ARankThatDiesMakesTheOthersFailInsteadOfHanging) {

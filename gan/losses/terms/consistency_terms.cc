@@ -108,6 +108,7 @@ class LatentConsistencyTerm : public LossTerm {
   }
 
   std::string log_name() const override { return "consistency"; }
+  bool reruns_generator() const override { return true; }
 
  private:
   torch::Tensor Perturbed(const StepContext& step) const {

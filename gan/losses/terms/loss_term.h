@@ -109,6 +109,9 @@ class LossTerm {
   // images (batch means compared, similarities within the batch, state updated per
   // batch): such a term cannot be taken over parts of a batch (gradient accumulation).
   virtual bool needs_whole_batch() const { return false; }
+  // Whether the term's D part runs G again on the latents of the step's fakes (zCR), which
+  // needs fakes of the current G: not G-first order's, made before G's step.
+  virtual bool reruns_generator() const { return false; }
   // Whether the term's G part stands in for G's adversarial loss (feature matching).
   virtual bool replaces_generator_loss() const { return false; }
   // Where the term's values are logged: "penalty" logs D's part as "penalty_d" (and a G
