@@ -183,6 +183,8 @@ TEST(ExperimentConfigTest, BadValuesAreRejectedNamingTheKey) {
 
 TEST(ExperimentConfigTest, ModelKeysBelongToTheirFamily) {
   const nlohmann::json dcgan = Shipped("dcgan_fashion_mnist");
+  EXPECT_THAT(Error(dcgan, "model.minibatch_form=openai"),
+              HasSubstr("'model.minibatch_form' must be paper or improved_gan, got 'openai'"));
   EXPECT_THAT(Error(dcgan, "model.family=vae"),
               HasSubstr("'vae' is not a network family; the families are began, biggan, dcgan"));
   const std::string conditional = Error(dcgan, "model.num_classes=10");

@@ -2,9 +2,14 @@
 // generator that collapses to few modes is easy to spot. For features f(x_i) in R^A and
 // a learned tensor T in R^{A x B x C}:
 //   M_i = f(x_i) T in R^{B x C},  c_b(x_i, x_j) = exp(-||M_{i,b} - M_{j,b}||_1),
-//   o(x_i)_b = sum_j c_b(x_i, x_j)   (j runs over the whole batch, i itself included,
-//                                     as in the paper and its reference code)
-// and the layer returns [f(x_i), o(x_i)] (A + B features).
+// and the layer returns [f(x_i), o(x_i)] (A + B features), in one of two forms:
+//   kPaper       o(x_i)_b = sum_j c_b(x_i, x_j), j over the whole batch, i itself
+//                included (its c_b is 1), as the paper's formula reads;
+//   kImprovedGan o(x_i)_b = sum_{j != i} c_b(x_i, x_j) + bias_b, as the authors' released
+//                code (openai/improved-gan, MinibatchLayer: 1e6 added to the diagonal of
+//                the distances) computes it, with a learned bias per kernel starting at
+//                its constructor's -1 (the code then sets it by a data-dependent
+//                initialization, which this layer does not have).
 //
 //   gan::MinibatchDiscrimination mbd(gan::MinibatchDiscriminationOptions(512, 32, 8));
 //   torch::Tensor with_batch_features = mbd(features);   // [N, 512 + 32]
@@ -18,6 +23,8 @@
 
 namespace gan {
 
+enum class MinibatchDiscriminationForm { kPaper, kImprovedGan };
+
 struct MinibatchDiscriminationOptions {
   MinibatchDiscriminationOptions(int64_t in_features, int64_t kernels, int64_t kernel_dim)
       : in_features_(in_features), kernels_(kernels), kernel_dim_(kernel_dim) {}
@@ -25,6 +32,7 @@ struct MinibatchDiscriminationOptions {
   TORCH_ARG(int64_t, kernels);      // B
   TORCH_ARG(int64_t, kernel_dim);   // C
   TORCH_ARG(double, init_std) = 0.02;
+  TORCH_ARG(MinibatchDiscriminationForm, form) = MinibatchDiscriminationForm::kPaper;
 };
 
 class MinibatchDiscriminationImpl : public torch::nn::Cloneable<MinibatchDiscriminationImpl> {
@@ -35,7 +43,8 @@ class MinibatchDiscriminationImpl : public torch::nn::Cloneable<MinibatchDiscrim
   torch::Tensor forward(const torch::Tensor& features);
 
   MinibatchDiscriminationOptions options;
-  torch::Tensor T;  // [A, B * C]
+  torch::Tensor T;     // [A, B * C]
+  torch::Tensor bias;  // [B], kImprovedGan only
 };
 
 TORCH_MODULE(MinibatchDiscrimination);

@@ -196,7 +196,8 @@ DcganDiscriminator::DcganDiscriminator(const DcganDiscriminatorSpec& spec, int64
     features_->train();
     head_->push_back(torch::nn::Flatten());
     head_->push_back(MinibatchDiscrimination(
-        MinibatchDiscriminationOptions(flat, spec.minibatch_kernels, spec.minibatch_kernel_dim)));
+        MinibatchDiscriminationOptions(flat, spec.minibatch_kernels, spec.minibatch_kernel_dim)
+            .form(spec.minibatch_form)));
     head_->push_back(torch::nn::Linear(flat + spec.minibatch_kernels, 1));
   } else {
     head_->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, 1, spec.head.kernel)

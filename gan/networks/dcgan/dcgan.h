@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "gan/networks/gan_modules.h"
+#include "gan/nn/minibatch_discrimination.h"
 
 namespace gan {
 
@@ -54,6 +55,7 @@ struct DcganDiscriminatorSpec {
   // instead of the conv head.
   int64_t minibatch_kernels = 0;
   int64_t minibatch_kernel_dim = 5;
+  MinibatchDiscriminationForm minibatch_form = MinibatchDiscriminationForm::kPaper;
 };
 
 struct DcganSpec {

@@ -1,26 +1,32 @@
 #include "gan/networks/dcgan/dcgan_family.h"
 
 #include <memory>
+#include <string>
 #include <utility>
 
 namespace gan {
 namespace {
 
+// The discriminator's model keys beyond the shared DCGAN settings.
+struct DcganDiscriminatorSettings {
+  bool batch_norm = true;  // off for gradient penalties
+  int64_t minibatch_kernels = 0;  // > 0: minibatch discrimination
+  int64_t minibatch_kernel_dim = 5;
+  MinibatchDiscriminationForm minibatch_form = MinibatchDiscriminationForm::kPaper;
+};
+
 class DcganFamily : public NetworkFamily {
  public:
-  DcganFamily(DcganSettings settings, bool d_batch_norm, int64_t minibatch_kernels,
-              int64_t minibatch_kernel_dim)
-      : settings_(std::move(settings)),
-        d_batch_norm_(d_batch_norm),
-        minibatch_kernels_(minibatch_kernels),
-        minibatch_kernel_dim_(minibatch_kernel_dim) {}
+  DcganFamily(DcganSettings settings, DcganDiscriminatorSettings discriminator)
+      : settings_(std::move(settings)), discriminator_(discriminator) {}
 
   absl::StatusOr<Networks> Build(const ImageShape& shape) const override {
     absl::StatusOr<DcganSpec> spec = DcganSpecFor(settings_, shape);
     if (!spec.ok()) return spec.status();
-    for (auto& layer : spec->discriminator.layers) layer.batch_norm &= d_batch_norm_;
-    spec->discriminator.minibatch_kernels = minibatch_kernels_;
-    spec->discriminator.minibatch_kernel_dim = minibatch_kernel_dim_;
+    for (auto& layer : spec->discriminator.layers) layer.batch_norm &= discriminator_.batch_norm;
+    spec->discriminator.minibatch_kernels = discriminator_.minibatch_kernels;
+    spec->discriminator.minibatch_kernel_dim = discriminator_.minibatch_kernel_dim;
+    spec->discriminator.minibatch_form = discriminator_.minibatch_form;
     Networks networks;
     networks.generator = MakeDcganGenerator(*spec);
     networks.discriminator = MakeDcganDiscriminator(*spec);
@@ -35,22 +41,25 @@ class DcganFamily : public NetworkFamily {
 
  private:
   DcganSettings settings_;
-  bool d_batch_norm_;
-  int64_t minibatch_kernels_;
-  int64_t minibatch_kernel_dim_;
+  DcganDiscriminatorSettings discriminator_;
 };
 
 absl::StatusOr<std::unique_ptr<NetworkFamily>> ReadDcganFamily(ConfigReader& model) {
   DcganSettings settings = ReadDcganSettings(model);
-  bool d_batch_norm = true;  // off for gradient penalties
-  int64_t minibatch_kernels = 0, minibatch_kernel_dim = 5;  // > 0: minibatch discrimination
-  model.Read("d_batch_norm", &d_batch_norm);
-  model.Read("minibatch_kernels", &minibatch_kernels);
-  model.Read("minibatch_kernel_dim", &minibatch_kernel_dim);
-  RequireNonNegative(model, "minibatch_kernels", minibatch_kernels);
-  RequirePositive(model, "minibatch_kernel_dim", minibatch_kernel_dim);
-  return std::make_unique<DcganFamily>(std::move(settings), d_batch_norm, minibatch_kernels,
-                                       minibatch_kernel_dim);
+  DcganDiscriminatorSettings discriminator;
+  std::string minibatch_form = "paper";
+  model.Read("d_batch_norm", &discriminator.batch_norm);
+  model.Read("minibatch_kernels", &discriminator.minibatch_kernels);
+  model.Read("minibatch_kernel_dim", &discriminator.minibatch_kernel_dim);
+  model.Read("minibatch_form", &minibatch_form);
+  RequireNonNegative(model, "minibatch_kernels", discriminator.minibatch_kernels);
+  RequirePositive(model, "minibatch_kernel_dim", discriminator.minibatch_kernel_dim);
+  if (minibatch_form == "improved_gan") {
+    discriminator.minibatch_form = MinibatchDiscriminationForm::kImprovedGan;
+  } else if (minibatch_form != "paper") {
+    model.Invalid("minibatch_form", "must be paper or improved_gan, got '" + minibatch_form + "'");
+  }
+  return std::make_unique<DcganFamily>(std::move(settings), discriminator);
 }
 
 GAN_REGISTER_NETWORK_FAMILY("dcgan", ReadDcganFamily);
