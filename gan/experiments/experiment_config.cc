@@ -267,9 +267,19 @@ bool FingerprintMatches(const std::string& saved, const std::string& current) {
   if (saved == current) return true;
   const nlohmann::json old = nlohmann::json::parse(saved, nullptr, /*allow_exceptions=*/false);
   const nlohmann::json now = nlohmann::json::parse(current, nullptr, /*allow_exceptions=*/false);
-  if (!old.is_object() || !old.contains("family") || !now.is_object() || !now.contains("model")) {
+  if (!old.is_object() || !now.is_object() || !now.contains("model") || !now["model"].is_object()) {
     return false;
   }
+  if (old.contains("model") && old["model"].is_object()) {
+    // Model keys added to a family since the checkpoint was written (taking their
+    // default, the behaviour of the time) are not in its fingerprint: they cannot disagree.
+    nlohmann::json known = now;
+    for (auto it = now["model"].begin(); it != now["model"].end(); ++it) {
+      if (!old["model"].contains(it.key())) known["model"].erase(it.key());
+    }
+    return known == old;
+  }
+  if (!old.contains("family")) return false;
   // The former layout kept the model keys beside the shape; keys it did not record (the
   // families' newer ones) cannot disagree.
   nlohmann::json translated = now;

@@ -124,8 +124,9 @@ nlohmann::json TranslateSavedConfig(nlohmann::json json);
 std::string ArchitectureFingerprint(const ExperimentConfig& config, const ImageShape& shape);
 
 // Whether a checkpoint written with fingerprint `saved` fits the networks of `current`:
-// equal, or a fingerprint of the former flat layout (model keys at the top level, before
-// the families read their own sections) that agrees on every key it has.
+// equal but for model keys added to a family since (not in `saved`: they had no other
+// value then), or a fingerprint of the former flat layout (model keys at the top level,
+// before the families read their own sections) that agrees on every key it has.
 bool FingerprintMatches(const std::string& saved, const std::string& current);
 
 }  // namespace gan

@@ -465,6 +465,21 @@ nlohmann::json FormerDcganFingerprint() {
       "ema": false, "image_size": 32, "image_channels": 1, "loss": "hinge"})");
 }
 
+TEST(ArchitectureFingerprintTest, ModelKeysAddedSinceACheckpointCannotDisagree) {
+  const std::string now = ArchitectureFingerprint(Parsed("dcgan_fashion_mnist"), {32, 1});
+  nlohmann::json saved = nlohmann::json::parse(now);
+  saved["model"].erase("minibatch_form");  // written before the key existed
+  EXPECT_TRUE(FingerprintMatches(saved.dump(), now));
+  saved["model"]["width"] = 64;
+  EXPECT_FALSE(FingerprintMatches(saved.dump(), now));
+  saved = nlohmann::json::parse(now);
+  saved["model"]["removed_key"] = 1;  // a key the family no longer has
+  EXPECT_FALSE(FingerprintMatches(saved.dump(), now));
+  saved = nlohmann::json::parse(now);
+  saved["image_channels"] = 3;
+  EXPECT_FALSE(FingerprintMatches(saved.dump(), now));
+}
+
 TEST(ArchitectureFingerprintTest, CheckpointsOfTheFormerLayoutStillMatch) {
   const std::string now = ArchitectureFingerprint(Parsed("dcgan_fashion_mnist"), {32, 1});
   nlohmann::json former = FormerDcganFingerprint();
