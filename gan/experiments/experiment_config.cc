@@ -171,7 +171,10 @@ void ReadOutput(ConfigReader reader, OutputConfig& output, ConfigReader& parent)
 
 }  // namespace
 
-nlohmann::json TranslateSavedConfig(nlohmann::json json) {
+namespace {
+
+// The former flat layout's keys, in the sections they moved to.
+nlohmann::json TranslateFormerLayout(nlohmann::json json) {
   if (!json.is_object() || !json.contains("train") || !json["train"].is_object()) return json;
   nlohmann::json& train = json["train"];
   nlohmann::json terms = json.value("terms", nlohmann::json::object());
@@ -219,10 +222,40 @@ nlohmann::json TranslateSavedConfig(nlohmann::json json) {
   return json;
 }
 
+// Version 2 made the reference implementations' forms the defaults; a config saved
+// without a version keeps the forms its run trained with.
+nlohmann::json PinVersionOneDefaults(nlohmann::json json) {
+  if (!json.is_object() || json.contains("config_version")) return json;
+  const auto pin = [](nlohmann::json& section, const char* key, const char* value) {
+    if (section.is_object() && !section.contains(key)) section[key] = value;
+  };
+  if (json.contains("terms") && json["terms"].is_object()) {
+    nlohmann::json& terms = json["terms"];
+    if (terms.contains("d2d_ce")) pin(terms["d2d_ce"], "form", "paper");
+    if (terms.contains("feature_matching")) pin(terms["feature_matching"], "distance", "squared_l2");
+  }
+  if (json.contains("model") && json["model"].is_object() &&
+      json["model"].value("family", "") == "dcgan") {
+    pin(json["model"], "minibatch_form", "paper");
+  }
+  return json;
+}
+
+}  // namespace
+
+nlohmann::json TranslateSavedConfig(nlohmann::json json) {
+  return PinVersionOneDefaults(TranslateFormerLayout(std::move(json)));
+}
+
 absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& json) {
   ExperimentConfig config;
   ConfigReader root(json, "");
   root.Require("name", &config.name);
+  int version = kConfigVersion;
+  root.Read("config_version", &version);
+  if (version < 1 || version > kConfigVersion) {
+    root.Invalid("config_version", absl::StrCat("must be 1 to ", kConfigVersion, " (this build's), got ", version));
+  }
   if (root.Has("loss_options")) {
     root.Invalid("loss_options",
                  "has moved into the loss section: \"loss\": {\"name\": \"bce\", "

@@ -108,13 +108,20 @@ struct ExperimentConfig {
   OutputConfig output;
 };
 
+// The version of the config format: version 2 made the reference implementations' forms
+// the defaults (terms.d2d_ce.form studiogan, terms.feature_matching.distance
+// mean_absolute, model.minibatch_form improved_gan). A run writes it into its saved
+// config.json; a saved config without one is version 1 (TranslateSavedConfig).
+inline constexpr int kConfigVersion = 2;
+
 // Reads and validates; errors name the offending key and value.
 absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& json);
 
 // A run directory's saved config in the current layout: one written before the loss
 // terms and the loss had sections of their own (train.penalty, train.class_loss,
-// loss_options, train.ebgan_margin, ...) is translated, so that such runs still resume
-// and sample. Configs a user passes are not translated: their former keys are errors that
+// loss_options, train.ebgan_margin, ...) is translated, and one without a config_version
+// keeps version 1's defaults where they changed (written out), so that such runs still
+// resume and sample as they trained. Configs a user passes are not translated: their former keys are errors that
 // say where each moved.
 nlohmann::json TranslateSavedConfig(nlohmann::json json);
 

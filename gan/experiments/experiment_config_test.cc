@@ -259,6 +259,35 @@ TEST(ExperimentConfigTest, SavedConfigsOfTheFormerLayoutAreTranslated) {
   EXPECT_EQ(TranslateSavedConfig(Shipped("lecam_resnet")), Shipped("lecam_resnet"));
 }
 
+// Version 2 made the reference implementations' forms the defaults; a run saved before
+// (no config_version) resumes with the forms it trained with.
+TEST(ExperimentConfigTest, SavedConfigsWithoutAVersionKeepTheirFormerDefaults) {
+  const auto settings = [](const nlohmann::json& json) {
+    absl::StatusOr<ExperimentConfig> parsed = ParseExperimentConfig(json);
+    EXPECT_TRUE(parsed.ok()) << parsed.status();
+    return parsed.ok() ? nlohmann::json{{"terms", parsed->terms.settings},
+                                        {"model", parsed->model.settings}}
+                       : nlohmann::json();
+  };
+  const nlohmann::json old_fm = settings(TranslateSavedConfig(Shipped("feature_matching")));
+  EXPECT_EQ(old_fm["terms"]["feature_matching"]["distance"], "squared_l2");
+  EXPECT_EQ(settings(Shipped("feature_matching"))["terms"]["feature_matching"]["distance"],
+            "mean_absolute");
+  EXPECT_EQ(settings(TranslateSavedConfig(Shipped("reacgan")))["terms"]["d2d_ce"]["form"], "paper");
+  EXPECT_EQ(settings(Shipped("reacgan"))["terms"]["d2d_ce"]["form"], "studiogan");
+  EXPECT_EQ(settings(TranslateSavedConfig(Shipped("minibatch_discrimination")))["model"]["minibatch_form"],
+            "paper");
+  EXPECT_EQ(settings(Shipped("minibatch_discrimination"))["model"]["minibatch_form"], "improved_gan");
+  // A version-2 config saved by a run is left as it is; written-out values are kept.
+  nlohmann::json current = Shipped("reacgan");
+  current["config_version"] = kConfigVersion;
+  EXPECT_EQ(TranslateSavedConfig(current), current);
+  EXPECT_EQ(settings(TranslateSavedConfig(Edited("reacgan", {"terms.d2d_ce.form=studiogan"})))
+                ["terms"]["d2d_ce"]["form"], "studiogan");
+  EXPECT_THAT(Error(Shipped("reacgan"), "config_version=3"),
+              HasSubstr("'config_version' must be 1 to 2 (this build's), got 3"));
+}
+
 TEST(ExperimentConfigTest, ArchitectureExperimentsBuildTheirNetworksAndHeads) {
   struct Case {
     std::string name;

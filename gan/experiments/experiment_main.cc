@@ -180,6 +180,8 @@ absl::StatusOr<RunPlan> ResolveRun(const char* embedded) {
   plan.out_dir = absl::GetFlag(FLAGS_out_dir);
   plan.out_dir = ResolveUserPath(plan.out_dir.empty() ? "runs/" + plan.config.name : plan.out_dir);
   plan.resume = absl::GetFlag(FLAGS_resume);
+  // A new run's saved config says which defaults it trained with.
+  if (!plan.resume) plan.json["config_version"] = kConfigVersion;
   if (plan.resume && !absl::GetFlag(FLAGS_init_from).empty()) {
     return absl::InvalidArgumentError(
         "--init_from starts a new run and --resume continues one: pass one of them");

@@ -2,7 +2,7 @@
 // the batch's labels) in G's step, logged as "class_d" and "class_g":
 //   "acgan":  {"weight": 1}     ACGAN's cross-entropy on D's class_logits
 //                               (Odena et al. 2017; gan/losses/auxiliary_classifier.h)
-//   "d2d_ce": {"weight": 1, "margin": 0.98, "temperature": 0.5, "form": "paper"}
+//   "d2d_ce": {"weight": 1, "margin": 0.98, "temperature": 0.5, "form": "studiogan"}
 //                               ReACGAN's data-to-data cross-entropy on D's embeddings
 //                               and proxies (Kang et al. 2021; gan/losses/d2d_ce.h), in
 //                               the paper's form or "studiogan", the arithmetic of the
@@ -74,7 +74,7 @@ absl::StatusOr<std::unique_ptr<LossTerm>> ReadD2dCe(ConfigReader& options) {
     options.Invalid("margin", absl::StrCat("must be in [0, 1], got ", d2d.margin));
   }
   RequirePositive(options, "temperature", d2d.temperature);
-  std::string form = "paper";
+  std::string form = "studiogan";  // the form of the published ReACGAN results
   options.Read("form", &form);
   if (form == "studiogan") {
     d2d.form = D2dCrossEntropyOptions::Form::kStudioGan;

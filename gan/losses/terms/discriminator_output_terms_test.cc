@@ -57,8 +57,8 @@ TEST_F(DiscriminatorOutputTermsTest, D2dCeReadsItsMarginAndTemperature) {
   out.extras["proxies"] = F::normalize(torch::randn({4, 5}, torch::kDouble),
                                        F::NormalizeFuncOptions().dim(1));
   StepContext step = StepWithOutput(d, g, images, images, labels, out);
-  const NamedLossTerm term =
-      *LossTermByName("d2d_ce", {{"weight", 0.5}, {"margin", 0.9}, {"temperature", 0.3}});
+  const NamedLossTerm term = *LossTermByName(
+      "d2d_ce", {{"weight", 0.5}, {"margin", 0.9}, {"temperature", 0.3}, {"form", "paper"}});
   const double expected =
       0.5 * D2dCrossEntropy(out.extra("embeddings"), out.extra("proxies"), labels, {0.9, 0.3})
                 .item<double>();
@@ -67,8 +67,9 @@ TEST_F(DiscriminatorOutputTermsTest, D2dCeReadsItsMarginAndTemperature) {
                                             labels).item<double>());  // the options matter
   EXPECT_EQ(term.term->trained_outputs(), (std::vector<std::string>{"embeddings", "proxies"}));
   D2dCrossEntropyOptions studiogan{0.9, 0.3, D2dCrossEntropyOptions::Form::kStudioGan};
-  const NamedLossTerm reference = *LossTermByName(
-      "d2d_ce", {{"weight", 0.5}, {"margin", 0.9}, {"temperature", 0.3}, {"form", "studiogan"}});
+  // The authors' form is the default.
+  const NamedLossTerm reference =
+      *LossTermByName("d2d_ce", {{"weight", 0.5}, {"margin", 0.9}, {"temperature", 0.3}});
   EXPECT_NEAR(reference.term->Discriminator(step).item<double>(),
               0.5 * D2dCrossEntropy(out.extra("embeddings"), out.extra("proxies"), labels,
                                     studiogan)

@@ -1,9 +1,10 @@
 // Feature matching (Salimans et al. 2016; gan/losses/feature_matching.h) as G's loss,
 // instead of G's adversarial loss:
-//   "feature_matching": {"distance": "squared_l2"}     ||E[f(x_real)] - E[f(G(z))]||_2^2
 //   "feature_matching": {"distance": "mean_absolute"}  mean |E[f(x_real)] - E[f(G(z))]|
-// The squared L2 distance is the paper's formula and the default; the mean absolute
-// difference is what the authors' released code and PyTorch-StudioGAN compute. f is D's
+//   "feature_matching": {"distance": "squared_l2"}     ||E[f(x_real)] - E[f(G(z))]||_2^2
+// The mean absolute difference is what the authors' released code (which produced the
+// published results) and PyTorch-StudioGAN compute, and the default; the squared L2
+// distance is the paper's formula. f is D's
 // features (DiscriminatorModule::features); the real side is computed without a graph.
 // D's step keeps the adversarial loss.
 #include <memory>
@@ -36,7 +37,7 @@ class FeatureMatchingTerm : public LossTerm {
 };
 
 absl::StatusOr<std::unique_ptr<LossTerm>> ReadFeatureMatching(ConfigReader& options) {
-  std::string distance = "squared_l2";
+  std::string distance = "mean_absolute";
   options.Read("distance", &distance);
   if (distance == "squared_l2") return std::make_unique<FeatureMatchingTerm>(FeatureMatchingLoss);
   if (distance == "mean_absolute") {

@@ -32,7 +32,7 @@ TEST(FeatureMatchingTerm, ReplacesGsLossWithTheDistanceOfMeanFeatures) {
   const torch::Tensor real = torch::randn({3, 1, 2, 2}, torch::kDouble);
   const torch::Tensor fakes = torch::randn({3, 1, 2, 2}, torch::kDouble).requires_grad_();
   StepContext step = StepWithOutput(d, g, real, fakes, {}, {});
-  const NamedLossTerm term = *LossTermByName("feature_matching");
+  const NamedLossTerm term = *LossTermByName("feature_matching", {{"distance", "squared_l2"}});
   const torch::Tensor loss = term.term->Generator(step);
   const torch::Tensor gap = 2 * real.flatten(1).mean(0) - 2 * fakes.detach().flatten(1).mean(0);
   EXPECT_NEAR(loss.item<double>(), gap.square().sum().item<double>(), 1e-10);
@@ -59,6 +59,8 @@ TEST(FeatureMatchingTerm, MeanAbsoluteDistanceIsTheReleasedCodesForm) {
   EXPECT_NEAR(absolute.term->Generator(step).item<double>(), 2.0, 1e-12);
   const NamedLossTerm squared = *LossTermByName("feature_matching", {{"distance", "squared_l2"}});
   EXPECT_NEAR(squared.term->Generator(step).item<double>(), 4 * 4.0, 1e-12);
+  // The released code's form is the default.
+  EXPECT_NEAR(LossTermByName("feature_matching")->term->Generator(step).item<double>(), 2.0, 1e-12);
 }
 
 }  // namespace

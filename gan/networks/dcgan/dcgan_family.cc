@@ -12,7 +12,8 @@ struct DcganDiscriminatorSettings {
   bool batch_norm = true;  // off for gradient penalties
   int64_t minibatch_kernels = 0;  // > 0: minibatch discrimination
   int64_t minibatch_kernel_dim = 5;
-  MinibatchDiscriminationForm minibatch_form = MinibatchDiscriminationForm::kPaper;
+  // The authors' released code's form (its published results), not the paper's formula.
+  MinibatchDiscriminationForm minibatch_form = MinibatchDiscriminationForm::kImprovedGan;
 };
 
 class DcganFamily : public NetworkFamily {
@@ -47,16 +48,16 @@ class DcganFamily : public NetworkFamily {
 absl::StatusOr<std::unique_ptr<NetworkFamily>> ReadDcganFamily(ConfigReader& model) {
   DcganSettings settings = ReadDcganSettings(model);
   DcganDiscriminatorSettings discriminator;
-  std::string minibatch_form = "paper";
+  std::string minibatch_form = "improved_gan";
   model.Read("d_batch_norm", &discriminator.batch_norm);
   model.Read("minibatch_kernels", &discriminator.minibatch_kernels);
   model.Read("minibatch_kernel_dim", &discriminator.minibatch_kernel_dim);
   model.Read("minibatch_form", &minibatch_form);
   RequireNonNegative(model, "minibatch_kernels", discriminator.minibatch_kernels);
   RequirePositive(model, "minibatch_kernel_dim", discriminator.minibatch_kernel_dim);
-  if (minibatch_form == "improved_gan") {
-    discriminator.minibatch_form = MinibatchDiscriminationForm::kImprovedGan;
-  } else if (minibatch_form != "paper") {
+  if (minibatch_form == "paper") {
+    discriminator.minibatch_form = MinibatchDiscriminationForm::kPaper;
+  } else if (minibatch_form != "improved_gan") {
     model.Invalid("minibatch_form", "must be paper or improved_gan, got '" + minibatch_form + "'");
   }
   return std::make_unique<DcganFamily>(std::move(settings), discriminator);

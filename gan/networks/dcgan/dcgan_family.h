@@ -1,7 +1,7 @@
 // The "dcgan" network family: DCGAN's G and D, from a model section such as
 //   "model": {"family": "dcgan", "variant": "standard", "width": 32, "latent_dim": 100,
 //             "d_batch_norm": true, "minibatch_kernels": 0, "minibatch_kernel_dim": 5,
-//             "minibatch_form": "paper"}
+//             "minibatch_form": "improved_gan"}
 // (minibatch_form: "paper" or "improved_gan", gan/nn/minibatch_discrimination.h)
 // (variant, width, latent_dim and init_std are the generator's settings, shared with the
 // energy-based families whose G is a DCGAN).
