@@ -69,8 +69,9 @@ double ExpectedClassTerm(const std::string& kind, TestDiscriminator& d,
   if (kind == "acgan") {
     return weight * AuxiliaryClassifierLoss(out.extra("class_logits"), Labels()).item<double>();
   }
+  // The term's default form: the authors' code's arithmetic.
   return weight * D2dCrossEntropy(out.extra("embeddings"), out.extra("proxies"), Labels(),
-                                  {0.9, 0.3})
+                                  {0.9, 0.3, D2dCrossEntropyOptions::Form::kStudioGan})
                       .item<double>();
 }
 

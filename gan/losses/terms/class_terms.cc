@@ -4,9 +4,10 @@
 //                               (Odena et al. 2017; gan/losses/auxiliary_classifier.h)
 //   "d2d_ce": {"weight": 1, "margin": 0.98, "temperature": 0.5, "form": "studiogan"}
 //                               ReACGAN's data-to-data cross-entropy on D's embeddings
-//                               and proxies (Kang et al. 2021; gan/losses/d2d_ce.h), in
-//                               the paper's form or "studiogan", the arithmetic of the
-//                               authors' code (see gan/losses/d2d_ce.h)
+//                               and proxies (Kang et al. 2021; gan/losses/d2d_ce.h), by
+//                               default in "studiogan" form, the arithmetic of the
+//                               authors' code behind the published results, or "paper"
+//                               (see gan/losses/d2d_ce.h)
 #include <memory>
 #include <string>
 #include <utility>
