@@ -261,7 +261,7 @@ TEST(AlternatingUpdaterTest, JointBatchNormDiffersFromSeparateOnlyThroughBatchNo
 TEST(AlternatingUpdaterTest, FeatureMatchingObjective) {
   Nets nets = TinyDcgan();
   AlternatingUpdaterOptions options;
-  options.terms = {*LossTermByName("feature_matching")};
+  options.terms = {*LossTermByName("feature_matching", {{"distance", "squared_l2"}})};
   AlternatingUpdater updater = MakeUpdater(nets, options);
   const Batch batch = RealBatch();
   torch::manual_seed(9);
