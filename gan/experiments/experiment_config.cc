@@ -45,7 +45,9 @@ constexpr std::pair<const char*, const char*> kMovedTrainKeys[] = {
     {"ebgan_margin", "the loss section: \"loss\": {\"name\": \"ebgan\", \"margin\": ...}"},
     {"pull_away_weight", "the loss section: \"loss\": {\"name\": \"ebgan\", \"pull_away_weight\": ...}"},
     {"began_gamma", "the loss section: \"loss\": {\"name\": \"began\", \"gamma\": ...}"},
-    {"began_lambda_k", "the loss section: \"loss\": {\"name\": \"began\", \"lambda_k\": ...}"}};
+    {"began_lambda_k", "the loss section: \"loss\": {\"name\": \"began\", \"lambda_k\": ...}"},
+    {"ema_start", "train.ema_start_g_steps, counted in G steps (one per n_dis iterations) "
+                  "instead of iterations"}};
 
 void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   for (const auto& [key, where] : kMovedTrainKeys) {
@@ -67,10 +69,14 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("weight_clip", &train.weight_clip);
   reader.Read("joint_batch_norm", &train.joint_batch_norm);
   reader.Read("unroll_steps", &train.unroll_steps);
+  reader.Read("unroll_order", &train.unroll_order);
   reader.Read("ema_decay", &train.ema_decay);
-  reader.Read("ema_start", &train.ema_start);
+  reader.Read("ema_start_g_steps", &train.ema_start_g_steps);
+  reader.Read("ema_buffers", &train.ema_buffers);
   reader.Read("progressive_stable_images", &train.progressive_stable_images);
   reader.Read("progressive_fade_images", &train.progressive_fade_images);
+  reader.Read("progressive_fade_reals", &train.progressive_fade_reals);
+  reader.Read("progressive_reset_optimizers", &train.progressive_reset_optimizers);
   reader.Read("mixed_precision", &train.mixed_precision);
   reader.Read("channels_last", &train.channels_last);
   reader.Read("sync_batch_norm", &train.sync_batch_norm);
@@ -106,10 +112,16 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   }
   RequireNonNegative(reader, "weight_clip", train.weight_clip);
   RequireNonNegative(reader, "unroll_steps", train.unroll_steps);
+  if (train.unroll_order != "first" && train.unroll_order != "second") {
+    reader.Invalid("unroll_order", "must be first or second, got '" + train.unroll_order + "'");
+  }
   if (train.ema_decay < 0 || train.ema_decay >= 1) {
     reader.Invalid("ema_decay", absl::StrCat("must be in [0, 1) (0 = off), got ", train.ema_decay));
   }
-  RequireNonNegative(reader, "ema_start", static_cast<double>(train.ema_start));
+  RequireNonNegative(reader, "ema_start_g_steps", static_cast<double>(train.ema_start_g_steps));
+  if (train.ema_buffers != "copy" && train.ema_buffers != "average") {
+    reader.Invalid("ema_buffers", "must be copy or average, got '" + train.ema_buffers + "'");
+  }
   RequireNonNegative(reader, "progressive_stable_images",
                      static_cast<double>(train.progressive_stable_images));
   RequirePositive(reader, "progressive_fade_images",
@@ -222,21 +234,50 @@ nlohmann::json TranslateFormerLayout(nlohmann::json json) {
   return json;
 }
 
-// Version 2 made the reference implementations' forms the defaults; a config saved
-// without a version keeps the forms its run trained with.
-nlohmann::json PinVersionOneDefaults(nlohmann::json json) {
-  if (!json.is_object() || json.contains("config_version")) return json;
-  const auto pin = [](nlohmann::json& section, const char* key, const char* value) {
-    if (section.is_object() && !section.contains(key)) section[key] = value;
+// Versions 2 and 3 made the reference implementations' forms the defaults; a config saved
+// by an earlier version keeps the forms its run trained with.
+nlohmann::json PinEarlierDefaults(nlohmann::json json) {
+  if (!json.is_object()) return json;
+  const nlohmann::json saved_version = json.value("config_version", nlohmann::json(1));
+  if (!saved_version.is_number_integer()) return json;  // the parser says what is wrong
+  const int version = saved_version.get<int>();
+  const auto pin = [](nlohmann::json& section, const char* key, nlohmann::json value) {
+    if (section.is_object() && !section.contains(key)) section[key] = std::move(value);
   };
-  if (json.contains("terms") && json["terms"].is_object()) {
-    nlohmann::json& terms = json["terms"];
-    if (terms.contains("d2d_ce")) pin(terms["d2d_ce"], "form", "paper");
-    if (terms.contains("feature_matching")) pin(terms["feature_matching"], "distance", "squared_l2");
+  nlohmann::json no_section;
+  nlohmann::json& model = json.contains("model") ? json["model"] : no_section;
+  nlohmann::json& train = json.contains("train") ? json["train"] : no_section;
+  const std::string family = model.is_object() ? model.value("family", "") : "";
+  if (version < 2) {
+    if (json.contains("terms") && json["terms"].is_object()) {
+      nlohmann::json& terms = json["terms"];
+      if (terms.contains("d2d_ce")) pin(terms["d2d_ce"], "form", "paper");
+      if (terms.contains("feature_matching")) pin(terms["feature_matching"], "distance", "squared_l2");
+    }
+    if (family == "dcgan") pin(model, "minibatch_form", "paper");
   }
-  if (json.contains("model") && json["model"].is_object() &&
-      json["model"].value("family", "") == "dcgan") {
-    pin(json["model"], "minibatch_form", "paper");
+  if (version < 3) {
+    if (family == "resnet" || family == "sagan" || family == "biggan") {
+      pin(model, "attention_pool_keys", false);
+    }
+    if (family == "resnet") {
+      pin(model, "d_hidden_channels", "output");
+      pin(model, "residual_init_gain", 1.0);
+    }
+    if (family == "pggan") {
+      pin(train, "progressive_fade_reals", false);
+      pin(train, "progressive_reset_optimizers", false);
+    }
+    // ema_start counted iterations; the G step of iteration i is number i / n_dis, so the
+    // G steps before iteration S are floor(S / n) (D first) or ceil(S / n) (G first).
+    if (train.is_object() && train.contains("ema_start") && train["ema_start"].is_number_integer()) {
+      const int64_t start = train["ema_start"].get<int64_t>();
+      const nlohmann::json n_dis = train.value("n_dis", nlohmann::json(1));
+      const int64_t n = n_dis.is_number_integer() && n_dis.get<int64_t>() > 0 ? n_dis.get<int64_t>() : 1;
+      const bool generator_first = train.value("generator_first", false) == true;
+      train.erase("ema_start");
+      train["ema_start_g_steps"] = generator_first ? (start + n - 1) / n : start / n;
+    }
   }
   return json;
 }
@@ -244,7 +285,7 @@ nlohmann::json PinVersionOneDefaults(nlohmann::json json) {
 }  // namespace
 
 nlohmann::json TranslateSavedConfig(nlohmann::json json) {
-  return PinVersionOneDefaults(TranslateFormerLayout(std::move(json)));
+  return PinEarlierDefaults(TranslateFormerLayout(std::move(json)));
 }
 
 absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& json) {

@@ -48,13 +48,23 @@ struct TrainConfig {
   double weight_clip = 0.0;      // WGAN: clip D's parameters to [-c, c]; 0 = off
   bool joint_batch_norm = false;  // one D pass over real+fake vs two passes
   int unroll_steps = 0;          // unrolled GAN look-ahead steps of D for G's loss
+  // "first": G's gradient treats the advanced D as fixed; "second": it flows back through
+  // the look-ahead steps too (the paper's method; needs optimizer sgd with beta1 0).
+  std::string unroll_order = "first";
   double ema_decay = 0.0;            // > 0: sample from an EMA of G's weights
-  int64_t ema_start = 0;             // iterations before averaging starts (plain copy)
+  int64_t ema_start_g_steps = 0;     // G steps before averaging starts (plain copy)
+  // The average's buffers (BatchNorm statistics, spectral-norm vectors): "copy" G's
+  // (StyleGAN) or "average" them like the weights (BigGAN-PyTorch, StudioGAN).
+  std::string ema_buffers = "copy";
   // Growing networks (model.family pggan) only: images per stable phase and per fade-in
   // of a new level (PGGAN: 800k each); iteration i trains at the phase of i * batch_size
   // images.
   int64_t progressive_stable_images = 800000;
   int64_t progressive_fade_images = 800000;
+  // PGGAN's code: D's real images fade between levels as G's fakes do, and both
+  // optimizers start over when a fade starts and when it ends (progressive_updater.h).
+  bool progressive_fade_reals = true;
+  bool progressive_reset_optimizers = true;
   // A non-finite loss or gradient: "stop" the run (the newest checkpoint is from before
   // it), or "skip" that optimizer step and count it, stopping after max_skipped_steps.
   // Forward passes under autocast: none | bf16 (CPU with AVX-512 BF16, or CUDA) | fp16 (CUDA).
@@ -108,19 +118,25 @@ struct ExperimentConfig {
   OutputConfig output;
 };
 
-// The version of the config format: version 2 made the reference implementations' forms
+// The version of the config format. Version 2 made the reference implementations' forms
 // the defaults (terms.d2d_ce.form studiogan, terms.feature_matching.distance
-// mean_absolute, model.minibatch_form improved_gan). A run writes it into its saved
-// config.json; a saved config without one is version 1 (TranslateSavedConfig).
-inline constexpr int kConfigVersion = 2;
+// mean_absolute, model.minibatch_form improved_gan); version 3 did so for self-attention
+// (model.attention_pool_keys), SNGAN's D blocks and initialization
+// (model.d_hidden_channels input, model.residual_init_gain sqrt(2)) and PGGAN's fade
+// (train.progressive_fade_reals, train.progressive_reset_optimizers), and counts
+// train.ema_start_g_steps in G steps (it was train.ema_start, in iterations). A run writes
+// its version into its saved config.json; a saved config without one is version 1
+// (TranslateSavedConfig).
+inline constexpr int kConfigVersion = 3;
 
 // Reads and validates; errors name the offending key and value.
 absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& json);
 
 // A run directory's saved config in the current layout: one written before the loss
 // terms and the loss had sections of their own (train.penalty, train.class_loss,
-// loss_options, train.ebgan_margin, ...) is translated, and one without a config_version
-// keeps version 1's defaults where they changed (written out), so that such runs still
+// loss_options, train.ebgan_margin, ...) is translated, and one of an earlier
+// config_version keeps that version's defaults where they changed (written out), so that
+// such runs still
 // resume and sample as they trained. Configs a user passes are not translated: their former keys are errors that
 // say where each moved.
 nlohmann::json TranslateSavedConfig(nlohmann::json json);

@@ -198,6 +198,14 @@ TEST(ExperimentConfigTest, ModelKeysBelongToTheirFamily) {
               HasSubstr("unknown config key 'model.d_batch_norm'"));  // BEGAN's has none
   EXPECT_THAT(Error(Shipped("sagan"), "model.shared_embedding_dim=64"),
               HasSubstr("unknown config key 'model.shared_embedding_dim'"));  // BigGAN's only
+  EXPECT_THAT(Error(Shipped("sagan"), "model.d_hidden_channels=\"input\""),
+              HasSubstr("unknown config key 'model.d_hidden_channels'"));  // SNGAN's only
+  EXPECT_THAT(Error(Shipped("sngan_resnet"), "model.d_hidden_channels=\"middle\""),
+              HasSubstr("'model.d_hidden_channels' must be input or output, got 'middle'"));
+  EXPECT_THAT(Error(Shipped("sngan_resnet"), "model.residual_init_gain=0"),
+              HasSubstr("'model.residual_init_gain' must be > 0, got 0"));
+  EXPECT_THAT(Error(Shipped("biggan"), "train.ema_buffers=\"mean\""),
+              HasSubstr("'train.ema_buffers' must be copy or average, got 'mean'"));
 }
 
 TEST(ExperimentConfigTest, FormerNamesSayWhatTheyAreCalledNow) {
@@ -255,8 +263,10 @@ TEST(ExperimentConfigTest, SavedConfigsOfTheFormerLayoutAreTranslated) {
   const nlohmann::json began = TranslateSavedConfig(
       Edited("began", {"loss=began", "train.began_gamma=0.7"}));
   EXPECT_EQ(began["loss"], nlohmann::json::parse(R"({"name": "began", "gamma": 0.7})"));
-  // A config in the current layout is left as it is.
-  EXPECT_EQ(TranslateSavedConfig(Shipped("lecam_resnet")), Shipped("lecam_resnet"));
+  // A config in the current layout and version is left as it is.
+  nlohmann::json current = Shipped("lecam_resnet");
+  current["config_version"] = kConfigVersion;
+  EXPECT_EQ(TranslateSavedConfig(current), current);
 }
 
 // Version 2 made the reference implementations' forms the defaults; a run saved before
@@ -284,8 +294,47 @@ TEST(ExperimentConfigTest, SavedConfigsWithoutAVersionKeepTheirFormerDefaults) {
   EXPECT_EQ(TranslateSavedConfig(current), current);
   EXPECT_EQ(settings(TranslateSavedConfig(Edited("reacgan", {"terms.d2d_ce.form=studiogan"})))
                 ["terms"]["d2d_ce"]["form"], "studiogan");
-  EXPECT_THAT(Error(Shipped("reacgan"), "config_version=3"),
-              HasSubstr("'config_version' must be 1 to 2 (this build's), got 3"));
+  EXPECT_THAT(Error(Shipped("reacgan"), "config_version=4"),
+              HasSubstr("'config_version' must be 1 to 3 (this build's), got 4"));
+}
+
+// Version 3 made self-attention's pooling, SNGAN's D blocks and initialization and PGGAN's
+// fade the references' and counts the EMA's start in G steps; a version-2 run keeps what
+// it trained with.
+TEST(ExperimentConfigTest, SavedVersionTwoConfigsKeepTheirFormerDefaults) {
+  const auto saved_v2 = [](const std::string& name) {
+    return TranslateSavedConfig(Edited(name, {"config_version=2"}));
+  };
+  EXPECT_EQ(saved_v2("sagan")["model"]["attention_pool_keys"], false);
+  EXPECT_EQ(Parsed("sagan").model.settings["attention_pool_keys"], true);
+  const nlohmann::json sngan = saved_v2("sngan_resnet");
+  EXPECT_EQ(sngan["model"]["d_hidden_channels"], "output");
+  EXPECT_EQ(sngan["model"]["residual_init_gain"], 1.0);
+  EXPECT_EQ(Parsed("sngan_resnet").model.settings["d_hidden_channels"], "input");
+  EXPECT_DOUBLE_EQ(Parsed("sngan_resnet").model.settings["residual_init_gain"].get<double>(),
+                   std::sqrt(2.0));
+  const nlohmann::json pggan = saved_v2("pggan_fashion_mnist");
+  EXPECT_EQ(pggan["train"]["progressive_fade_reals"], false);
+  EXPECT_EQ(pggan["train"]["progressive_reset_optimizers"], false);
+  EXPECT_TRUE(Parsed("pggan_fashion_mnist").train.progressive_fade_reals);
+  for (const char* name : {"sagan", "sngan_resnet", "pggan_fashion_mnist"}) {
+    EXPECT_TRUE(ParseExperimentConfig(saved_v2(name)).ok()) << name;
+  }
+  // ema_start counted iterations: with n_dis 4, iteration i's G step is number i / 4, so
+  // before iteration 202 come G steps 0..49 when D steps first (G at 3, 7, ..., 199) and
+  // 0..50 when G does (G at 0, 4, ..., 200).
+  for (const bool generator_first : {false, true}) {
+    nlohmann::json biggan = Shipped("biggan");
+    biggan["config_version"] = 2;
+    biggan["train"].erase("ema_start_g_steps");
+    biggan["train"]["ema_start"] = 202;
+    biggan["train"]["generator_first"] = generator_first;
+    absl::StatusOr<ExperimentConfig> parsed = ParseExperimentConfig(TranslateSavedConfig(biggan));
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    EXPECT_EQ(parsed->train.ema_start_g_steps, generator_first ? 51 : 50);
+  }
+  EXPECT_THAT(Error(Shipped("biggan"), "train.ema_start=200"),
+              HasSubstr("'train.ema_start' has moved to train.ema_start_g_steps, counted in G steps"));
 }
 
 TEST(ExperimentConfigTest, ArchitectureExperimentsBuildTheirNetworksAndHeads) {
@@ -316,6 +365,20 @@ TEST(ExperimentConfigTest, ArchitectureExperimentsBuildTheirNetworksAndHeads) {
     EXPECT_EQ(out.extra("embeddings").defined(), c.embeddings);
     EXPECT_EQ(UpdaterError(c.name, {"model.width=2"}), "");
   }
+}
+
+TEST(ExperimentConfigTest, SecondOrderUnrollingNeedsStepsItCanDifferentiate) {
+  EXPECT_THAT(UpdaterError("unrolled_gan", {"model.width=2", "train.unroll_order=second"}),
+              HasSubstr("'train.unroll_order' (second) differentiates through D's look-ahead "
+                        "steps as plain gradient descent: set train.optimizer to sgd"));
+  EXPECT_EQ(UpdaterError("unrolled_gan", {"model.width=2", "train.unroll_order=second",
+                                          "train.optimizer=sgd", "train.beta1=0"}),
+            "");
+  EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=2", "train.unroll_order=second",
+                                                   "train.optimizer=sgd", "train.beta1=0"}),
+              HasSubstr("'train.unroll_order' (second) needs train.unroll_steps > 0"));
+  EXPECT_THAT(Error(Shipped("unrolled_gan"), "train.unroll_order=third"),
+              HasSubstr("'train.unroll_order' must be first or second, got 'third'"));
 }
 
 TEST(ExperimentConfigTest, ConditionalSettingsMustAgree) {

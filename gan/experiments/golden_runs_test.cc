@@ -61,9 +61,12 @@ std::string TinySettings(const std::string& experiment) {
   std::string settings = "output.sample_every=0,output.checkpoint_every=0,output.log_every=1";
   if (experiment.rfind("dcgan_stl10", 0) != 0) settings += ",model.width=2";
   if (experiment == "ebgan" || experiment == "began") settings += ",model.code_dim=8";
-  if (experiment == "biggan" || experiment == "reacgan" || experiment == "stylegan_fashion_mnist" ||
-      experiment == "pggan_fashion_mnist") {
-    settings += ",train.ema_start=2";
+  // The average copies G for the first two iterations' G steps, then averages (biggan's
+  // n_dis 4 leaves it one G step, at iteration 3).
+  if (experiment == "biggan") settings += ",train.ema_start_g_steps=0";
+  if (experiment == "reacgan") settings += ",train.ema_start_g_steps=1";  // n_dis 2
+  if (experiment == "stylegan_fashion_mnist" || experiment == "pggan_fashion_mnist") {
+    settings += ",train.ema_start_g_steps=2";
   }
   if (experiment == "pggan_fashion_mnist") {
     settings += ",train.progressive_stable_images=8,train.progressive_fade_images=16";

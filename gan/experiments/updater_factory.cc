@@ -111,6 +111,7 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.weight_clip = train.weight_clip;
   options.joint_batch_norm = train.joint_batch_norm;
   options.unroll_steps = train.unroll_steps;
+  options.unroll_second_order = train.unroll_order == "second";
   ParseMixedPrecision(train.mixed_precision, &options.mixed_precision);  // validated
   // float16 gradients underflow without it; bfloat16 has float32's range.
   options.loss_scaling = options.mixed_precision == MixedPrecision::kFloat16;
@@ -149,7 +150,9 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeAveragingUpdater(
   }
   return std::unique_ptr<Updater>(std::make_unique<EmaUpdater>(
       std::move(*updater), networks.ema_generator,
-      EmaOptions{config.train.ema_decay, config.train.ema_start}));
+      EmaOptions{config.train.ema_decay, config.train.ema_start_g_steps,
+                 config.train.ema_buffers == "average"},
+      config.train.n_dis));
 }
 
 }  // namespace
@@ -172,7 +175,11 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(const ExperimentConfig& con
         {"progressive_stable_images",
          config.train.progressive_stable_images != defaults.progressive_stable_images},
         {"progressive_fade_images",
-         config.train.progressive_fade_images != defaults.progressive_fade_images}};
+         config.train.progressive_fade_images != defaults.progressive_fade_images},
+        {"progressive_fade_reals",
+         config.train.progressive_fade_reals != defaults.progressive_fade_reals},
+        {"progressive_reset_optimizers",
+         config.train.progressive_reset_optimizers != defaults.progressive_reset_optimizers}};
     for (const auto& [key, set] : schedule) {
       if (set) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -187,6 +194,8 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(const ExperimentConfig& con
   options.schedule.stable_images = config.train.progressive_stable_images;
   options.schedule.fade_images = config.train.progressive_fade_images;
   options.images_per_iteration = config.train.batch_size * config.train.accumulation_steps;
+  options.fade_reals = config.train.progressive_fade_reals;
+  options.reset_optimizers = config.train.progressive_reset_optimizers;
   return std::unique_ptr<Updater>(std::make_unique<ProgressiveUpdater>(
       std::move(*updater), std::move(generator), std::move(discriminator), options));
 }

@@ -18,10 +18,11 @@ namespace gan {
 torch::nn::AnyModule MakeConv2d(const torch::nn::Conv2dOptions& options, bool spectral_norm);
 torch::nn::AnyModule MakeLinear(const torch::nn::LinearOptions& options, bool spectral_norm);
 
-// Initializes the weight of every conv and linear layer in `module` (plain or spectrally
-// normalized) with Xavier-uniform (SNGAN's choice) and zeroes their biases; embeddings
-// and normalization gains are left alone.
-void XavierInitLayers(torch::nn::Module& module);
+// Initializes the weight of every conv and linear layer in `module`, `module` itself
+// included (plain or spectrally normalized), with Xavier-uniform of the given gain
+// (SNGAN's choice) and zeroes their biases; embeddings and normalization gains are left
+// alone.
+void XavierInitLayers(torch::nn::Module& module, double gain = 1.0);
 
 }  // namespace gan
 

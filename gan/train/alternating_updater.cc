@@ -1,10 +1,12 @@
 #include "gan/train/alternating_updater.h"
 
 #include <algorithm>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <utility>
 
+#include <ATen/Context.h>
 #include <torch/utils.h>
 
 #include "absl/strings/str_cat.h"
@@ -13,27 +15,39 @@
 #include "gan/nn/batch_norm.h"
 #include "gan/train/memory_format.h"
 #include "gan/train/optimization.h"
+#include "gan/train/unrolled_gradient.h"
 
 namespace gan {
 namespace {
+
+// A module's parameters, then its buffers, as copies; and back.
+std::vector<torch::Tensor> CopyTensors(const torch::nn::Module& module) {
+  std::vector<torch::Tensor> copies;
+  for (const auto& t : module.parameters()) copies.push_back(t.detach().clone());
+  for (const auto& t : module.buffers()) copies.push_back(t.detach().clone());
+  return copies;
+}
+
+void RestoreTensors(torch::nn::Module& module, const std::vector<torch::Tensor>& copies) {
+  torch::NoGradGuard no_grad;
+  size_t i = 0;
+  for (auto& t : module.parameters()) t.copy_(copies[i++]);
+  for (auto& t : module.buffers()) t.copy_(copies[i++]);
+}
 
 // D's weights, buffers, optimizer state and loss scale, to undo look-ahead steps.
 class DiscriminatorSnapshot {
  public:
   DiscriminatorSnapshot(torch::nn::Module& d, torch::optim::Optimizer& optimizer,
                         DynamicLossScaler& scaler)
-      : d_(d), optimizer_(optimizer), scaler_(scaler), scaler_state_(scaler) {
-    for (const auto& t : d.parameters()) tensors_.push_back(t.detach().clone());
-    for (const auto& t : d.buffers()) tensors_.push_back(t.detach().clone());
+      : d_(d), optimizer_(optimizer), scaler_(scaler), scaler_state_(scaler),
+        tensors_(CopyTensors(d)) {
     torch::serialize::OutputArchive archive;
     optimizer.save(archive);
     archive.save_to(optimizer_state_);
   }
   void Restore() {
-    torch::NoGradGuard no_grad;
-    size_t i = 0;
-    for (auto& t : d_.parameters()) t.copy_(tensors_[i++]);
-    for (auto& t : d_.buffers()) t.copy_(tensors_[i++]);
+    RestoreTensors(d_, tensors_);
     torch::serialize::InputArchive archive;
     std::istringstream in(optimizer_state_.str());
     archive.load_from(in);
@@ -46,9 +60,26 @@ class DiscriminatorSnapshot {
   torch::optim::Optimizer& optimizer_;
   DynamicLossScaler& scaler_;
   const DynamicLossScaler scaler_state_;
-  std::vector<torch::Tensor> tensors_;
+  const std::vector<torch::Tensor> tensors_;
   std::ostringstream optimizer_state_;
 };
+
+// The default random-number generator of a device (what torch::randn draws from there).
+at::Generator RandomGenerator(const torch::Device& device) {
+  return at::globalContext().defaultGenerator(device);
+}
+
+torch::Tensor RandomState(const torch::Device& device) {
+  at::Generator generator = RandomGenerator(device);
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.get_state();
+}
+
+void SetRandomState(const torch::Device& device, const torch::Tensor& state) {
+  at::Generator generator = RandomGenerator(device);
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(state);
+}
 
 }  // namespace
 
@@ -109,6 +140,26 @@ absl::Status CheckAlternatingUpdaterOptions(const AlternatingUpdaterOptions& opt
           "the latents of D's fakes, which in G-first order G made before its step; train D first"));
     }
   }
+  if (options.unroll_second_order) {
+    // Its replay of D's look-ahead steps must take exactly the steps that were taken.
+    const OptimizerOptions& d = options.optimizer_d;
+    const std::pair<bool, std::string> refusals[] = {
+        {options.unroll_steps == 0, "needs train.unroll_steps > 0"},
+        {d.kind != OptimizerOptions::Kind::kSgd || d.beta1 != 0,
+         "differentiates through D's look-ahead steps as plain gradient descent: set "
+         "train.optimizer to sgd with train.beta1 (its momentum) 0"},
+        {options.mixed_precision != MixedPrecision::kNone || options.loss_scaling,
+         "needs full precision (train.mixed_precision none)"},
+        {options.accumulation_steps > 1, "needs train.accumulation_steps 1"},
+        {options.data_parallel != nullptr, "runs in one process only (no --nproc)"},
+        {options.weight_clip > 0, "cannot differentiate through train.weight_clip"}};
+    for (const auto& [refused, why] : refusals) {
+      if (refused) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("config key 'train.unroll_order' (second) ", why));
+      }
+    }
+  }
   if (options.freeze_discriminator_blocks > 0) {
     const size_t blocks = discriminator.block_parameters().size();
     if (static_cast<size_t>(options.freeze_discriminator_blocks) > blocks) {
@@ -135,6 +186,11 @@ void AlternatingUpdater::ClipTrainedWeights() {
   for (torch::Tensor& p : discriminator_->parameters()) {
     if (p.requires_grad()) p.clamp_(-options_.weight_clip, options_.weight_clip);
   }
+}
+
+void AlternatingUpdater::ResetOptimizerState() {
+  optimizer_g_->state().clear();
+  optimizer_d_->state().clear();
 }
 
 RankMean AlternatingUpdater::MeanOverRanks() const {
@@ -187,25 +243,92 @@ torch::Tensor AlternatingUpdater::GeneratorObjective(const torch::Tensor& real,
   return AddTerms(loss, step, /*discriminator=*/false, term_logs_g_);
 }
 
+// Where step k of a second-order look-ahead started: D's tensors, the random-number state
+// (its draws: latents, augmentation, terms), the terms' and augmentation's state, and
+// whether the step was taken (not skipped as non-finite).
+struct AlternatingUpdater::LookAheadStart {
+  std::vector<torch::Tensor> discriminator;
+  torch::Tensor random_state;
+  std::string auxiliary_state;
+  bool taken = true;
+};
+
+void AlternatingUpdater::LookAhead(const torch::Tensor& real, const torch::Tensor& labels,
+                                   std::vector<LookAheadStart>* replay) {
+  // Look-ahead steps are not D's steps: they neither count as skipped nor are logged, and
+  // the terms' and the augmentation's state (moving averages, ADA's p) is restored with D.
+  const bool skipped = discriminator_skipped_;
+  const int64_t skipped_steps = skipped_steps_;
+  const std::map<std::string, torch::Tensor> logs = term_logs_d_;
+  const std::string auxiliary_state = has_auxiliary_state_ ? AuxiliaryState() : std::string();
+  for (int k = 0; k < options_.unroll_steps; ++k) {
+    if (replay != nullptr) {
+      replay->push_back({CopyTensors(*discriminator_), RandomState(options_.device),
+                         has_auxiliary_state_ ? AuxiliaryState() : std::string()});
+    }
+    discriminator_skipped_ = false;
+    DiscriminatorStep(real, labels, {});
+    if (replay != nullptr) replay->back().taken = !discriminator_skipped_;
+  }
+  discriminator_skipped_ = skipped;
+  skipped_steps_ = skipped_steps;
+  term_logs_d_ = logs;
+  if (has_auxiliary_state_) RestoreAuxiliaryState(auxiliary_state);
+}
+
+void AlternatingUpdater::BackpropagateThroughLookAhead(const torch::Tensor& real,
+                                                       const torch::Tensor& labels,
+                                                       std::vector<LookAheadStart>& starts) {
+  std::vector<torch::Tensor> theta, v, phi;
+  for (const torch::Tensor& p : discriminator_->parameters()) {
+    if (!p.requires_grad()) continue;  // frozen
+    theta.push_back(p);
+    v.push_back(p.grad().defined() ? p.grad().detach().clone() : torch::Tensor());
+  }
+  for (const torch::Tensor& p : generator_->parameters()) {
+    if (p.requires_grad()) phi.push_back(p);
+  }
+  // The replays run G in training mode and the terms again: what they change is put back.
+  const std::vector<torch::Tensor> generator_tensors = CopyTensors(*generator_);
+  const std::map<std::string, torch::Tensor> logs = term_logs_d_;
+  const std::string auxiliary_state = has_auxiliary_state_ ? AuxiliaryState() : std::string();
+  const torch::Tensor random_state = RandomState(options_.device);
+  const double lr = optimizer_d_->param_groups().front().options().get_lr();
+  const std::vector<torch::Tensor> through = GradientThroughDescentSteps(
+      theta, phi, static_cast<int>(starts.size()), lr, std::move(v), [&](int k) {
+        const LookAheadStart& start = starts[k];
+        if (!start.taken) return torch::Tensor();
+        RestoreTensors(*discriminator_, start.discriminator);
+        SetRandomState(options_.device, start.random_state);
+        if (has_auxiliary_state_) RestoreAuxiliaryState(start.auxiliary_state);
+        // The draws of DiscriminatorStep in the same order, with G's graph this time.
+        const torch::Tensor latents = SampleLatent(real.size(0));
+        const torch::Tensor fakes = generator_->forward(latents, labels);
+        torch::Tensor real_logits;
+        return DiscriminatorObjective(real, labels, fakes, latents, real_logits);
+      });
+  for (size_t j = 0; j < phi.size(); ++j) {
+    torch::Tensor& grad = phi[j].mutable_grad();
+    grad = grad.defined() ? grad + through[j] : through[j];
+  }
+  RestoreTensors(*generator_, generator_tensors);
+  SetRandomState(options_.device, random_state);
+  term_logs_d_ = logs;
+  if (has_auxiliary_state_) RestoreAuxiliaryState(auxiliary_state);
+}
+
 AlternatingUpdater::GeneratorStepResult AlternatingUpdater::GeneratorStep(
     const torch::Tensor& real, const torch::Tensor& labels) {
   std::optional<DiscriminatorSnapshot> snapshot;
+  const bool second_order = options_.unroll_second_order && options_.unroll_steps > 0;
+  std::vector<LookAheadStart> starts;
   if (options_.unroll_steps > 0) {
     snapshot.emplace(*discriminator_, *optimizer_d_, loss_scaler_d_);
-    // Look-ahead steps are not D's steps: they neither count as skipped nor are logged,
-    // and the terms' and the augmentation's state (moving averages, ADA's p) is restored
-    // with D.
-    const bool skipped = discriminator_skipped_;
-    const int64_t skipped_steps = skipped_steps_;
-    const std::map<std::string, torch::Tensor> logs = term_logs_d_;
-    const std::string auxiliary_state = has_auxiliary_state_ ? AuxiliaryState() : std::string();
-    for (int k = 0; k < options_.unroll_steps; ++k) DiscriminatorStep(real, labels, {});
-    discriminator_skipped_ = skipped;
-    skipped_steps_ = skipped_steps;
-    term_logs_d_ = logs;
-    if (has_auxiliary_state_) RestoreAuxiliaryState(auxiliary_state);
+    LookAhead(real, labels, second_order ? &starts : nullptr);
   }
-  SetDiscriminatorTrainable(false);
+  // Second order needs D's gradient of G's loss (v in unrolled_gradient.h).
+  SetDiscriminatorTrainable(second_order);
+  if (second_order) ClearGradients(*discriminator_);
   const torch::Tensor latents = SampleLatent(real.size(0));
   ClearGradients(*generator_);
   std::vector<torch::Tensor> fakes;
@@ -216,6 +339,7 @@ AlternatingUpdater::GeneratorStepResult AlternatingUpdater::GeneratorStep(
         fakes.push_back(part_fakes.detach());
         return GeneratorObjective(part.Of(real), part_fakes, part.Of(latents), part.Of(labels));
       });
+  if (second_order) BackpropagateThroughLookAhead(real, labels, starts);
   const bool stepped = Step(*optimizer_g_, loss, *generator_, loss_scaler_g_);
   SetDiscriminatorTrainable(true);
   if (!stepped) generator_skipped_ = true;

@@ -41,7 +41,10 @@
 //   unroll_steps     unrolled GAN: G's loss is taken against D advanced K more steps on
 //                    the current real batch; D (its optimizer and the terms' state) is then
 //                    restored, so the look-ahead never reaches D's real weights or a
-//                    checkpoint
+//                    checkpoint. First-order (default): G's gradient treats the advanced D
+//                    as fixed. unroll_second_order: it also flows back through the K steps
+//                    (the paper's method; gan/train/unrolled_gradient.h), for D trained by
+//                    plain SGD (the steps must be differentiable as they are taken)
 //
 // A batch's labels reach the networks only when G is class-conditional (num_classes() > 0)
 // or a term needs them; unconditional networks (some of which refuse labels) train
@@ -103,6 +106,7 @@ struct AlternatingUpdaterOptions {
   double weight_clip = 0.0;  // 0 = no clipping
   bool joint_batch_norm = false;
   int unroll_steps = 0;
+  bool unroll_second_order = false;
   bool skip_nonfinite_steps = false;
   int64_t max_skipped_steps = 100;
   std::shared_ptr<DataParallel> data_parallel;  // null: one process
@@ -126,7 +130,8 @@ struct AlternatingUpdaterOptions {
 
 // Whether `options` can train `discriminator` (an error names the config key): no term that
 // needs the whole batch under accumulation, none that runs G again on D's fakes' latents
-// (zCR) in G-first order, no more frozen blocks than D has. The constructor checks it too.
+// (zCR) in G-first order, no more frozen blocks than D has, second-order unrolling only
+// where its steps can be replayed exactly (see above). The constructor checks it too.
 absl::Status CheckAlternatingUpdaterOptions(const AlternatingUpdaterOptions& options,
                                             DiscriminatorModule& discriminator);
 
@@ -141,6 +146,8 @@ class AlternatingUpdater : public Updater {
   const Generator& generator() const override { return generator_; }
   const Discriminator& discriminator() const { return discriminator_; }
   torch::Device device() const override { return options_.device; }
+  // Both optimizers start over (Adam's moments and step count); learning rates stay.
+  void ResetOptimizerState() override;
   const DynamicLossScaler& loss_scaler_g() const { return loss_scaler_g_; }
   const torch::optim::Optimizer& optimizer_g() const { return *optimizer_g_; }
   const torch::optim::Optimizer& optimizer_d() const { return *optimizer_d_; }
@@ -209,6 +216,15 @@ class AlternatingUpdater : public Updater {
   int64_t skipped_steps_ = 0;
   bool generator_skipped_ = false, discriminator_skipped_ = false;  // in this Update
 
+  // G's step's unrolled look-ahead: K D steps, undone by the returned snapshot's Restore.
+  // With second order, `replay` gets what GeneratorStep needs to differentiate through them.
+  struct LookAheadStart;
+  void LookAhead(const torch::Tensor& real, const torch::Tensor& labels,
+                 std::vector<LookAheadStart>* replay);
+  // Adds to G's gradients the part of G's loss's gradient that flows through the look-ahead
+  // steps, given D's gradients from G's loss (gan/train/unrolled_gradient.h).
+  void BackpropagateThroughLookAhead(const torch::Tensor& real, const torch::Tensor& labels,
+                                     std::vector<LookAheadStart>& starts);
   torch::Tensor GeneratorObjective(const torch::Tensor& real, const torch::Tensor& fakes,
                                    const torch::Tensor& latents, const torch::Tensor& labels);
   // D's loss, terms included, on one part of a batch; sets `real_logits` (detached).

@@ -5,7 +5,9 @@
 #include <string>
 #include <utility>
 
+#include <c10/core/DefaultDtype.h>
 #include <gtest/gtest.h>
+#include <torch/autograd.h>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/linear.h>
@@ -148,6 +150,39 @@ TEST(AlternatingUpdaterTest, TwoTimeScaleLearningRates) {
   updater.Update(RealBatch(), 0);
   EXPECT_NEAR(MaxStep(*nets.d, d_before), 4e-4, 4e-6);
   EXPECT_NEAR(MaxStep(*nets.g, g_before), 1e-4, 1e-6);
+}
+
+TEST(AlternatingUpdaterTest, ResetOptimizerStateMakesTheNextStepAFirstStep) {
+  // Adam's first step moves every element whose gradient is clearly non-zero by lr; later
+  // steps (momentum, a grown second moment) do not. Three iterations, then a D step on
+  // fixed fakes, with and without a reset in between.
+  for (bool reset : {false, true}) {
+    Nets nets = TinyDcgan();
+    AlternatingUpdaterOptions options;
+    options.optimizer_d.lr = 1e-3;
+    AlternatingUpdater updater = MakeUpdater(nets, options);
+    torch::manual_seed(4);
+    for (int64_t i = 0; i < 3; ++i) updater.Update(RealBatch(), i);
+    if (reset) updater.ResetOptimizerState();
+    const auto before = Snapshot(*nets.d);
+    updater.DiscriminatorStep(RealBatch().images, {}, torch::rand({8, 1, 32, 32}) * 2 - 1);
+    const auto now = nets.d->parameters();
+    int64_t steps_of_lr = 0, others = 0;
+    for (size_t i = 0; i < now.size(); ++i) {
+      const torch::Tensor moved = (now[i] - before[i]).abs().flatten();
+      const torch::Tensor clear = now[i].grad().abs().flatten() > 1e-4;
+      const torch::Tensor first_step = (moved - 1e-3).abs() < 1e-6;
+      steps_of_lr += (first_step & clear).sum().item<int64_t>();
+      others += (~first_step & clear).sum().item<int64_t>();
+    }
+    SCOPED_TRACE(reset ? "reset" : "no reset");
+    EXPECT_GT(steps_of_lr + others, 100);
+    if (reset) {
+      EXPECT_EQ(others, 0);
+    } else {
+      EXPECT_GT(others, (steps_of_lr + others) / 2);
+    }
+  }
 }
 
 TEST(AlternatingUpdaterTest, GeneratorFirstReusesItsFakesInTheDiscriminatorStep) {
@@ -740,11 +775,18 @@ TEST(AlternatingUpdaterTermsTest, TermsSeeTheLatentsOfTheirStepsFakes) {
 
 // Networks without batch statistics, for which a step over parts of a batch equals a step
 // over the whole of it.
+// `smooth`: tanh instead of leaky ReLU inside, for finite differences.
+torch::nn::AnyModule Activation(bool smooth) {
+  return smooth ? torch::nn::AnyModule(torch::nn::Tanh()) : torch::nn::AnyModule(torch::nn::LeakyReLU());
+}
+
 class PlainGenerator : public GeneratorModule {
  public:
-  PlainGenerator() {
-    net_ = register_module("net", torch::nn::Sequential(torch::nn::Linear(4, 16), torch::nn::LeakyReLU(),
-                                                         torch::nn::Linear(16, 16), torch::nn::Tanh()));
+  explicit PlainGenerator(bool smooth = false) {
+    net_ = register_module("net", torch::nn::Sequential(torch::nn::Linear(4, 16)));
+    net_->push_back(Activation(smooth));
+    net_->push_back(torch::nn::Linear(16, 16));
+    net_->push_back(torch::nn::Tanh());
   }
   using GeneratorModule::forward;
   torch::Tensor forward(const torch::Tensor& z, const torch::Tensor&) override {
@@ -760,9 +802,10 @@ class PlainGenerator : public GeneratorModule {
 
 class PlainDiscriminator : public DiscriminatorModule {
  public:
-  PlainDiscriminator() {
-    net_ = register_module("net", torch::nn::Sequential(torch::nn::Flatten(), torch::nn::Linear(16, 16),
-                                                         torch::nn::LeakyReLU(), torch::nn::Linear(16, 1)));
+  explicit PlainDiscriminator(bool smooth = false) {
+    net_ = register_module("net", torch::nn::Sequential(torch::nn::Flatten(), torch::nn::Linear(16, 16)));
+    net_->push_back(Activation(smooth));
+    net_->push_back(torch::nn::Linear(16, 1));
   }
   using DiscriminatorModule::forward;
   torch::Tensor forward(const torch::Tensor& images, const torch::Tensor&) override {
@@ -772,6 +815,103 @@ class PlainDiscriminator : public DiscriminatorModule {
  private:
   torch::nn::Sequential net_{nullptr};
 };
+
+struct PlainNets {
+  std::shared_ptr<PlainGenerator> g;
+  std::shared_ptr<PlainDiscriminator> d;
+};
+
+// Modules and tensors made while it lives are double (finite differences need them).
+class DoublePrecision {
+ public:
+  DoublePrecision() { c10::set_default_dtype(caffe2::TypeMeta::Make<double>()); }
+  ~DoublePrecision() { c10::set_default_dtype(caffe2::TypeMeta::Make<float>()); }
+};
+
+// G's gradient in the second-order form is the derivative of G's loss after K SGD steps of
+// D, taken through those steps: checked along random directions against central finite
+// differences of that loss, computed by a plain loop (K steps theta -= lr * dL_D/dtheta on
+// the same latents, then G's loss), in double precision. The first-order gradient is not.
+// (With the tiny DCGAN the two agree as well, to the finite differences' 1e-8 steps that
+// ReLU's kinks allow.)
+TEST(AlternatingUpdaterTest, SecondOrderUnrollingDifferentiatesThroughTheLookAheadSteps) {
+  DoublePrecision double_precision;
+  const int steps = 2;
+  const double lr = 0.2;
+  const AdversarialLoss bce = *AdversarialLossByName("bce");
+  torch::manual_seed(3);
+  // Smooth networks: finite differences of ReLU networks cross kinks.
+  PlainNets nets{std::make_shared<PlainGenerator>(/*smooth=*/true),
+            std::make_shared<PlainDiscriminator>(/*smooth=*/true)};
+  const Batch batch{torch::rand({8, 1, 4, 4}) * 2 - 1, torch::Tensor()};
+  const std::vector<torch::Tensor> d_start = Snapshot(*nets.d), g_start = Snapshot(*nets.g);
+  const auto set = [](torch::nn::Module& m, const std::vector<torch::Tensor>& values) {
+    torch::NoGradGuard no_grad;
+    auto params = m.parameters();
+    for (size_t i = 0; i < params.size(); ++i) params[i].copy_(values[i]);
+  };
+  // G's loss after the look-ahead, for G's weights `phi`.
+  const auto loss_after_look_ahead = [&](const std::vector<torch::Tensor>& phi) {
+    set(*nets.g, phi);
+    set(*nets.d, d_start);
+    torch::manual_seed(31);
+    std::vector<torch::Tensor> latents;
+    for (int k = 0; k <= steps; ++k) latents.push_back(nets.g->SampleLatent(8, torch::kCPU));
+    for (int k = 0; k < steps; ++k) {
+      torch::Tensor fakes;
+      {
+        torch::NoGradGuard no_grad;
+        fakes = nets.g->forward(latents[k], {});
+      }
+      const torch::Tensor d_loss = bce.discriminator(nets.d->forward(batch.images, {}),
+                                                     nets.d->forward(fakes, {}));
+      const auto params = nets.d->parameters();
+      const auto grads = torch::autograd::grad({d_loss}, params);
+      torch::NoGradGuard no_grad;
+      for (size_t i = 0; i < params.size(); ++i) params[i].sub_(lr * grads[i]);
+    }
+    torch::NoGradGuard no_grad;
+    return bce.generator(nets.d->forward(nets.g->forward(latents[steps], {}), {})).item<double>();
+  };
+  const auto updater_gradient = [&](bool second_order) {
+    set(*nets.g, g_start);
+    set(*nets.d, d_start);
+    AlternatingUpdaterOptions options;
+    options.unroll_steps = steps;
+    options.unroll_second_order = second_order;
+    options.optimizer_d.kind = options.optimizer_g.kind = OptimizerOptions::Kind::kSgd;
+    options.optimizer_d.beta1 = options.optimizer_g.beta1 = 0.0;
+    options.optimizer_d.lr = lr;
+    AlternatingUpdater updater(nets.g, nets.d, bce, options);
+    torch::manual_seed(31);
+    updater.GeneratorStep(batch.images, {});
+    std::vector<torch::Tensor> gradient;
+    for (const auto& p : nets.g->parameters()) gradient.push_back(p.grad().clone());
+    EXPECT_FALSE(Changed(*nets.d, d_start)) << "the look-ahead reached D's weights";
+    return gradient;
+  };
+  const std::vector<torch::Tensor> second = updater_gradient(true);
+  const std::vector<torch::Tensor> first = updater_gradient(false);
+  torch::manual_seed(8);
+  for (int direction = 0; direction < 3; ++direction) {
+    std::vector<torch::Tensor> plus, minus;
+    double along_second = 0, along_first = 0;
+    const double h = 1e-5;
+    for (size_t i = 0; i < g_start.size(); ++i) {
+      const torch::Tensor u = torch::randn_like(g_start[i]);
+      plus.push_back(g_start[i] + h * u);
+      minus.push_back(g_start[i] - h * u);
+      along_second += (second[i] * u).sum().item<double>();
+      along_first += (first[i] * u).sum().item<double>();
+    }
+    const double finite =
+        (loss_after_look_ahead(plus) - loss_after_look_ahead(minus)) / (2 * h);
+    SCOPED_TRACE(direction);
+    EXPECT_NEAR(along_second, finite, 1e-6 * (1 + std::abs(finite)));
+    EXPECT_GT(std::abs(along_first - finite), 1e-3 * (1 + std::abs(finite)))
+        << "first order " << along_first << ", finite differences " << finite;
+  }
+}
 
 // G's and D's parameters after three iterations on batches of 6 in `parts` parts, and the
 // losses logged by the last.

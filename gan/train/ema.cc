@@ -81,7 +81,15 @@ void GeneratorEma::Update(int64_t step) {
   }
   const auto source_buffers = source_->buffers();
   auto shadow_buffers = shadow_->buffers();
-  for (size_t i = 0; i < shadow_buffers.size(); ++i) shadow_buffers[i].copy_(source_buffers[i]);
+  for (size_t i = 0; i < shadow_buffers.size(); ++i) {
+    torch::Tensor& buffer = shadow_buffers[i];
+    if (options_.average_buffers && buffer.is_floating_point()) {
+      buffer.mul_(options_.decay)
+          .add_(source_buffers[i].to(buffer.device(), buffer.scalar_type()), 1.0 - options_.decay);
+    } else {
+      buffer.copy_(source_buffers[i]);
+    }
+  }
 }
 
 void GeneratorEma::Save(torch::serialize::OutputArchive& archive) const {

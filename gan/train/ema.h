@@ -22,6 +22,10 @@ namespace gan {
 struct EmaOptions {
   double decay = 0.9999;   // in [0, 1]
   int64_t start_step = 0;  // before this step the shadow tracks the source exactly
+  // Floating-point buffers (BatchNorm running statistics, spectral-norm vectors) are
+  // averaged like the parameters (PyTorch-StudioGAN, BigGAN-PyTorch), or copied from the
+  // source (StyleGAN). Integer buffers (BatchNorm's batch count) are always copied.
+  bool average_buffers = false;
 };
 
 class GeneratorEma {
@@ -32,9 +36,9 @@ class GeneratorEma {
   GeneratorEma(std::shared_ptr<torch::nn::Module> source,
                std::shared_ptr<torch::nn::Module> shadow, EmaOptions options = {});
 
-  // step < start_step: shadow = source. Otherwise, per parameter,
-  // shadow = decay * shadow + (1 - decay) * source; buffers (BatchNorm running stats,
-  // spectral-norm u/v) are copied, since averaging them has no meaning. In place, no autograd.
+  // step < start_step: shadow = source. Otherwise, per parameter (and floating-point
+  // buffer with average_buffers), shadow = decay * shadow + (1 - decay) * source; other
+  // buffers are copied. In place, no autograd.
   void Update(int64_t step);
 
   // The shadow's parameters and buffers, under the key "shadow". Load restores them in

@@ -115,6 +115,30 @@ TEST(GeneratorEmaTest, UpdateAveragesParametersAndCopiesBuffers) {
   EXPECT_EQ(shadow->named_buffers()["1.num_batches_tracked"].item<int64_t>(), 1);
 }
 
+TEST(GeneratorEmaTest, AverageBuffersAveragesRunningStatisticsByHandAndCopiesTheCount) {
+  torch::nn::Sequential source = Net(), shadow = Net(4, 2);
+  auto buffers = source->named_buffers();
+  {
+    torch::NoGradGuard no_grad;
+    buffers["1.running_mean"].fill_(2.0);
+    buffers["1.running_var"].fill_(4.0);
+  }
+  GeneratorEma ema(source.ptr(), shadow.ptr(), {0.75, 0, /*average_buffers=*/true});
+  {
+    torch::NoGradGuard no_grad;
+    buffers["1.running_mean"].fill_(6.0);
+    buffers["1.running_var"].fill_(8.0);
+    buffers["1.num_batches_tracked"].fill_(5);
+  }
+  ema.Update(0);
+  auto averaged = shadow->named_buffers();
+  // 0.75 * 2 + 0.25 * 6 = 3 and 0.75 * 4 + 0.25 * 8 = 5; the batch count is copied, since
+  // an average of counts is not a count.
+  EXPECT_TRUE(averaged["1.running_mean"].equal(torch::full({4}, 3.0f))) << averaged["1.running_mean"];
+  EXPECT_TRUE(averaged["1.running_var"].equal(torch::full({4}, 5.0f))) << averaged["1.running_var"];
+  EXPECT_EQ(averaged["1.num_batches_tracked"].item<int64_t>(), 5);
+}
+
 TEST(GeneratorEmaTest, SaveLoadRoundTripIntoAFreshShadow) {
   torch::nn::Sequential source = Net(), shadow = Net(4, 2);
   GeneratorEma ema(source.ptr(), shadow.ptr(), {0.5, 0});

@@ -12,15 +12,19 @@ Generator OnDevice(Generator shadow, const torch::Device& device) {
 
 }  // namespace
 
-EmaUpdater::EmaUpdater(std::unique_ptr<Updater> inner, Generator shadow, EmaOptions options)
+EmaUpdater::EmaUpdater(std::unique_ptr<Updater> inner, Generator shadow, EmaOptions options,
+                       int n_dis)
     : inner_(std::move(inner)),
       shadow_(OnDevice(std::move(shadow), inner_->device())),
-      ema_(inner_->generator(), shadow_, options) {}
+      ema_(inner_->generator(), shadow_, options),
+      n_dis_(n_dis) {
+  TORCH_CHECK(n_dis_ >= 1, "EmaUpdater: n_dis must be >= 1, got ", n_dis_);
+}
 
 std::map<std::string, torch::Tensor> EmaUpdater::Update(const Batch& batch, int64_t iteration) {
   std::map<std::string, torch::Tensor> losses = inner_->Update(batch, iteration);
   // Average only after G moved (with n_dis > 1 most iterations are D's alone).
-  if (losses.count("loss_g") > 0) ema_.Update(iteration);
+  if (losses.count("loss_g") > 0) ema_.Update(iteration / n_dis_);
   return losses;
 }
 

@@ -3,8 +3,11 @@
 // (sampling_generator()); it is saved with the updater as "generator_ema", so resumed
 // runs continue it exactly and the `sample` tool can pick it.
 //
+// The average starts after options.start_step G steps (BigGAN-PyTorch's and StudioGAN's
+// unit): with G stepping every n_dis-th iteration, iteration i's G step is number i / n_dis.
+//
 //   auto updater = std::make_unique<gan::EmaUpdater>(std::move(inner), shadow_generator,
-//                                                    gan::EmaOptions{0.999, 1000});
+//                                                    gan::EmaOptions{0.999, 1000}, /*n_dis=*/2);
 #ifndef GAN_TRAIN_EMA_UPDATER_H_
 #define GAN_TRAIN_EMA_UPDATER_H_
 
@@ -20,8 +23,9 @@ inline constexpr char kGeneratorEmaKey[] = "generator_ema";
 
 class EmaUpdater : public Updater {
  public:
-  // `shadow`: a second generator built exactly like inner->generator().
-  EmaUpdater(std::unique_ptr<Updater> inner, Generator shadow, EmaOptions options);
+  // `shadow`: a second generator built exactly like inner->generator(); n_dis: the
+  // iterations per G step of `inner`.
+  EmaUpdater(std::unique_ptr<Updater> inner, Generator shadow, EmaOptions options, int n_dis = 1);
 
   std::map<std::string, torch::Tensor> Update(const Batch& batch, int64_t iteration) override;
   void Save(torch::serialize::OutputArchive& archive) const override;
@@ -29,11 +33,13 @@ class EmaUpdater : public Updater {
   const Generator& generator() const override { return inner_->generator(); }
   const Generator& sampling_generator() const override { return shadow_; }
   torch::Device device() const override { return inner_->device(); }
+  void ResetOptimizerState() override { inner_->ResetOptimizerState(); }
 
  private:
   std::unique_ptr<Updater> inner_;
   Generator shadow_;
   GeneratorEma ema_;
+  int n_dis_;
 };
 
 }  // namespace gan

@@ -20,7 +20,7 @@ std::unique_ptr<EmaUpdater> MakeEmaUpdater(int n_dis, EmaOptions ema) {
   auto inner = std::make_unique<AlternatingUpdater>(MakeDcganGenerator(spec),
                                                     MakeDcganDiscriminator(spec),
                                                     *AdversarialLossByName("hinge"), options);
-  return std::make_unique<EmaUpdater>(std::move(inner), MakeDcganGenerator(spec), ema);
+  return std::make_unique<EmaUpdater>(std::move(inner), MakeDcganGenerator(spec), ema, n_dis);
 }
 
 torch::Tensor FirstWeight(const Generator& g) { return g->parameters()[0].detach().clone(); }
@@ -46,6 +46,18 @@ TEST(EmaUpdaterTest, AveragesOnlyAfterGeneratorSteps) {
   EXPECT_TRUE(FirstWeight(updater->sampling_generator()).equal(start));
   updater->Update(RealBatch(), 1);
   EXPECT_FALSE(FirstWeight(updater->sampling_generator()).equal(start));
+}
+
+TEST(EmaUpdaterTest, StartStepCountsGeneratorStepsNotIterations) {
+  // n_dis 2: G steps at iterations 1, 3, 5 (its steps 0, 1, 2); start 2 = G's third step.
+  auto updater = MakeEmaUpdater(2, {0.5, 2});
+  for (int64_t iteration = 0; iteration < 6; ++iteration) {
+    updater->Update(RealBatch(), iteration);
+    const bool averaging = iteration == 5;  // counted in iterations it would start at 3
+    EXPECT_EQ(FirstWeight(updater->sampling_generator()).equal(FirstWeight(updater->generator())),
+              !averaging)
+        << "iteration " << iteration;
+  }
 }
 
 TEST(EmaUpdaterTest, TheAverageTravelsWithCheckpoints) {

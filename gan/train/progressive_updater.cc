@@ -1,6 +1,7 @@
 #include "gan/train/progressive_updater.h"
 
 #include <utility>
+#include <vector>
 
 namespace gan {
 
@@ -33,6 +34,26 @@ ProgressiveUpdater::ProgressiveUpdater(std::unique_ptr<Updater> inner,
   SetPhase(PhaseAt(0));
 }
 
+torch::Tensor BlendRealsForFade(const torch::Tensor& images, int64_t level, double alpha) {
+  if (alpha >= 1.0 || level == 0) return images;
+  const int64_t size = images.size(2);
+  const int64_t resolution = int64_t{4} << level;
+  TORCH_CHECK(images.dim() == 4 && images.size(3) == size && size % resolution == 0,
+              "BlendRealsForFade: images must be [N, C, S, S] with S a multiple of ", resolution,
+              ", got ", images.sizes());
+  const auto pool = [](const torch::Tensor& x, int64_t factor) {
+    return factor == 1 ? x : torch::avg_pool2d(x, {factor, factor});
+  };
+  const auto upsample = [](const torch::Tensor& x, int64_t factor) {
+    return factor == 1 ? x
+                       : torch::upsample_nearest2d(
+                             x, std::vector<int64_t>{x.size(2) * factor, x.size(3) * factor});
+  };
+  const torch::Tensor at_level = pool(images, size / resolution);
+  const torch::Tensor coarse = upsample(pool(at_level, 2), 2);
+  return upsample(torch::lerp(coarse, at_level, alpha), size / resolution);
+}
+
 ProgressivePhase ProgressiveUpdater::PhaseAt(int64_t iteration) const {
   return ProgressivePhaseAt(options_.schedule, iteration * options_.images_per_iteration);
 }
@@ -43,11 +64,22 @@ void ProgressiveUpdater::SetPhase(const ProgressivePhase& phase) {
   if (sampler_) sampler_->set_phase(phase.level, phase.alpha);
 }
 
+bool ProgressiveUpdater::StartsAPhase(int64_t iteration) const {
+  if (iteration == 0) return false;
+  const ProgressivePhase now = PhaseAt(iteration), before = PhaseAt(iteration - 1);
+  return now.level != before.level || (now.alpha >= 1.0) != (before.alpha >= 1.0);
+}
+
 std::map<std::string, torch::Tensor> ProgressiveUpdater::Update(const Batch& batch,
                                                                 int64_t iteration) {
   const ProgressivePhase phase = PhaseAt(iteration);
   SetPhase(phase);
-  std::map<std::string, torch::Tensor> losses = inner_->Update(batch, iteration);
+  if (options_.reset_optimizers && StartsAPhase(iteration)) inner_->ResetOptimizerState();
+  std::map<std::string, torch::Tensor> losses =
+      options_.fade_reals
+          ? inner_->Update({BlendRealsForFade(batch.images, phase.level, phase.alpha), batch.labels},
+                           iteration)
+          : inner_->Update(batch, iteration);
   const auto on_device = torch::TensorOptions().dtype(torch::kFloat).device(device());
   losses["level"] = torch::scalar_tensor(static_cast<double>(phase.level), on_device);
   losses["alpha"] = torch::scalar_tensor(phase.alpha, on_device);

@@ -10,6 +10,13 @@
 // iteration shows D one real batch, as PGGAN counts images (with n_dis > 1 this counts
 // D's images, not G's).
 //
+// Two options follow PGGAN's code (Karras et al.'s progressive_growing_of_gans, both on
+// there): fade_reals shows D the real images blended between two levels exactly as G's
+// fakes are during a fade (BlendRealsForFade), and reset_optimizers clears both networks'
+// optimizer state at the first iteration of every fade and of every stable phase after one
+// (a phase change against the previous iteration, so a resumed run resets where an
+// uninterrupted one does).
+//
 // Update's result adds the phase as "level" and "alpha" scalars, so they reach log.jsonl
 // and TensorBoard (averaged over each log window there, like the losses).
 //
@@ -33,7 +40,15 @@ namespace gan {
 struct ProgressiveUpdaterOptions {
   ProgressiveScheduleOptions schedule;  // num_levels must be the networks' num_levels()
   int64_t images_per_iteration = 64;    // the configured batch size
+  bool fade_reals = false;
+  bool reset_optimizers = false;
 };
+
+// The real images [N, C, S, S] as D sees them at (level, alpha): at the level's resolution
+// r = 4 * 2^level, alpha * x_r + (1 - alpha) * upsample2(avgpool2(x_r)), returned at full
+// size (nearest upsampling, which D's average pooling undoes exactly). Unchanged outside
+// a fade (alpha 1).
+torch::Tensor BlendRealsForFade(const torch::Tensor& images, int64_t level, double alpha);
 
 class ProgressiveUpdater : public Updater {
  public:
@@ -57,6 +72,7 @@ class ProgressiveUpdater : public Updater {
 
  private:
   void SetPhase(const ProgressivePhase& phase);
+  bool StartsAPhase(int64_t iteration) const;
 
   std::unique_ptr<Updater> inner_;
   std::shared_ptr<ProgressiveGenerator> generator_;

@@ -29,7 +29,8 @@ class PhaseRecorder : public Updater {
                 std::shared_ptr<ProgressiveGenerator> shadow)
       : g_(g), d_(std::move(d)), shadow_(std::move(shadow)), generator_(g), sampler_(shadow_) {}
 
-  std::map<std::string, torch::Tensor> Update(const Batch&, int64_t) override {
+  std::map<std::string, torch::Tensor> Update(const Batch& batch, int64_t) override {
+    last_batch = batch;
     seen.push_back({{g_->phase_level(), d_->phase_level(), shadow_->phase_level()},
                     {g_->phase_alpha(), d_->phase_alpha(), shadow_->phase_alpha()}});
     return {{"loss_d", torch::scalar_tensor(1.5)}};
@@ -39,8 +40,12 @@ class PhaseRecorder : public Updater {
   const Generator& generator() const override { return generator_; }
   const Generator& sampling_generator() const override { return sampler_; }
   torch::Device device() const override { return torch::kCPU; }
+  // Resets are recorded as the index of the Update that follows them.
+  void ResetOptimizerState() override { resets.push_back(seen.size()); }
 
   std::vector<Seen> seen;
+  std::vector<size_t> resets;
+  Batch last_batch;
 
  private:
   std::shared_ptr<ProgressiveGenerator> g_;
@@ -87,6 +92,78 @@ TEST(ProgressiveUpdaterTest, SetsTheSchedulesPhaseBeforeEachIteration) {
     EXPECT_EQ(losses.at("level").item<double>(), e.level);
     EXPECT_DOUBLE_EQ(losses.at("alpha").item<double>(), e.alpha);
     EXPECT_DOUBLE_EQ(losses.at("loss_d").item<double>(), 1.5);  // the inner losses stay
+  }
+}
+
+TEST(ProgressiveUpdaterTest, ResetsTheOptimizersWhenAFadeStartsAndWhenItEnds) {
+  const ProgressiveSpec spec = TinySpec(16);
+  auto g = std::make_shared<ProgressiveGenerator>(spec);
+  auto d = std::make_shared<ProgressiveDiscriminator>(spec);
+  auto recorder = std::make_unique<PhaseRecorder>(g, d, g);
+  PhaseRecorder* seen = recorder.get();
+  ProgressiveUpdaterOptions options{{3, 8, 16}, 4};
+  options.reset_optimizers = true;
+  ProgressiveUpdater updater(std::move(recorder), g, d, options);
+  // The phases of SetsTheSchedulesPhaseBeforeEachIteration: fades at 2-5 and 8-11, stable
+  // from 6 and from 12. PGGAN resets when floor(lod) or ceil(lod) changes: at 2, 6, 8, 12.
+  const Batch batch{torch::zeros({4, 1, 16, 16}), torch::Tensor()};
+  for (int64_t i = 0; i < 14; ++i) updater.Update(batch, i);
+  EXPECT_EQ(seen->resets, (std::vector<size_t>{2, 6, 8, 12}));
+  // A run resumed at a phase's first iteration resets there too; one resumed inside not.
+  updater.Update(batch, 6);
+  updater.Update(batch, 9);
+  EXPECT_EQ(seen->resets, (std::vector<size_t>{2, 6, 8, 12, 14}));
+}
+
+// Worked from the definition with loops: at level 1 (8x8) of 16x16 images, each 8x8
+// pixel is the mean of a 2x2 block of the image, blended with the mean of the 4x4 block
+// around it (the 4x4 level upsampled), and shown at 16x16 by repeating it 2x2.
+TEST(ProgressiveUpdaterTest, FadeRealsBlendsTheRealImagesLikeTheFakesByHand) {
+  torch::manual_seed(3);
+  const torch::Tensor images = torch::rand({2, 1, 16, 16}, torch::kDouble);
+  const double alpha = 0.25;
+  const torch::Tensor blended = BlendRealsForFade(images, 1, alpha);
+  ASSERT_EQ(blended.sizes(), images.sizes());
+  auto mean = [&](int64_t n, int64_t top, int64_t left, int64_t side) {
+    double sum = 0;
+    for (int64_t i = top; i < top + side; ++i) {
+      for (int64_t j = left; j < left + side; ++j) sum += images[n][0][i][j].item<double>();
+    }
+    return sum / (side * side);
+  };
+  for (int64_t n = 0; n < 2; ++n) {
+    for (int64_t i = 0; i < 16; ++i) {
+      for (int64_t j = 0; j < 16; ++j) {
+        const double fine = mean(n, i / 2 * 2, j / 2 * 2, 2);
+        const double coarse = mean(n, i / 4 * 4, j / 4 * 4, 4);
+        EXPECT_NEAR(blended[n][0][i][j].item<double>(), alpha * fine + (1 - alpha) * coarse, 1e-12)
+            << n << " " << i << " " << j;
+      }
+    }
+  }
+  EXPECT_TRUE(BlendRealsForFade(images, 1, 1.0).equal(images));
+  EXPECT_TRUE(BlendRealsForFade(images, 0, 1.0).equal(images));
+}
+
+TEST(ProgressiveUpdaterTest, FadeRealsReachesTheInnerUpdaterOnlyWhenOn) {
+  const ProgressiveSpec spec = TinySpec(16);
+  auto g = std::make_shared<ProgressiveGenerator>(spec);
+  auto d = std::make_shared<ProgressiveDiscriminator>(spec);
+  const Batch batch{torch::rand({4, 1, 16, 16}), torch::arange(4)};
+  for (bool fade : {false, true}) {
+    auto recorder = std::make_unique<PhaseRecorder>(g, d, g);
+    PhaseRecorder* seen = recorder.get();
+    ProgressiveUpdaterOptions options{{3, 8, 16}, 4};
+    options.fade_reals = fade;
+    ProgressiveUpdater updater(std::move(recorder), g, d, options);
+    updater.Update(batch, 3);  // level 1, alpha 0.25
+    EXPECT_TRUE(seen->last_batch.images.equal(fade ? BlendRealsForFade(batch.images, 1, 0.25)
+                                                   : batch.images));
+    EXPECT_FALSE(seen->last_batch.images.equal(fade ? batch.images
+                                                    : BlendRealsForFade(batch.images, 1, 0.25)));
+    EXPECT_TRUE(seen->last_batch.labels.equal(batch.labels));
+    updater.Update(batch, 6);  // stable: the images as they are
+    EXPECT_TRUE(seen->last_batch.images.equal(batch.images));
   }
 }
 

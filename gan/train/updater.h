@@ -30,6 +30,12 @@ class Updater {
   // The generator to sample and evaluate with: the trained one, or its moving average.
   virtual const Generator& sampling_generator() const { return generator(); }
   virtual torch::Device device() const = 0;
+
+  // Forgets the optimizers' moment estimates and step counts (PGGAN resets them when a
+  // new level starts to fade in, and when it is fully in). Updaters that cannot say so.
+  virtual void ResetOptimizerState() {
+    TORCH_CHECK(false, "this updater cannot reset its optimizers' state");
+  }
 };
 
 }  // namespace gan

@@ -90,8 +90,9 @@ DiscriminatorBlockImpl::DiscriminatorBlockImpl(DiscriminatorBlockOptions options
       learnable_shortcut_(options.in_channels() != options.out_channels() ||
                           options.downsample() || options.first()) {
   const int64_t in = options.in_channels(), out = options.out_channels();
-  conv1_ = MakeConv2d(Conv(in, out, 3), options.spectral_norm());
-  conv2_ = MakeConv2d(Conv(out, out, 3), options.spectral_norm());
+  const int64_t hidden = options.hidden_from_input() && !options.first() ? in : out;
+  conv1_ = MakeConv2d(Conv(in, hidden, 3), options.spectral_norm());
+  conv2_ = MakeConv2d(Conv(hidden, out, 3), options.spectral_norm());
   register_module("conv1", conv1_.ptr());
   register_module("conv2", conv2_.ptr());
   if (learnable_shortcut_) {

@@ -6,7 +6,9 @@
 //                      BN is plain, class-conditional or BigGAN's linear-conditional.
 // DiscriminatorBlock:  x -> ReLU -> conv3x3 -> ReLU -> conv3x3 -> avgpool2, plus the
 //                      shortcut conv1x1 -> avgpool2. The "optimized" first block of D has
-//                      no leading ReLU and pools before its shortcut conv.
+//                      no leading ReLU and pools before its shortcut conv. The first conv's
+//                      output (hidden) width is the block's output width (BigGAN, SAGAN) or
+//                      its input width (SNGAN's reference code).
 //
 //   gan::GeneratorBlock up(gan::GeneratorBlockOptions(256, 256));
 //   torch::Tensor h = up->forward(x, labels, torch::Tensor());  // 2x the resolution
@@ -14,6 +16,8 @@
 #define GAN_NETWORKS_RESNET_RESIDUAL_BLOCKS_H_
 
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/any.h>
@@ -46,6 +50,10 @@ class GeneratorBlockImpl : public torch::nn::Module {
   // labels: int64 [N] for kClass; condition: [N, condition_dim] for kLinear.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& labels,
                         const torch::Tensor& condition);
+  // The two 3x3 convs of the residual branch (not the shortcut), for initialization.
+  std::vector<std::shared_ptr<torch::nn::Module>> residual_convs() const {
+    return {conv1_.ptr(), conv2_.ptr()};
+  }
 
  private:
   torch::Tensor Normalize(int index, const torch::Tensor& x, const torch::Tensor& labels,
@@ -65,12 +73,18 @@ struct DiscriminatorBlockOptions {
   TORCH_ARG(bool, downsample) = true;
   TORCH_ARG(bool, first) = false;  // the optimized block that takes the image
   TORCH_ARG(bool, spectral_norm) = true;
+  // The hidden width is in_channels instead of out_channels (not in the first block,
+  // whose input is the image).
+  TORCH_ARG(bool, hidden_from_input) = false;
 };
 
 class DiscriminatorBlockImpl : public torch::nn::Module {
  public:
   explicit DiscriminatorBlockImpl(DiscriminatorBlockOptions options);
   torch::Tensor forward(const torch::Tensor& x);
+  std::vector<std::shared_ptr<torch::nn::Module>> residual_convs() const {
+    return {conv1_.ptr(), conv2_.ptr()};
+  }
 
  private:
   DiscriminatorBlockOptions options_;

@@ -1,5 +1,7 @@
 #include "gan/networks/resnet/resnet.h"
 
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
 #include "gan/nn/maybe_spectral_norm.h"
 #include "gan/nn/orthogonal.h"
@@ -8,17 +10,26 @@
 namespace gan {
 namespace {
 
-void InitializeLayers(torch::nn::Module& module, bool orthogonal) {
-  if (orthogonal) {
+// Xavier-uniform (SNGAN, SAGAN; gain residual_init_gain in the residual branches) or
+// orthogonal (BigGAN).
+template <typename Block>
+void InitializeLayers(torch::nn::Module& module, const std::vector<Block>& blocks,
+                      const ResnetSpec& spec) {
+  if (spec.orthogonal_init) {
     OrthogonalInit(module);
-  } else {
-    XavierInitLayers(module);
+    return;
+  }
+  XavierInitLayers(module);
+  if (spec.residual_init_gain == 1.0) return;
+  for (const Block& block : blocks) {
+    for (const auto& conv : block->residual_convs()) XavierInitLayers(*conv, spec.residual_init_gain);
   }
 }
 
-torch::nn::AnyModule MakeAttention(int64_t channels, bool spectral_norm) {
-  return torch::nn::AnyModule(
-      SelfAttention(SelfAttentionOptions(channels).spectral_norm(spectral_norm)));
+torch::nn::AnyModule MakeAttention(int64_t channels, const ResnetSpec& spec, bool spectral_norm) {
+  return torch::nn::AnyModule(SelfAttention(SelfAttentionOptions(channels)
+                                                .spectral_norm(spectral_norm)
+                                                .pool_keys(spec.attention_pool_keys)));
 }
 
 }  // namespace
@@ -51,6 +62,10 @@ absl::StatusOr<ResnetSpec> ResnetSpecFor(ResnetPreset preset, int64_t image_size
     return absl::InvalidArgumentError(absl::StrCat(
         "ResNet networks support image sizes 32, 48 and 64 (pad 28x28 data to 32 with "
         "data.pad=2), not ", image_size));
+  }
+  if (preset == ResnetPreset::kSngan) {
+    spec.residual_init_gain = std::sqrt(2.0);
+    spec.d_hidden_from_input = true;
   }
   if (preset == ResnetPreset::kSagan || preset == ResnetPreset::kBiggan) {
     spec.g_spectral_norm = true;
@@ -140,7 +155,7 @@ ResnetGenerator::ResnetGenerator(const ResnetSpec& spec) : spec_(spec) {
     resolution *= 2;
     if (resolution == spec.g_attention_resolution) {
       attention_after_ = i;
-      attention_ = MakeAttention(spec.g_channels[i + 1], sn);
+      attention_ = MakeAttention(spec.g_channels[i + 1], spec, sn);
       register_module("attention", attention_.ptr());
     }
   }
@@ -148,7 +163,7 @@ ResnetGenerator::ResnetGenerator(const ResnetSpec& spec) : spec_(spec) {
   output_norm_ = register_module("output_norm", BatchNorm(last));
   output_conv_ = MakeConv2d(torch::nn::Conv2dOptions(last, spec.image_channels, 3).padding(1), sn);
   register_module("output_conv", output_conv_.ptr());
-  InitializeLayers(*this, spec.orthogonal_init);
+  InitializeLayers(*this, blocks_, spec);
 }
 
 torch::Tensor ResnetGenerator::forward(const torch::Tensor& z, const torch::Tensor& labels) {
@@ -189,12 +204,13 @@ ResnetDiscriminator::ResnetDiscriminator(const ResnetSpec& spec) : spec_(spec) {
         DiscriminatorBlock(DiscriminatorBlockOptions(channels, block.out_channels)
                                .downsample(block.downsample)
                                .first(i == 0)
-                               .spectral_norm(sn))));
+                               .spectral_norm(sn)
+                               .hidden_from_input(spec.d_hidden_from_input))));
     channels = block.out_channels;
     if (block.downsample) resolution /= 2;
     if (resolution == spec.d_attention_resolution && attention_after_ < 0) {
       attention_after_ = static_cast<int64_t>(i);
-      attention_ = MakeAttention(channels, sn);
+      attention_ = MakeAttention(channels, spec, sn);
       register_module("attention", attention_.ptr());
     }
   }
@@ -202,7 +218,7 @@ ResnetDiscriminator::ResnetDiscriminator(const ResnetSpec& spec) : spec_(spec) {
                                                         .num_classes(spec.num_classes)
                                                         .embedding_dim(spec.embedding_dim)
                                                         .spectral_norm(sn)));
-  InitializeLayers(*this, spec.orthogonal_init);
+  InitializeLayers(*this, blocks_, spec);
 }
 
 torch::Tensor ResnetDiscriminator::features(const torch::Tensor& images, const torch::Tensor&) {

@@ -1,9 +1,11 @@
 // ResNet GAN generators and discriminators at 32x32, 48x48 and 64x64 (28x28 data is
 // padded to 32), in three presets that differ only in switches of one spec:
 //   kSngan: SNGAN (Miyato et al. 2018): spectral norm in D, plain BN in G;
-//       with a conditional head G's BatchNorms become class-conditional (cGAN-PD).
-//   kSagan: SAGAN (Zhang et al. 2019): self-attention in G and D at one resolution and
-//       spectral norm in both.
+//       with a conditional head G's BatchNorms become class-conditional (cGAN-PD). As in
+//       the authors' code, D's blocks are as wide inside as at their input, and the
+//       residual 3x3 convs start from Xavier-uniform with gain sqrt(2).
+//   kSagan: SAGAN (Zhang et al. 2019): self-attention in G and D at one resolution, its
+//       keys and values max-pooled 2x2 as in the reference code, and spectral norm in both.
 //   kBiggan: BigGAN-style (Brock et al. 2019): z split into chunks across G's blocks,
 //       each block's BatchNorm conditioned on [shared class embedding, z chunk] through a
 //       linear map, projection D, spectral norm in both, orthogonal initialization.
@@ -53,6 +55,12 @@ struct ResnetSpec {
   HeadKind head = HeadKind::kUnconditional;
   int64_t embedding_dim = 512;  // reacgan head
   bool orthogonal_init = false;  // else Xavier-uniform
+  // Xavier gain of the residual branches' 3x3 convs (shortcuts and other layers: 1).
+  double residual_init_gain = 1.0;
+  // D's blocks after the first: hidden width = input width (else output width).
+  bool d_hidden_from_input = false;
+  // Self-attention max-pools its keys and values 2x2 (SAGAN's and BigGAN's code).
+  bool attention_pool_keys = true;
   // BigGAN: z chunks per block and a shared class embedding feeding linear cBN.
   bool hierarchical_latent = false;
   int64_t shared_embedding_dim = 128;

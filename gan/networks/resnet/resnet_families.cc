@@ -6,8 +6,15 @@
 // Common keys: width, latent_dim, num_classes (> 0: class-conditional G), head (D's
 // output head: unconditional | projection | acgan | reacgan), embedding_dim (the reacgan
 // head's hypersphere), attention_resolution (-1: the preset's, 0: none, else the
-// resolution after which G and D attend).
+// resolution after which G and D attend), attention_pool_keys (true: keys and values
+// max-pooled 2x2, as SAGAN's and BigGAN's code; false: every position is a key).
+// resnet only: d_hidden_channels ("input": D's blocks are as wide inside as at their input,
+// the SNGAN authors' code; "output": as at their output) and residual_init_gain (the
+// Xavier gain of the residual branches' 3x3 convs; the authors' sqrt(2) by default).
+#include <cmath>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "gan/networks/family.h"
@@ -26,6 +33,9 @@ struct ResnetSettings {
   int64_t embedding_dim = 512;
   int64_t shared_embedding_dim = 128;
   int64_t attention_resolution = -1;
+  bool attention_pool_keys = true;
+  std::optional<double> residual_init_gain;      // else the preset's
+  std::optional<bool> d_hidden_from_input;       // else the preset's
 };
 
 class ResnetFamily : public NetworkFamily {
@@ -56,6 +66,9 @@ class ResnetFamily : public NetworkFamily {
     spec->head = settings_.head;
     spec->embedding_dim = settings_.embedding_dim;
     spec->shared_embedding_dim = settings_.shared_embedding_dim;
+    spec->attention_pool_keys = settings_.attention_pool_keys;
+    if (settings_.residual_init_gain) spec->residual_init_gain = *settings_.residual_init_gain;
+    if (settings_.d_hidden_from_input) spec->d_hidden_from_input = *settings_.d_hidden_from_input;
     if (settings_.attention_resolution >= 0) {
       spec->g_attention_resolution = settings_.attention_resolution;
       spec->d_attention_resolution = settings_.attention_resolution;
@@ -82,6 +95,19 @@ absl::StatusOr<std::unique_ptr<NetworkFamily>> ReadResnetFamily(ConfigReader& mo
     model.Read("shared_embedding_dim", &settings.shared_embedding_dim);
   }
   model.Read("attention_resolution", &settings.attention_resolution);
+  model.Read("attention_pool_keys", &settings.attention_pool_keys);
+  if (preset == ResnetPreset::kSngan) {
+    double gain = std::sqrt(2.0);
+    std::string hidden = "input";
+    model.Read("residual_init_gain", &gain);
+    model.Read("d_hidden_channels", &hidden);
+    if (!(gain > 0)) model.Invalid("residual_init_gain", absl::StrCat("must be > 0, got ", gain));
+    if (hidden != "input" && hidden != "output") {
+      model.Invalid("d_hidden_channels", "must be input or output, got '" + hidden + "'");
+    }
+    settings.residual_init_gain = gain;
+    settings.d_hidden_from_input = hidden == "input";
+  }
   RequirePositive(model, "width", settings.width);
   RequirePositive(model, "latent_dim", settings.latent_dim);
   RequirePositive(model, "embedding_dim", settings.embedding_dim);

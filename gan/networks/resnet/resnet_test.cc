@@ -1,10 +1,15 @@
 #include "gan/networks/resnet/resnet.h"
 
+#include <cmath>
 #include <memory>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <torch/utils.h>
+
+#include "gan/nn/self_attention.h"
 
 namespace gan {
 namespace {
@@ -76,6 +81,74 @@ TEST(ResnetTest, SnganSizesMatchTheReferenceNetworks) {
   EXPECT_EQ(dp["block0.conv1.weight"].sizes(), (torch::IntArrayRef{128, 3, 3, 3}));
   EXPECT_EQ(dp["head.linear.weight"].sizes(), (torch::IntArrayRef{1, 128}));
   EXPECT_EQ(dp.find("block3.shortcut.weight"), nullptr);  // 128 -> 128, no downsampling
+}
+
+TEST(ResnetTest, SnganDiscriminatorBlocksAreAsWideInsideAsAtTheirInput) {
+  // SNGAN's 64x64 D at width 8: blocks 8 -> 16 -> 32 -> ...; the authors' block widens in
+  // its second conv, BigGAN's in its first.
+  ResnetSpec spec = *ResnetSpecFor(ResnetPreset::kSngan, 64, 3, 8, 16);
+  EXPECT_TRUE(spec.d_hidden_from_input);
+  auto dp = ResnetDiscriminator(spec).named_parameters();
+  EXPECT_EQ(dp["block0.conv1.weight"].sizes(), (torch::IntArrayRef{8, 3, 3, 3}));  // image in
+  EXPECT_EQ(dp["block1.conv1.weight"].sizes(), (torch::IntArrayRef{8, 8, 3, 3}));
+  EXPECT_EQ(dp["block1.conv2.weight"].sizes(), (torch::IntArrayRef{16, 8, 3, 3}));
+  spec.d_hidden_from_input = false;
+  dp = ResnetDiscriminator(spec).named_parameters();
+  EXPECT_EQ(dp["block1.conv1.weight"].sizes(), (torch::IntArrayRef{16, 8, 3, 3}));
+  EXPECT_EQ(dp["block1.conv2.weight"].sizes(), (torch::IntArrayRef{16, 16, 3, 3}));
+  const ResnetSpec biggan = *ResnetSpecFor(ResnetPreset::kBiggan, 64, 3, 8, 20);
+  EXPECT_EQ(ResnetDiscriminator(biggan).named_parameters()["block1.conv1.weight"].sizes(),
+            (torch::IntArrayRef{16, 8, 3, 3}));
+}
+
+// Xavier-uniform with gain a draws from U(-b, b), b = a * sqrt(6 / (fan_in + fan_out)),
+// whose standard deviation is b / sqrt(3).
+double XavierStd(double gain, const torch::Tensor& weight) {
+  const double receptive = static_cast<double>(weight[0][0].numel());
+  const double fan_in = weight.size(1) * receptive, fan_out = weight.size(0) * receptive;
+  return gain * std::sqrt(6.0 / (fan_in + fan_out)) / std::sqrt(3.0);
+}
+
+TEST(ResnetTest, SnganResidualConvsStartWithGainSqrtTwoAndShortcutsWithOne) {
+  torch::manual_seed(5);
+  const ResnetSpec spec = *ResnetSpecFor(ResnetPreset::kSngan, 32, 3, 32, 16);
+  ResnetGenerator g(spec);
+  ResnetDiscriminator d(spec);
+  auto gp = g.named_parameters();
+  auto dp = d.named_parameters();
+  const double sqrt2 = std::sqrt(2.0);
+  const std::vector<std::tuple<torch::Tensor, double, std::string>> expected = {
+      {gp["block0.conv1.weight"], sqrt2, "G block conv1"},
+      {gp["block2.conv2.weight"], sqrt2, "G block conv2"},
+      {gp["block0.shortcut.weight"], 1.0, "G shortcut"},
+      {gp["output_conv.weight"], 1.0, "G output conv"},
+      {gp["input.weight"], 1.0, "G input linear"},
+      {dp["block1.conv1.weight"], sqrt2, "D block conv1"},
+      {dp["block0.conv2.weight"], sqrt2, "D first block conv2"},
+      {dp["block0.shortcut.weight"], 1.0, "D shortcut"}};
+  for (const auto& [weight, gain, name] : expected) {
+    const double want = XavierStd(gain, weight);
+    EXPECT_NEAR(weight.std().item<double>(), want, 0.05 * want) << name;
+  }
+  // SAGAN's stay at gain 1.
+  const ResnetSpec sagan = *ResnetSpecFor(ResnetPreset::kSagan, 32, 3, 32, 16);
+  const torch::Tensor w = ResnetGenerator(sagan).named_parameters()["block0.conv1.weight"];
+  EXPECT_NEAR(w.std().item<double>(), XavierStd(1.0, w), 0.05 * XavierStd(1.0, w));
+}
+
+TEST(ResnetTest, AttentionPoolsKeysAndValuesAsTheReferenceCode) {
+  for (const bool pool : {true, false}) {
+    ResnetSpec spec = TinySpec(ResnetPreset::kSagan, 32, 0, HeadKind::kUnconditional);
+    spec.attention_pool_keys = pool;
+    ResnetDiscriminator d(spec);
+    d.forward(torch::randn({2, 3, 32, 32}), torch::Tensor());
+    auto* attention = d.named_children()["attention"]->as<SelfAttention>();
+    ASSERT_NE(attention, nullptr);
+    // D attends after its 16x16 block: 256 queries, a quarter of them as keys when pooled.
+    EXPECT_EQ(attention->last_attention().sizes(),
+              (torch::IntArrayRef{2, 256, pool ? 64 : 256}));
+  }
+  EXPECT_TRUE(TinySpec(ResnetPreset::kBiggan, 32, 0, HeadKind::kUnconditional).attention_pool_keys);
 }
 
 TEST(ResnetTest, ConditionalGeneratorsDependOnTheLabel) {
