@@ -78,6 +78,7 @@ TEST_P(ArchitectureExperimentTest, TrainsOnFashionMnistFormat) {
 INSTANTIATE_TEST_SUITE_P(AllExperiments, ArchitectureExperimentTest,
                          ::testing::Values("sngan_resnet", "sagan", "biggan", "acgan",
                                            "projection_gan", "reacgan", "stylegan_fashion_mnist",
+                                           "stylegan2_fashion_mnist",
                                            "pggan_fashion_mnist"));
 
 // A few records of CIFAR-10's binary format: label byte, then 32x32 R, G and B planes.

@@ -112,7 +112,7 @@ TEST(ExperimentConfigTest, BuildGeneratorBuildsTheTrainingGenerator) {
 TEST(ExperimentConfigTest, EveryFamilyIsLinkedAndRegistered) {
   EXPECT_EQ(RegisteredNetworkFamilies(),
             (std::vector<std::string>{"began", "biggan", "dcgan", "ebgan", "pggan", "resnet",
-                                      "sagan", "stylegan"}));
+                                      "sagan", "stylegan", "stylegan2"}));
 }
 
 TEST(ExperimentConfigTest, ShippedConfigsParseAndBuildTheirNetworks) {
@@ -447,7 +447,7 @@ TEST(ExperimentConfigTest, StyleGanAndPgganExperimentsBuildTheirNetworks) {
   const ExperimentConfig pggan = Parsed("pggan_fashion_mnist", {"model.width=2"});
   // The papers' losses: non-saturating logistic + R1 (StyleGAN), WGAN-GP (PGGAN); EMA of G.
   EXPECT_EQ(style.loss.name, "bce");
-  EXPECT_EQ(style.terms.settings, nlohmann::json::parse(R"({"r1": {"weight": 10.0}})"));
+  EXPECT_EQ(style.terms.settings, nlohmann::json::parse(R"({"r1": {"weight": 10.0, "interval": 1}})"));
   EXPECT_EQ(pggan.loss.name, "wasserstein");
   EXPECT_EQ(pggan.terms.settings,
             nlohmann::json::parse(R"({"drift": {"weight": 0.001}, "wgan_gp": {"weight": 10.0}})"));
@@ -480,6 +480,24 @@ TEST(ExperimentConfigTest, StyleGanAndPgganExperimentsBuildTheirNetworks) {
     EXPECT_EQ(images.sizes().vec(), (std::vector<int64_t>{4, 1, 32, 32}));
     EXPECT_EQ(nets->discriminator->forward(images).sizes().vec(), std::vector<int64_t>{4});
   }
+}
+
+TEST(ExperimentConfigTest, StyleGan2ExperimentBuildsItsNetworksAndTerms) {
+  for (const char* classes : {"model.num_classes=0", "model.num_classes=10"}) {
+    SCOPED_TRACE(classes);
+    const ExperimentConfig config = Parsed("stylegan2_fashion_mnist", {"model.width=2", classes});
+    absl::StatusOr<Networks> networks = Build(config, 32, 1);
+    ASSERT_TRUE(networks.ok()) << networks.status();
+    EXPECT_EQ(networks->generator->num_classes(), config.model.settings["num_classes"].get<int64_t>());
+    EXPECT_TRUE(networks->generator->named_parameters().contains("to_rgb3.weight"));
+    EXPECT_EQ(UpdaterError("stylegan2_fashion_mnist", {"model.width=2", classes}), "");
+  }
+  EXPECT_EQ(Parsed("stylegan2_fashion_mnist").terms.settings["r1"]["interval"], 16);
+  EXPECT_EQ(Parsed("stylegan2_fashion_mnist").terms.settings["path_length"]["interval"], 4);
+  EXPECT_THAT(Error(Shipped("stylegan2_fashion_mnist"), "train.batch_size=30"),
+              HasSubstr("must be a multiple of 4"));
+  EXPECT_THAT(Error(Shipped("stylegan2_fashion_mnist"), "model.head=\"projection\""),
+              HasSubstr("unknown config key 'model.head'"));
 }
 
 TEST(ExperimentConfigTest, StyleAndProgressiveDefaultsAreThePapers) {

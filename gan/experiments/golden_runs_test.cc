@@ -65,7 +65,8 @@ std::string TinySettings(const std::string& experiment) {
   // n_dis 4 leaves it one G step, at iteration 3).
   if (experiment == "biggan") settings += ",train.ema_start_g_steps=0";
   if (experiment == "reacgan") settings += ",train.ema_start_g_steps=1";  // n_dis 2
-  if (experiment == "stylegan_fashion_mnist" || experiment == "pggan_fashion_mnist") {
+  if (experiment == "stylegan_fashion_mnist" || experiment == "stylegan2_fashion_mnist" ||
+      experiment == "pggan_fashion_mnist") {
     settings += ",train.ema_start_g_steps=2";
   }
   if (experiment == "pggan_fashion_mnist") {

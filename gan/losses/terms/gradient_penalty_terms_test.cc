@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "gan/core/archive_file.h"
 #include "gan/losses/terms/loss_term.h"
 #include "gan/losses/terms/term_test_networks.h"
 
@@ -39,6 +40,35 @@ TEST_F(GradientPenaltyTermsTest, PenalizeTheCriticsGradientWithTheBatchsLabels) 
   EXPECT_NEAR(Penalty("dragan", {{"weight", 3.0}}).item<double>(), 3 * one_sided, 1e-10);
   EXPECT_NEAR(Penalty("r1", {{"weight", 3.0}}).item<double>(),
               1.5 * norms.pow(2).mean().item<double>(), 1e-10);
+}
+
+TEST_F(GradientPenaltyTermsTest, LazyR1AppliesOnEveryNthStepWithTheWeightTimesN) {
+  absl::StatusOr<NamedLossTerm> term = LossTermByName("r1", {{"weight", 3.0}, {"interval", 4}});
+  ASSERT_TRUE(term.ok()) << term.status();
+  EXPECT_TRUE(term->term->needs_whole_batch());
+  const double every_step = 1.5 * norms.pow(2).mean().item<double>();  // gamma / 2 E||grad||^2
+  for (int step_index = 0; step_index < 9; ++step_index) {
+    StepContext step = StepWithOutput(d, g, real, fakes, labels, {});
+    const torch::Tensor penalty = term->term->Discriminator(step);
+    SCOPED_TRACE(step_index);
+    if (step_index % 4 == 0) {
+      ASSERT_TRUE(penalty.defined());
+      EXPECT_NEAR(penalty.item<double>(), 4 * every_step, 1e-10);
+    } else {
+      EXPECT_FALSE(penalty.defined());
+    }
+  }
+  // The count travels with checkpoints: a term restored after 9 steps is due at step 12.
+  torch::serialize::OutputArchive out;
+  term->term->Save(out, "terms/r1/");
+  torch::serialize::InputArchive in = ReadBackInMemory(out);
+  absl::StatusOr<NamedLossTerm> restored = LossTermByName("r1", {{"weight", 3.0}, {"interval", 4}});
+  restored->term->Load(in, "terms/r1/");
+  for (int step_index = 9; step_index < 13; ++step_index) {
+    StepContext step = StepWithOutput(d, g, real, fakes, labels, {});
+    EXPECT_EQ(restored->term->Discriminator(step).defined(), step_index == 12) << step_index;
+  }
+  EXPECT_FALSE(LossTermByName("r1", {{"interval", 0}}).ok());
 }
 
 TEST_F(GradientPenaltyTermsTest, DefaultWeightIsTen) {

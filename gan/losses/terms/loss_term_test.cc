@@ -11,17 +11,20 @@ using ::testing::HasSubstr;
 TEST(LossTerms, EveryTermIsRegisteredOnce) {
   EXPECT_EQ(RegisteredLossTerms(),
             (std::vector<std::string>{"acgan", "bcr", "cr", "d2d_ce", "dragan", "drift",
-                                      "feature_matching", "lecam", "orthogonal", "r1", "wgan_gp",
-                                      "zcr"}));
+                                      "feature_matching", "lecam", "orthogonal", "path_length", "r1",
+                                      "wgan_gp", "zcr"}));
 }
 
-// Gradient accumulation refuses these: their value over a batch is not a mean over its images.
+// Gradient accumulation refuses these: their value over a batch is not a mean over its
+// images, or they count batches (path length's lazy schedule; R1's with an interval).
 TEST(LossTerms, TermsOfWholeBatchesSaySo) {
   std::vector<std::string> whole_batch;
   for (const std::string& name : RegisteredLossTerms()) {
     if (LossTermByName(name)->term->needs_whole_batch()) whole_batch.push_back(name);
   }
-  EXPECT_EQ(whole_batch, (std::vector<std::string>{"d2d_ce", "feature_matching", "lecam"}));
+  EXPECT_EQ(whole_batch,
+            (std::vector<std::string>{"d2d_ce", "feature_matching", "lecam", "path_length"}));
+  EXPECT_TRUE(LossTermByName("r1", {{"interval", 16}})->term->needs_whole_batch());
 }
 
 TEST(LossTerms, ReadsTermsInNameOrderWithTheirSettings) {

@@ -9,6 +9,7 @@
 #include <torch/utils.h>
 
 #include "absl/strings/str_cat.h"
+#include "gan/networks/stylegan/style_space.h"
 #include "gan/nn/pixel_norm.h"
 
 namespace gan {
@@ -18,12 +19,6 @@ constexpr double kLeakySlope = 0.2;
 
 // Two style layers per resolution: layer i works at 4 * 2^(i / 2).
 int64_t LayerResolution(int64_t layer) { return int64_t{4} << (layer / 2); }
-
-// [1, L, 1] bool: true for the layers < cutoff.
-torch::Tensor LayersBelow(int64_t cutoff, int64_t layers, const torch::Device& device) {
-  return (torch::arange(layers, torch::TensorOptions().dtype(torch::kLong).device(device)) < cutoff)
-      .view({1, layers, 1});
-}
 
 }  // namespace
 
@@ -216,7 +211,7 @@ torch::Tensor StyleGanGenerator::MixStyles(const torch::Tensor& w, const torch::
   const int64_t layers = num_style_layers();
   TORCH_CHECK(crossover >= 0 && crossover <= layers, "StyleGanGenerator::MixStyles: crossover ",
               crossover, " is not in [0, ", layers, "]");
-  return torch::where(LayersBelow(crossover, layers, w.device()), w.unsqueeze(1), w2.unsqueeze(1));
+  return gan::MixStyles(w, w2, crossover, layers);
 }
 
 torch::Tensor StyleGanGenerator::TruncateStyles(const torch::Tensor& ws, double psi,
@@ -225,9 +220,7 @@ torch::Tensor StyleGanGenerator::TruncateStyles(const torch::Tensor& ws, double 
   TORCH_CHECK(ws.dim() == 3 && ws.size(1) == layers && ws.size(2) == spec_.w_dim,
               "StyleGanGenerator::TruncateStyles expects ws [N, ", layers, ", ", spec_.w_dim,
               "], got ", ws.sizes());
-  const torch::Tensor truncated = w_average_ + psi * (ws - w_average_);
-  const int64_t truncated_layers = cutoff < 0 ? layers : cutoff;
-  return torch::where(LayersBelow(truncated_layers, layers, ws.device()), truncated, ws);
+  return gan::TruncateStyles(ws, w_average_, psi, cutoff);
 }
 
 void StyleGanGenerator::set_truncation(double psi, int64_t cutoff) {
@@ -242,24 +235,13 @@ torch::Tensor StyleGanGenerator::forward(const torch::Tensor& z, const torch::Te
               "StyleGanGenerator is unconditional (num_classes() == 0) and takes no labels");
   TORCH_CHECK(z.dim() == 2 && z.size(1) == spec_.latent_dim, "StyleGanGenerator: expected z [N, ",
               spec_.latent_dim, "], got ", z.sizes());
-  const torch::Tensor w = Map(z);
-  const int64_t layers = num_style_layers();
-  torch::Tensor ws;
-  if (is_training()) {
-    {
-      torch::NoGradGuard no_grad;
-      // w_avg <- mean + decay * (w_avg - mean), from the unmixed batch.
-      w_average_.copy_(torch::lerp(w.mean(0), w_average_, spec_.w_average_decay));
-    }
-    // One draw per batch decides whether the whole batch is mixed, as in StyleGAN.
-    if (torch::rand({1}).item<double>() < spec_.style_mixing_probability) {
-      const torch::Tensor w2 = Map(SampleLatent(z.size(0), z.device()).to(z.dtype()));
-      const int64_t crossover = torch::randint(1, layers, {1}).item<int64_t>();
-      ws = MixStyles(w, w2, crossover);
-    }
-  }
-  if (!ws.defined()) ws = w.unsqueeze(1).expand({-1, layers, -1});
-  if (truncation_psi_ != 1.0) ws = TruncateStyles(ws, truncation_psi_, truncation_cutoff_);
+  StyleSettings settings;
+  settings.w_average_decay = spec_.w_average_decay;
+  settings.mixing_probability = spec_.style_mixing_probability;
+  settings.truncation_psi = truncation_psi_;
+  settings.truncation_cutoff = truncation_cutoff_;
+  const torch::Tensor ws = BatchStyles(Map(z), num_style_layers(), is_training(), w_average_, settings,
+                                       [&] { return Map(SampleLatent(z.size(0), z.device()).to(z.dtype())); });
   return Synthesize(ws);
 }
 
