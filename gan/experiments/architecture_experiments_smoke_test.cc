@@ -1,4 +1,4 @@
-// The ResNet, SAGAN, BigGAN, conditional-GAN, StyleGAN and PGGAN experiments run a few
+// The ResNet, SAGAN, BigGAN, conditional-GAN, StyleGAN, StyleGAN2 and PGGAN experiments run a few
 // steps through their own binaries at tiny width (PGGAN through a fade-in); sngan_resnet and
 // biggan also on CIFAR-10 binary files; the `sample` tool reads a run's checkpoint.
 #include <sys/stat.h>
@@ -80,6 +80,40 @@ INSTANTIATE_TEST_SUITE_P(AllExperiments, ArchitectureExperimentTest,
                                            "projection_gan", "reacgan", "stylegan_fashion_mnist",
                                            "stylegan2_fashion_mnist",
                                            "pggan_fashion_mnist"));
+
+// StyleGAN2's lazy regularizers keep their step counts, and path length its moving
+// average, in checkpoints: a run stopped after iteration 3 and resumed to 6 logs what one
+// run of 6 logs, bit for bit, across lazy R1 (every 2nd D step here: iterations 1, 3, 5)
+// and path length (every 4th G step: iterations 1 and 5).
+TEST(StyleGan2ResumeTest, ResumesBitIdenticallyAcrossLazyRegularizationSteps) {
+  const std::string data = MakeFashionMnistFixture("fashion_stylegan2_resume", 32);
+  const std::string common =
+      " --data_dir=" + data + " --batch_size=8 --threads=1 --seed=3"
+      " --set=model.width=2,output.sample_every=0,output.checkpoint_every=3,output.log_every=1,"
+      "terms.r1.interval=2";
+  const std::string whole = TestTmpDir() + "/stylegan2_whole", part = TestTmpDir() + "/stylegan2_part";
+  ASSERT_EQ(RunExperimentBinary("stylegan2_fashion_mnist", "--out_dir=" + whole + common +
+                                                               " --max_iterations=6").exit_code, 0);
+  ASSERT_EQ(RunExperimentBinary("stylegan2_fashion_mnist", "--out_dir=" + part + common +
+                                                               " --max_iterations=3").exit_code, 0);
+  const BinaryResult resumed = RunExperimentBinary(
+      "stylegan2_fashion_mnist", "--out_dir=" + part + " --resume --threads=1 --max_iterations=6");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  const auto expected = ReadJsonLines(whole + "/log.jsonl");
+  const auto got = ReadJsonLines(part + "/log.jsonl");
+  ASSERT_EQ(expected.size(), 6u);
+  ASSERT_EQ(got.size(), 6u);
+  for (size_t i = 0; i < 6; ++i) {
+    for (const char* key : {"loss_d", "loss_g", "penalty_d", "path_length_g"}) {
+      EXPECT_EQ(got[i].contains(key), expected[i].contains(key)) << key << ", iteration " << i + 1;
+      if (expected[i].contains(key) && got[i].contains(key)) {
+        EXPECT_EQ(got[i][key].get<double>(), expected[i][key].get<double>()) << key << ", iteration " << i + 1;
+      }
+    }
+  }
+  EXPECT_TRUE(expected[4].contains("penalty_d") && expected[4].contains("path_length_g"));
+  EXPECT_FALSE(expected[3].contains("penalty_d"));
+}
 
 // A few records of CIFAR-10's binary format: label byte, then 32x32 R, G and B planes.
 std::string MakeCifar10Fixture(const std::string& name) {

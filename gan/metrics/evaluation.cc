@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "gan/core/archive_file.h"
 #include "gan/core/atomic_file.h"
+#include "gan/core/random_state.h"
 #include "gan/metrics/fid.h"
 #include "gan/metrics/inception_score.h"
 #include "gan/metrics/kid.h"
@@ -25,23 +26,6 @@ namespace {
 
 // Restores LibTorch's global CPU generator when it goes out of scope, so an evaluation in
 // the middle of training leaves the training's random stream as it was.
-class GlobalRngGuard {
- public:
-  GlobalRngGuard() {
-    at::Generator generator = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    state_ = generator.get_state();
-  }
-  ~GlobalRngGuard() {
-    at::Generator generator = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    generator.set_state(state_);
-  }
-
- private:
-  torch::Tensor state_;
-};
-
 // The first word of the extractor's name ("fmnist-classifier", "inception-v3-fid").
 std::string FeatureSpace(const std::string& extractor_name) {
   return extractor_name.substr(0, extractor_name.find(' '));
@@ -213,7 +197,7 @@ absl::StatusOr<nlohmann::json> Evaluate(const FakeImages& fakes, int64_t num_cla
         "evaluation needs at least max(2, IS splits = ", options.is_splits, ") fake images, got ",
         options.num_fake));
   }
-  GlobalRngGuard rng_guard;
+  RandomStateGuard rng_guard;
   torch::manual_seed(options.seed);
   FeatureStatistics fake_statistics;
   std::vector<torch::Tensor> logits, samples;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_format.h"
 #include "gan/core/image_grid.h"
+#include "gan/core/random_state.h"
 #include "gan/networks/generate.h"
 
 namespace gan {
@@ -17,6 +18,10 @@ SampleGridExtension::SampleGridExtension(Generator generator, std::string dir,
 }
 
 torch::Tensor SampleGridExtension::Sample() {
+  // Generators that draw (StyleGAN's noise inputs) draw the same numbers for every grid,
+  // and not from the training's generators, which a sample would otherwise move on.
+  RandomStateGuard guard(latent_.device());
+  torch::manual_seed(options_.seed);
   return GenerateImages(*generator_, latent_, labels_, options_.batch_statistics).to(torch::kCPU);
 }
 

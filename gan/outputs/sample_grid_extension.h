@@ -1,6 +1,9 @@
 // Writes a PNG grid of generator samples for a fixed latent batch (drawn once from its
-// own seeded generator, so it does not disturb training's random stream) as
-// <dir>/iter_<iteration>.png.
+// own seeded generator) as <dir>/iter_<iteration>.png. What G draws while sampling
+// (StyleGAN's noise inputs) comes from the global generators seeded with the same seed
+// for every grid, and their state is restored afterwards: sampling never disturbs
+// training's random stream (a run resumed from a checkpoint written next to a grid
+// continues as the uninterrupted run).
 //
 // `batch_statistics` = true samples with BatchNorm in training mode, as PyTorch scripts
 // that never call eval() save their grids, then restores the running statistics; false uses eval mode.

@@ -1,16 +1,15 @@
 #include "gan/train/alternating_updater.h"
 
 #include <algorithm>
-#include <mutex>
 #include <optional>
 #include <sstream>
 #include <utility>
 
-#include <ATen/Context.h>
 #include <torch/utils.h>
 
 #include "absl/strings/str_cat.h"
 #include "gan/checkpoint/strict_load.h"
+#include "gan/core/random_state.h"
 #include "gan/losses/gradient_penalty.h"
 #include "gan/nn/batch_norm.h"
 #include "gan/train/memory_format.h"
@@ -63,23 +62,6 @@ class DiscriminatorSnapshot {
   const std::vector<torch::Tensor> tensors_;
   std::ostringstream optimizer_state_;
 };
-
-// The default random-number generator of a device (what torch::randn draws from there).
-at::Generator RandomGenerator(const torch::Device& device) {
-  return at::globalContext().defaultGenerator(device);
-}
-
-torch::Tensor RandomState(const torch::Device& device) {
-  at::Generator generator = RandomGenerator(device);
-  std::lock_guard<std::mutex> lock(generator.mutex());
-  return generator.get_state();
-}
-
-void SetRandomState(const torch::Device& device, const torch::Tensor& state) {
-  at::Generator generator = RandomGenerator(device);
-  std::lock_guard<std::mutex> lock(generator.mutex());
-  generator.set_state(state);
-}
 
 }  // namespace
 
