@@ -216,8 +216,9 @@ class AlternatingUpdater : public Updater {
   int64_t skipped_steps_ = 0;
   bool generator_skipped_ = false, discriminator_skipped_ = false;  // in this Update
 
-  // G's step's unrolled look-ahead: K D steps, undone by the returned snapshot's Restore.
-  // With second order, `replay` gets what GeneratorStep needs to differentiate through them.
+  // G's step's unrolled look-ahead: K D steps on the real batch (the caller's snapshot of D
+  // undoes them; the skip count, D's term logs and the terms' state are restored here).
+  // With second order, `replay` gets where each step started, to differentiate through it.
   struct LookAheadStart;
   void LookAhead(const torch::Tensor& real, const torch::Tensor& labels,
                  std::vector<LookAheadStart>* replay);
