@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+
 namespace gan {
 
 torch::Tensor MinibatchStdDev(const torch::Tensor& x, int64_t group_size, double eps) {
@@ -19,6 +21,13 @@ torch::Tensor MinibatchStdDev(const torch::Tensor& x, int64_t group_size, double
   // Tiling [groups] G times puts group i % groups at row i, matching the reshape above.
   const torch::Tensor channel = stddev.view({groups, 1, 1, 1}).repeat({g, 1, h, w});
   return torch::cat({x, channel}, 1);
+}
+
+absl::Status CheckMinibatchStdDevGroups(int64_t group_size, int64_t batch_size) {
+  if (batch_size <= group_size || batch_size % group_size == 0) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "must be a multiple of ", group_size, " (the discriminator's minibatch standard deviation "
+      "takes groups of ", group_size, "), got ", batch_size));
 }
 
 }  // namespace gan

@@ -13,10 +13,16 @@
 
 #include <torch/types.h>
 
+#include "absl/status/status.h"
+
 namespace gan {
 
 // G = min(group_size, N); N must be divisible by G. std = sqrt(biased variance + eps).
 torch::Tensor MinibatchStdDev(const torch::Tensor& x, int64_t group_size = 4, double eps = 1e-8);
+
+// OK when batches of `batch_size` split into groups of `group_size` (or form one group, being
+// no larger); else an error that says so, to follow the batch size's config key.
+absl::Status CheckMinibatchStdDevGroups(int64_t group_size, int64_t batch_size);
 
 }  // namespace gan
 

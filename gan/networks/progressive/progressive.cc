@@ -73,11 +73,7 @@ absl::StatusOr<ProgressiveSpec> ProgressiveSpecFor(int64_t image_size, int64_t i
 }
 
 absl::Status CheckMinibatchGroups(const ProgressiveSpec& spec, int64_t batch_size) {
-  const int64_t group = spec.minibatch_group_size;
-  if (batch_size <= group || batch_size % group == 0) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      "must be a multiple of ", group, " (the discriminator's minibatch standard deviation "
-      "takes groups of ", group, "), got ", batch_size));
+  return CheckMinibatchStdDevGroups(spec.minibatch_group_size, batch_size);
 }
 
 absl::Status ValidateProgressiveSpec(const ProgressiveSpec& spec) {

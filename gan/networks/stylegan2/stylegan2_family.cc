@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "gan/networks/family.h"
 #include "gan/networks/stylegan2/stylegan2.h"
+#include "gan/nn/minibatch_stddev.h"
 
 namespace gan {
 namespace {
@@ -46,11 +47,7 @@ class StyleGan2Family : public NetworkFamily {
   }
 
   absl::Status CheckBatchSize(int64_t batch_size) const override {
-    const int64_t group = StyleGan2Spec().minibatch_group_size;
-    if (batch_size <= group || batch_size % group == 0) return absl::OkStatus();
-    return absl::InvalidArgumentError(absl::StrCat(
-        "must be a multiple of ", group, " (the discriminator's minibatch standard deviation "
-        "takes groups of ", group, "), got ", batch_size));
+    return CheckMinibatchStdDevGroups(StyleGan2Spec().minibatch_group_size, batch_size);
   }
 
  private:
