@@ -11,7 +11,8 @@
 # the package list gained. Packages come from the Debian mirror this machine's apt uses
 # (override with DEBIAN_MIRROR=URL). The checkout is mounted at its own path, Bazel's
 # output base and disk cache stay inside the root, and the host's bazel-* links are left
-# alone. Needs root (uses sudo otherwise) for debootstrap, mounts and chroot.
+# alone. Needs root (uses sudo otherwise) for debootstrap (installed from Debian's packages
+# when missing), mounts and chroot.
 #
 # GAN_DEBIAN13_CUDA=1 makes a second root (~/.cache/gan-debian13-cuda) with Debian 13's CUDA
 # build of LibTorch 2.6 instead (libtorch-cuda-dev from contrib, the CUDA toolkit's headers
@@ -149,6 +150,10 @@ if [ ! -f "$root/.gan-packages" ]; then
   rm -rf "$partial"
   mkdir -p "$(dirname "$root")"
   mirror="$(debian_mirror)"
+  if ! command -v debootstrap >/dev/null; then
+    echo "debian13: installing Debian's debootstrap on this machine (once)"
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap
+  fi
   echo "debian13: creating the Debian 13 root in $root from $mirror (once)"
   debootstrap --variant=minbase trixie "$partial" "$mirror"
   echo "deb $mirror trixie $components" > "$partial/etc/apt/sources.list"

@@ -1,6 +1,7 @@
 // The ResNet, SAGAN, BigGAN, conditional-GAN, StyleGAN, StyleGAN2 and PGGAN experiments run a few
 // steps through their own binaries at tiny width (PGGAN through a fade-in); sngan_resnet and
-// biggan also on CIFAR-10 binary files; the `sample` tool reads a run's checkpoint.
+// biggan also on CIFAR-10 binary files; the `sample` and `export` tools read a run's
+// checkpoint.
 #include <sys/stat.h>
 
 #include <cmath>
@@ -10,8 +11,13 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <torch/csrc/jit/serialization/pickle.h>
+#include <torch/script.h>
 
+#include "gan/core/atomic_file.h"
 #include "gan/experiments/experiment_test_support.h"
+#include "gan/experiments/run_generator.h"
+#include "gan/networks/style_based_generator.h"
 
 namespace gan {
 namespace {
@@ -59,6 +65,11 @@ TEST_P(ArchitectureExperimentTest, TrainsOnFashionMnistFormat) {
   const bool pggan = name == "pggan_fashion_mnist";
   const auto log =
       ExpectTrainsFourSteps(name, data, TestTmpDir() + "/run_" + name, pggan ? kPgganFade : "");
+  if (name == "stylegan2_ada_fashion_mnist_10pct") {
+    // ADA's probability is logged.
+    ASSERT_FALSE(log.empty());
+    EXPECT_TRUE(log.back().contains("augment_p"));
+  }
   if (name == "acgan" || name == "reacgan") {
     // The auxiliary class loss of D's step is logged beside the adversarial losses.
     ASSERT_FALSE(log.empty());
@@ -79,6 +90,7 @@ INSTANTIATE_TEST_SUITE_P(AllExperiments, ArchitectureExperimentTest,
                          ::testing::Values("sngan_resnet", "sagan", "biggan", "acgan",
                                            "projection_gan", "reacgan", "stylegan_fashion_mnist",
                                            "stylegan2_fashion_mnist",
+                                           "stylegan2_ada_fashion_mnist_10pct",
                                            "pggan_fashion_mnist"));
 
 // StyleGAN2's lazy regularizers keep their step counts, and path length its moving
@@ -175,6 +187,68 @@ TEST(SampleToolTest, TruncatesStyleGanInW) {
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_TRUE(FileExists(run + "/samples/sample_grid.png"));
   EXPECT_NE(result.output.find("truncation 0.7 (psi in w)"), std::string::npos) << result.output;
+}
+
+// The exported module is the checkpoint's moving-average G: the same images for the same
+// latents and noise (one traced chunk of 3); the state dict holds G's tensors by name; the
+// projector reads the module.
+TEST(ExportToolTest, WritesTheRunsAverageGeneratorAsTorchScriptAndAsAStateDict) {
+  const std::string data = MakeFashionMnistFixture("fashion_stylegan2_export", 32);
+  const std::string run = TestTmpDir() + "/run_stylegan2_export";
+  ASSERT_FALSE(ExpectTrainsFourSteps("stylegan2_fashion_mnist", data, run).empty());
+  const std::string module_path = run + "/generator.pt", weights_path = run + "/weights.pt";
+  const BinaryResult exported =
+      RunExperimentBinary("export", "--run_dir=" + run + " --chunk=3 --out=" + module_path);
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  EXPECT_NE(exported.output.find("moving-average weights"), std::string::npos) << exported.output;
+  const BinaryResult weights = RunExperimentBinary(
+      "export", "--run_dir=" + run + " --format=state_dict --out=" + weights_path);
+  ASSERT_EQ(weights.exit_code, 0) << weights.output;
+
+  absl::StatusOr<RunGenerator> loaded = LoadRunGenerator(run, "", /*prefer_average=*/true);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  ASSERT_TRUE(loaded->moving_average);
+  GeneratorModule& g = *loaded->generator;
+  g.eval();
+  torch::NoGradGuard no_grad;
+  const torch::Tensor z = torch::randn({3, g.latent_dim()});
+  torch::manual_seed(5);
+  const torch::Tensor expected = g.forward(z);
+  torch::jit::Module module = torch::jit::load(module_path);
+  torch::manual_seed(5);
+  const torch::Tensor got = module.forward({z}).toTensor();
+  EXPECT_LE((got - expected).abs().max().item<double>(), 1e-5);
+
+  std::string bytes;
+  ASSERT_TRUE(ReadFile(weights_path, &bytes).ok());
+  const c10::Dict<c10::IValue, c10::IValue> state =
+      torch::jit::pickle_load(std::vector<char>(bytes.begin(), bytes.end())).toGenericDict();
+  EXPECT_EQ(state.size(), g.named_parameters().size() + g.named_buffers().size());
+  for (const auto& item : g.named_parameters()) {
+    ASSERT_TRUE(state.contains(item.key())) << item.key();
+    EXPECT_TRUE(state.at(item.key()).toTensor().equal(item.value())) << item.key();
+  }
+  std::string architecture;
+  ASSERT_TRUE(ReadFile(weights_path + ".json", &architecture).ok());
+  const nlohmann::json json = nlohmann::json::parse(architecture);
+  EXPECT_EQ(json["model"]["family"], "stylegan2");
+  EXPECT_EQ(json["latent_dim"], g.latent_dim());
+  EXPECT_EQ(json["num_ws"], dynamic_cast<StyleBasedGenerator&>(g).num_ws());
+
+  // The projector reads the exported file: a grid of the target and 3 recorded steps.
+  const BinaryResult projected = RunExperimentBinary(
+      "project", "--generator=" + module_path + " --target_seed=1 --steps=30 --record_every=10"
+                 " --average_samples=64 --threads=1 --out=" + run + "/projection.png");
+  ASSERT_EQ(projected.exit_code, 0) << projected.output;
+  EXPECT_TRUE(FileExists(run + "/projection.png"));
+  EXPECT_NE(projected.output.find("the steps 10 20 30"), std::string::npos) << projected.output;
+
+  const BinaryResult bad_format =
+      RunExperimentBinary("export", "--run_dir=" + run + " --format=onnx --out=" + run + "/x");
+  EXPECT_NE(bad_format.exit_code, 0);
+  EXPECT_NE(bad_format.output.find("--format='onnx' is not one of: torchscript, state_dict"),
+            std::string::npos)
+      << bad_format.output;
 }
 
 }  // namespace

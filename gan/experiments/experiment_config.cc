@@ -71,6 +71,8 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("unroll_steps", &train.unroll_steps);
   reader.Read("unroll_order", &train.unroll_order);
   reader.Read("ema_decay", &train.ema_decay);
+  reader.Read("ema_half_life_images", &train.ema_half_life_images);
+  reader.Read("ema_rampup", &train.ema_rampup);
   reader.Read("ema_start_g_steps", &train.ema_start_g_steps);
   reader.Read("ema_buffers", &train.ema_buffers);
   reader.Read("progressive_stable_images", &train.progressive_stable_images);
@@ -117,6 +119,16 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   }
   if (train.ema_decay < 0 || train.ema_decay >= 1) {
     reader.Invalid("ema_decay", absl::StrCat("must be in [0, 1) (0 = off), got ", train.ema_decay));
+  }
+  RequireNonNegative(reader, "ema_half_life_images", train.ema_half_life_images);
+  RequireNonNegative(reader, "ema_rampup", train.ema_rampup);
+  if (train.ema_decay > 0 && train.ema_half_life_images > 0) {
+    reader.Invalid("ema_half_life_images",
+                   absl::StrCat("sets the EMA's decay, which train.ema_decay (", train.ema_decay,
+                                ") sets too: give one of them"));
+  }
+  if (train.ema_rampup > 0 && train.ema_half_life_images == 0) {
+    reader.Invalid("ema_rampup", "shortens train.ema_half_life_images, which is not set");
   }
   RequireNonNegative(reader, "ema_start_g_steps", static_cast<double>(train.ema_start_g_steps));
   if (train.ema_buffers != "copy" && train.ema_buffers != "average") {
@@ -333,7 +345,7 @@ std::string ArchitectureFingerprint(const ExperimentConfig& config, const ImageS
   return nlohmann::json{{"model", config.model.settings},
                         {"image_size", shape.size},
                         {"image_channels", shape.channels},
-                        {"ema", config.train.ema_decay > 0}}
+                        {"ema", config.train.UsesEma()}}
       .dump();
 }
 

@@ -52,6 +52,11 @@ struct TrainConfig {
   // the look-ahead steps too (the paper's method; needs optimizer sgd with beta1 0).
   std::string unroll_order = "first";
   double ema_decay = 0.0;            // > 0: sample from an EMA of G's weights
+  // > 0 instead of ema_decay: the EMA's half-life in images shown to D (StyleGAN2-ADA's
+  // form; 10000 is its decay 0.99778 at batch 32), capped at ema_rampup x the images seen
+  // so far when ema_rampup > 0 (the reference's 0.05).
+  double ema_half_life_images = 0.0;
+  double ema_rampup = 0.0;
   int64_t ema_start_g_steps = 0;     // G steps before averaging starts (plain copy)
   // The average's buffers (BatchNorm statistics, spectral-norm vectors): "copy" G's
   // (StyleGAN) or "average" them like the weights (BigGAN-PyTorch, StudioGAN).
@@ -78,6 +83,9 @@ struct TrainConfig {
   int threads = 0;  // 0 = all hardware cores
   int workers = 2;  // data loader threads
   std::string device = "cpu";
+
+  // Samples and metrics come from an EMA of G (ema_decay or ema_half_life_images set).
+  bool UsesEma() const { return ema_decay > 0 || ema_half_life_images > 0; }
 };
 
 struct OutputConfig {

@@ -60,7 +60,7 @@ std::string UpdaterError(const std::string& name, const std::vector<std::string>
   absl::StatusOr<Networks> networks = Build(config, 32, 1);
   EXPECT_TRUE(networks.ok()) << networks.status();
   if (!networks.ok()) return "";
-  if (config.train.ema_decay > 0) {
+  if (config.train.UsesEma()) {
     networks->ema_generator = *config.model.family->BuildGenerator({32, 1});
   }
   const auto updater = MakeUpdater(config, *networks, torch::kCPU);
@@ -351,7 +351,7 @@ TEST(ExperimentConfigTest, ArchitectureExperimentsBuildTheirNetworksAndHeads) {
                                          {"reacgan", 10, false, true, true}}) {
     SCOPED_TRACE(c.name);
     const ExperimentConfig config = Parsed(c.name, {"model.width=2"});
-    EXPECT_EQ(config.train.ema_decay > 0, c.ema);
+    EXPECT_EQ(config.train.UsesEma(), c.ema);
     auto networks = Build(config, 32, 1);
     ASSERT_TRUE(networks.ok()) << networks.status();
     EXPECT_EQ(networks->generator->num_classes(), c.classes);
@@ -397,6 +397,10 @@ TEST(ExperimentConfigTest, ConditionalSettingsMustAgree) {
               HasSubstr("'model.head' 'acgan' is conditional: set model.num_classes"));
   EXPECT_THAT(Error(acgan, "model.head=contrastive"), HasSubstr("'model.head' must be one of"));
   EXPECT_THAT(Error(acgan, "train.ema_decay=1.0"), HasSubstr("'train.ema_decay' must be in [0, 1)"));
+  EXPECT_THAT(Error(Shipped("biggan"), "train.ema_half_life_images=10000"),
+              HasSubstr("'train.ema_half_life_images' sets the EMA's decay, which train.ema_decay"));
+  EXPECT_THAT(Error(Shipped("dcgan_fashion_mnist"), "train.ema_rampup=0.05"),
+              HasSubstr("'train.ema_rampup' shortens train.ema_half_life_images, which is not set"));
   EXPECT_THAT(Error(Shipped("reacgan"), "terms.d2d_ce.temperature=0"),
               HasSubstr("'terms.d2d_ce.temperature' must be positive"));
   EXPECT_THAT(Build(Parsed("biggan", {"model.latent_dim=81"}), 32, 1).status().message(),

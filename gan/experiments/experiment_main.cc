@@ -250,7 +250,7 @@ absl::StatusOr<Training> BuildTraining(const ExperimentConfig& config,
   }
   training.shape = {TransformedSize(config.data, dataset.images.size(2)), dataset.images.size(1)};
   GAN_ASSIGN_OR_RETURN(training.networks, config.model.family->Build(training.shape));
-  if (config.train.ema_decay > 0) {
+  if (config.train.UsesEma()) {
     // A whole second pair, of which the EMA keeps G (its weights are copied from G's):
     // building D too keeps its initialization's random draws in the sequence that the
     // recorded runs (testdata/golden_runs.json) drew.

@@ -66,7 +66,7 @@ std::string TinySettings(const std::string& experiment) {
   if (experiment == "biggan") settings += ",train.ema_start_g_steps=0";
   if (experiment == "reacgan") settings += ",train.ema_start_g_steps=1";  // n_dis 2
   if (experiment == "stylegan_fashion_mnist" || experiment == "stylegan2_fashion_mnist" ||
-      experiment == "pggan_fashion_mnist") {
+      experiment == "stylegan2_ada_fashion_mnist_10pct" || experiment == "pggan_fashion_mnist") {
     settings += ",train.ema_start_g_steps=2";
   }
   if (experiment == "pggan_fashion_mnist") {
@@ -74,7 +74,8 @@ std::string TinySettings(const std::string& experiment) {
   }
   if (experiment == "lecam_resnet") settings += ",terms.lecam.start=1";  // on from step 2
   // ADA's pipeline at work from the first step, and p adapted after the second.
-  if (experiment == "dcgan_fashion_mnist_10pct_ada") {
+  if (experiment == "dcgan_fashion_mnist_10pct_ada" ||
+      experiment == "stylegan2_ada_fashion_mnist_10pct") {
     settings += ",augment.initial_p=0.5,augment.interval=2";
   }
   return settings;

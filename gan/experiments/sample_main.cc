@@ -19,6 +19,7 @@
 #include "gan/core/tool_main.h"
 #include "gan/core/status_macros.h"
 #include "gan/experiments/run_generator.h"
+#include "gan/inference/interpolation.h"
 #include "gan/networks/truncation.h"
 
 ABSL_FLAG(std::string, run_dir, "", "run directory of an experiment (config.json, checkpoints/)");
@@ -30,6 +31,8 @@ ABSL_FLAG(std::string, out, "",
 ABSL_FLAG(int64_t, n, 64, "images (grid, images) or, divided by --steps, rows (interpolate)");
 ABSL_FLAG(int64_t, columns, 8, "grid columns (and images per class row)");
 ABSL_FLAG(int64_t, steps, 8, "interpolate: images per row, both ends included");
+ABSL_FLAG(std::string, interpolation, "linear",
+          "interpolate: linear, or spherical (along the great circle between the latents)");
 ABSL_FLAG(int64_t, label, -1, "conditional generators: this class for every image (-1 = random)");
 ABSL_FLAG(double, truncation, 0.0,
           "truncation trick: resample latent components with |z| > this (0 = off); for "
@@ -83,10 +86,11 @@ absl::StatusOr<Layout> MakeLayout(const std::string& mode, const GeneratorModule
     const int64_t steps = absl::GetFlag(FLAGS_steps);
     if (steps < 2) return absl::InvalidArgumentError("--steps must be >= 2");
     const int64_t rows = std::max<int64_t>(1, n / steps);
-    const torch::Tensor from = TruncatedNormal({rows, 1, latent}, truncation);
-    const torch::Tensor to = TruncatedNormal({rows, 1, latent}, truncation);
-    const torch::Tensor t = torch::linspace(0, 1, steps).view({1, steps, 1});
-    layout.z = (from * (1 - t) + to * t).view({rows * steps, latent});
+    GAN_ASSIGN_OR_RETURN(const Interpolation kind,
+                         ParseInterpolation(absl::GetFlag(FLAGS_interpolation)));
+    const torch::Tensor from = TruncatedNormal({rows, latent}, truncation);
+    const torch::Tensor to = TruncatedNormal({rows, latent}, truncation);
+    layout.z = InterpolateLatents(from, to, steps, kind);
     GAN_ASSIGN_OR_RETURN(torch::Tensor row_labels, Labels(rows, classes));
     if (row_labels.defined()) layout.labels = row_labels.repeat_interleave(steps);
     layout.columns = steps;

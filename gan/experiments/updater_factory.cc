@@ -138,21 +138,26 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
       networks.generator, networks.discriminator, *config.loss.adversarial, options));
 }
 
-// The training updater, with the EMA of G when train.ema_decay > 0.
+// The training updater, with the EMA of G when train.ema_decay or ema_half_life_images > 0.
 absl::StatusOr<std::unique_ptr<Updater>> MakeAveragingUpdater(
     const ExperimentConfig& config, const Networks& networks, const torch::Device& device,
     std::shared_ptr<DataParallel> data_parallel, int64_t total_iterations) {
   absl::StatusOr<std::unique_ptr<Updater>> updater =
       MakeTrainingUpdater(config, networks, device, std::move(data_parallel), total_iterations);
-  if (!updater.ok() || config.train.ema_decay == 0) return updater;
+  const TrainConfig& train = config.train;
+  if (!updater.ok() || !train.UsesEma()) return updater;
   if (!networks.ema_generator) {
-    return absl::InvalidArgumentError("train.ema_decay > 0 needs Networks::ema_generator");
+    return absl::InvalidArgumentError("an EMA of G (train.ema_*) needs Networks::ema_generator");
+  }
+  const EmaOptions options{train.ema_decay, train.ema_start_g_steps,
+                           train.ema_buffers == "average"};
+  if (train.ema_half_life_images == 0) {
+    return std::unique_ptr<Updater>(std::make_unique<EmaUpdater>(
+        std::move(*updater), networks.ema_generator, options, train.n_dis));
   }
   return std::unique_ptr<Updater>(std::make_unique<EmaUpdater>(
-      std::move(*updater), networks.ema_generator,
-      EmaOptions{config.train.ema_decay, config.train.ema_start_g_steps,
-                 config.train.ema_buffers == "average"},
-      config.train.n_dis));
+      std::move(*updater), networks.ema_generator, options,
+      EmaHalfLife{train.ema_half_life_images, train.ema_rampup, train.batch_size}, train.n_dis));
 }
 
 }  // namespace

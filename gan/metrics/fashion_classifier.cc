@@ -94,4 +94,9 @@ ExtractedFeatures FashionClassifierExtractor::Extract(const torch::Tensor& image
   return {features.to(torch::kFloat), logits.to(torch::kFloat)};
 }
 
+torch::Tensor FashionClassifierExtractor::DifferentiableFeatures(const torch::Tensor& images) {
+  for (torch::Tensor& parameter : network_->parameters()) parameter.requires_grad_(false);
+  return network_->Features(ToClassifierInput(images.to(device_))).first;
+}
+
 }  // namespace gan

@@ -57,6 +57,9 @@ class FashionClassifierExtractor : public FeatureExtractor {
   int64_t feature_dim() const override { return 128; }
   int64_t num_classes() const override { return 10; }
   ExtractedFeatures Extract(const torch::Tensor& images) override;
+  // The features of Extract with autograd (the projector's feature loss); the network's
+  // own parameters do not require grad.
+  torch::Tensor DifferentiableFeatures(const torch::Tensor& images);
 
  private:
   FashionClassifierExtractor(FashionClassifier network, std::string name, torch::Device device)

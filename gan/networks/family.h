@@ -43,7 +43,7 @@ struct Networks {
   Generator generator;
   Discriminator discriminator;  // logit discriminators
   std::shared_ptr<AutoencoderDiscriminator> autoencoder;  // energy-based families
-  Generator ema_generator;  // a second G for the weight average, when train.ema_decay > 0
+  Generator ema_generator;  // a second G for the weight average, when the config averages G (TrainConfig::UsesEma)
 };
 
 class NetworkFamily {

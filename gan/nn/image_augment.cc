@@ -1,5 +1,6 @@
 #include "gan/nn/image_augment.h"
 
+#include <torch/autograd.h>
 #include <torch/torch.h>
 
 namespace gan {
@@ -91,6 +92,56 @@ torch::Tensor Cutout(const torch::Tensor& images, const torch::Tensor& top,
   return images * torch::logical_not(inside).to(images.scalar_type()).unsqueeze(1);
 }
 
+namespace {
+
+// grid_sample (bilinear, mirrored edges, align_corners false) that can be differentiated
+// twice with respect to its images, as StyleGAN2-ADA's grid_sample_gradfix: R1 on augmented
+// reals differentiates D's gradient, which flows back through the resampling, and
+// LibTorch's own grid_sampler_2d_backward has no derivative. The grid is a constant (the
+// augmentation's random parameters). For fixed grid the resampling is a linear map A of the
+// images; its backward is A's transpose, whose backward is A again. Forward and first
+// backward call the same kernels as torch's grid_sample, so values are bit for bit its.
+constexpr int64_t kBilinear = 0, kReflection = 2;
+
+torch::Tensor SampleGrid(const torch::Tensor& images, const torch::Tensor& grid);
+
+class GridSampleTranspose : public torch::autograd::Function<GridSampleTranspose> {
+ public:
+  static torch::Tensor forward(torch::autograd::AutogradContext* context,
+                               const torch::Tensor& grad_output, const torch::Tensor& images,
+                               const torch::Tensor& grid) {
+    context->save_for_backward({grid});
+    return std::get<0>(at::grid_sampler_2d_backward(grad_output, images, grid, kBilinear,
+                                                    kReflection, /*align_corners=*/false,
+                                                    {true, false}));
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
+                                                 torch::autograd::variable_list grads) {
+    const torch::Tensor grid = context->get_saved_variables()[0];
+    return {SampleGrid(grads[0], grid), torch::Tensor(), torch::Tensor()};
+  }
+};
+
+class GridSample : public torch::autograd::Function<GridSample> {
+ public:
+  static torch::Tensor forward(torch::autograd::AutogradContext* context,
+                               const torch::Tensor& images, const torch::Tensor& grid) {
+    context->save_for_backward({images, grid});
+    return at::grid_sampler_2d(images, grid, kBilinear, kReflection, /*align_corners=*/false);
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
+                                                 torch::autograd::variable_list grads) {
+    const torch::autograd::variable_list saved = context->get_saved_variables();
+    return {GridSampleTranspose::apply(grads[0], saved[0], saved[1]), torch::Tensor()};
+  }
+};
+
+torch::Tensor SampleGrid(const torch::Tensor& images, const torch::Tensor& grid) {
+  return GridSample::apply(images, grid);
+}
+
+}  // namespace
+
 torch::Tensor WarpImages(const torch::Tensor& images, const torch::Tensor& inverse) {
   CheckImages(images);
   const int64_t n = images.size(0);
@@ -108,12 +159,8 @@ torch::Tensor WarpImages(const torch::Tensor& images, const torch::Tensor& inver
   const torch::Tensor theta = to_normalized.matmul(inverse).matmul(to_pixels);
   const torch::Tensor grid = torch::nn::functional::affine_grid(
       theta.slice(1, 0, 2).to(images.scalar_type()), images.sizes(), /*align_corners=*/false);
-  return torch::nn::functional::grid_sample(
-      images, grid,
-      torch::nn::functional::GridSampleFuncOptions()
-          .mode(torch::kBilinear)
-          .padding_mode(torch::kReflection)
-          .align_corners(false));
+  TORCH_CHECK(!grid.requires_grad(), "WarpImages: the warp matrices must not require grad");
+  return SampleGrid(images, grid);
 }
 
 torch::Tensor TransformColors(const torch::Tensor& images, const torch::Tensor& color) {

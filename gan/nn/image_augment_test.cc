@@ -1,6 +1,9 @@
 #include "gan/nn/image_augment.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
+#include <torch/autograd.h>
 #include <torch/torch.h>
 
 namespace gan {
@@ -172,6 +175,53 @@ TEST(ImageAugmentTest, WarpInterpolatesBilinearlyBetweenPixels) {
   const torch::Tensor out = WarpImages(image, Matrices({1, 0, -0.5, 0, 1, 0, 0, 0, 1}));
   EXPECT_TRUE(out.slice(3, 1, 4).allclose(torch::tensor({1.f, 3.f, 6.f}).view({1, 1, 1, 3}), 0, 1e-5))
       << out;
+}
+
+// A rotation by 30 degrees and a scaling, about the centre: a warp that interpolates.
+torch::Tensor RotateAndScale() {
+  const double c = std::cos(M_PI / 6) * 0.8, s = std::sin(M_PI / 6) * 0.8;
+  return torch::tensor({c, -s, 0.3, s, c, -0.2, 0.0, 0.0, 1.0}, torch::kDouble).view({1, 3, 3});
+}
+
+TEST(ImageAugmentTest, WarpIsGridSampleValuesAndGradientsBitForBit) {
+  torch::manual_seed(0);
+  const torch::Tensor images = torch::randn({2, 3, 8, 8}).requires_grad_(true);
+  const torch::Tensor inverse = RotateAndScale().expand({2, 3, 3}).to(torch::kFloat);
+  const torch::Tensor warped = WarpImages(images, inverse);
+  const torch::Tensor weights = torch::randn_like(warped);
+  const torch::Tensor grad = torch::autograd::grad({(warped * weights).sum()}, {images})[0];
+  // torch's grid_sample on the same grid.
+  const torch::Tensor theta =
+      torch::diag(torch::tensor({2 / 8.0, 2 / 8.0, 1.0})).matmul(inverse).matmul(
+          torch::diag(torch::tensor({8 / 2.0, 8 / 2.0, 1.0})));
+  const torch::Tensor grid = torch::nn::functional::affine_grid(theta.slice(1, 0, 2), images.sizes(), false);
+  const torch::Tensor reference = torch::nn::functional::grid_sample(
+      images, grid,
+      torch::nn::functional::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kReflection).align_corners(false));
+  EXPECT_TRUE(warped.equal(reference));
+  EXPECT_TRUE(grad.equal(torch::autograd::grad({(reference * weights).sum()}, {images})[0]));
+}
+
+// R1 on augmented images differentiates twice through the warp. For h(x) = |A x|^2 with A
+// the warp's matrix (built column by column from unit images), the Hessian times v is
+// 2 A^T A v.
+TEST(ImageAugmentTest, WarpCanBeDifferentiatedTwice) {
+  const int64_t side = 4, pixels = side * side;
+  const torch::Tensor inverse = RotateAndScale();
+  torch::Tensor matrix = torch::zeros({pixels, pixels}, torch::kDouble);
+  for (int64_t j = 0; j < pixels; ++j) {
+    const torch::Tensor unit = torch::zeros({pixels}, torch::kDouble).index_fill_(0, torch::tensor({j}), 1.0);
+    matrix.select(1, j).copy_(WarpImages(unit.view({1, 1, side, side}), inverse).flatten());
+  }
+  torch::manual_seed(1);
+  const torch::Tensor x = torch::randn({1, 1, side, side}, torch::kDouble).requires_grad_(true);
+  const torch::Tensor v = torch::randn({pixels}, torch::kDouble);
+  const torch::Tensor gradient =
+      torch::autograd::grad({WarpImages(x, inverse).square().sum()}, {x}, {}, true, true)[0];
+  const torch::Tensor hessian_v =
+      torch::autograd::grad({(gradient.flatten() * v).sum()}, {x})[0].flatten();
+  EXPECT_TRUE(torch::allclose(hessian_v, 2 * matrix.t().matmul(matrix.matmul(v)), 1e-10, 1e-12));
+  EXPECT_GT(matrix.count_nonzero().item<int64_t>(), pixels);  // it interpolates
 }
 
 TEST(ImageAugmentTest, ColorMatrixActsOnRgbAndOnGreyAsOnAGreyPixel) {

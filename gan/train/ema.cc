@@ -1,6 +1,7 @@
 #include "gan/train/ema.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -64,7 +65,21 @@ void GeneratorEma::CopySource() {
   for (size_t i = 0; i < shadow_buffers.size(); ++i) shadow_buffers[i].copy_(source_buffers[i]);
 }
 
-void GeneratorEma::Update(int64_t step) {
+double EmaDecayFromHalfLife(double half_life_images, double rampup, double images_seen,
+                            double images_per_update) {
+  TORCH_CHECK(half_life_images > 0 && rampup >= 0 && images_seen >= 0 && images_per_update > 0,
+              "EmaDecayFromHalfLife: needs half_life_images > 0, rampup >= 0, images_seen >= 0 "
+              "and images_per_update > 0, got ",
+              half_life_images, ", ", rampup, ", ", images_seen, ", ", images_per_update);
+  const double half_life =
+      rampup > 0 ? std::min(half_life_images, rampup * images_seen) : half_life_images;
+  return half_life > 0 ? std::pow(0.5, images_per_update / half_life) : 0.0;
+}
+
+void GeneratorEma::Update(int64_t step) { Update(step, options_.decay); }
+
+void GeneratorEma::Update(int64_t step, double decay) {
+  TORCH_CHECK(decay >= 0.0 && decay <= 1.0, "GeneratorEma: decay must be in [0, 1], got ", decay);
   if (step < options_.start_step) {
     CopySource();
     return;
@@ -75,17 +90,17 @@ void GeneratorEma::Update(int64_t step) {
   for (size_t i = 0; i < shadow_parameters.size(); ++i) {
     torch::Tensor& average = shadow_parameters[i];
     // The shadow may live elsewhere (e.g. on the CPU to save accelerator memory).
-    average.mul_(options_.decay)
+    average.mul_(decay)
         .add_(source_parameters[i].to(average.device(), average.scalar_type()),
-              1.0 - options_.decay);
+              1.0 - decay);
   }
   const auto source_buffers = source_->buffers();
   auto shadow_buffers = shadow_->buffers();
   for (size_t i = 0; i < shadow_buffers.size(); ++i) {
     torch::Tensor& buffer = shadow_buffers[i];
     if (options_.average_buffers && buffer.is_floating_point()) {
-      buffer.mul_(options_.decay)
-          .add_(source_buffers[i].to(buffer.device(), buffer.scalar_type()), 1.0 - options_.decay);
+      buffer.mul_(decay)
+          .add_(source_buffers[i].to(buffer.device(), buffer.scalar_type()), 1.0 - decay);
     } else {
       buffer.copy_(source_buffers[i]);
     }

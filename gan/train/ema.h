@@ -28,6 +28,15 @@ struct EmaOptions {
   bool average_buffers = false;
 };
 
+// StyleGAN2-ADA's form of the decay (training_loop.py): the average's half-life is given in
+// images shown to D, so it does not depend on the batch size, and with a ramp-up the
+// half-life is at most rampup x the images seen so far, so the random initial weights are
+// forgotten quickly. The decay of an update that follows `images_per_update` images, with
+// `images_seen` images before them: 0.5^(images_per_update / min(half_life_images,
+// rampup x images_seen)), and 0 (a plain copy) while that half-life is 0. rampup 0: none.
+double EmaDecayFromHalfLife(double half_life_images, double rampup, double images_seen,
+                            double images_per_update);
+
 class GeneratorEma {
  public:
   // `shadow` must have the same parameter and buffer names and shapes as `source`
@@ -40,6 +49,8 @@ class GeneratorEma {
   // buffer with average_buffers), shadow = decay * shadow + (1 - decay) * source; other
   // buffers are copied. In place, no autograd.
   void Update(int64_t step);
+  // The same with this update's decay in [0, 1] instead of options().decay.
+  void Update(int64_t step, double decay);
 
   // The shadow's parameters and buffers, under the key "shadow". Load restores them in
   // place (tensors land on the archive's map location, as with Module::load).

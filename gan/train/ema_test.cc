@@ -96,6 +96,36 @@ TEST(GeneratorEmaTest, OneUpdateWithDecayPointNineByHand) {
   EXPECT_TRUE(torch::allclose(averaged, torch::full({4, 3}, 1.2f), 0, 1e-6)) << averaged;
 }
 
+TEST(GeneratorEmaTest, ADecayPassedToUpdateReplacesTheOptionsDecay) {
+  torch::nn::Sequential source = Net(), shadow = Net(4, 2);
+  torch::Tensor weight = source->named_parameters()["0.weight"];
+  {
+    torch::NoGradGuard no_grad;
+    weight.fill_(1.0);
+  }
+  GeneratorEma ema(source.ptr(), shadow.ptr(), {0.9, 0});
+  {
+    torch::NoGradGuard no_grad;
+    weight.fill_(3.0);
+  }
+  ema.Update(0, 0.25);
+  // 0.25 * 1 + 0.75 * 3 = 2.5.
+  EXPECT_TRUE(torch::allclose(shadow->named_parameters()["0.weight"], torch::full({4, 3}, 2.5f), 0,
+                              1e-6));
+}
+
+// Values of 0.5 ** (batch / half_life) from Python, with StyleGAN2-ADA's numbers: a half-life
+// of 10 kimg, batch 32, ramp-up 0.05.
+TEST(EmaDecayFromHalfLifeTest, MatchesTheReferenceRuleWithAndWithoutRampUp) {
+  EXPECT_DOUBLE_EQ(EmaDecayFromHalfLife(10000, 0, 0, 32), 0.9977843871238888);
+  EXPECT_DOUBLE_EQ(EmaDecayFromHalfLife(10000, 0, 1e6, 64), 0.9955736831881946);
+  // Ramp-up: after 3200 images the half-life is 0.05 x 3200 = 160 images.
+  EXPECT_DOUBLE_EQ(EmaDecayFromHalfLife(10000, 0.05, 3200, 32), 0.8705505632961241);
+  // ... at the start 0 (a copy), and from 200k images on the full half-life.
+  EXPECT_EQ(EmaDecayFromHalfLife(10000, 0.05, 0, 32), 0.0);
+  EXPECT_DOUBLE_EQ(EmaDecayFromHalfLife(10000, 0.05, 2e5, 32), 0.9977843871238888);
+}
+
 TEST(GeneratorEmaTest, UpdateAveragesParametersAndCopiesBuffers) {
   torch::nn::Sequential source = Net(), shadow = Net(4, 2);
   GeneratorEma ema(source.ptr(), shadow.ptr(), {0.9, 0});

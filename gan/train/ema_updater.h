@@ -6,12 +6,18 @@
 // The average starts after options.start_step G steps (BigGAN-PyTorch's and StudioGAN's
 // unit): with G stepping every n_dis-th iteration, iteration i's G step is number i / n_dis.
 //
+// The decay is options.decay, or set by a half-life in images (StyleGAN2-ADA's rule, see
+// EmaDecayFromHalfLife): a G step comes n_dis x images_per_iteration images after the one
+// before, and the ramp-up counts the i x images_per_iteration images before iteration i
+// (at n_dis 1, exactly the reference's count).
+//
 //   auto updater = std::make_unique<gan::EmaUpdater>(std::move(inner), shadow_generator,
 //                                                    gan::EmaOptions{0.999, 1000}, /*n_dis=*/2);
 #ifndef GAN_TRAIN_EMA_UPDATER_H_
 #define GAN_TRAIN_EMA_UPDATER_H_
 
 #include <memory>
+#include <optional>
 
 #include "gan/train/ema.h"
 #include "gan/train/updater.h"
@@ -21,11 +27,20 @@ namespace gan {
 // The key of the averaged generator inside an updater's archive.
 inline constexpr char kGeneratorEmaKey[] = "generator_ema";
 
+struct EmaHalfLife {
+  double images = 10000;         // > 0
+  double rampup = 0;             // > 0: at most rampup x the images seen so far
+  int64_t images_per_iteration;  // the batch size over all ranks
+};
+
 class EmaUpdater : public Updater {
  public:
   // `shadow`: a second generator built exactly like inner->generator(); n_dis: the
   // iterations per G step of `inner`.
   EmaUpdater(std::unique_ptr<Updater> inner, Generator shadow, EmaOptions options, int n_dis = 1);
+  // The same with the decay set by `half_life` (options.decay is not used).
+  EmaUpdater(std::unique_ptr<Updater> inner, Generator shadow, EmaOptions options,
+             EmaHalfLife half_life, int n_dis = 1);
 
   std::map<std::string, torch::Tensor> Update(const Batch& batch, int64_t iteration) override;
   void Save(torch::serialize::OutputArchive& archive) const override;
@@ -40,6 +55,7 @@ class EmaUpdater : public Updater {
   Generator shadow_;
   GeneratorEma ema_;
   int n_dis_;
+  std::optional<EmaHalfLife> half_life_;
 };
 
 }  // namespace gan

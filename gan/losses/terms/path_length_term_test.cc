@@ -35,7 +35,10 @@ class SummingStyleGenerator : public StyleBasedGenerator {
   torch::Tensor Synthesize(const torch::Tensor& ws, const std::vector<torch::Tensor>&) override {
     return ws.sum(1).matmul(a).view({-1, 1, kSide, kSide});
   }
+  std::vector<torch::Tensor> SampleNoise(int64_t, const torch::Device&) const override { return {}; }
+  const torch::Tensor& w_average() const override { return w_average_; }
   torch::Tensor a;
+  torch::Tensor w_average_ = torch::zeros({kDim}, torch::kDouble);
 };
 
 struct Oracle {

@@ -231,6 +231,10 @@ void StyleGanGenerator::set_truncation(double psi, int64_t cutoff) {
 }
 
 torch::Tensor StyleGanGenerator::forward(const torch::Tensor& z, const torch::Tensor& labels) {
+  return Synthesize(Styles(z, labels));
+}
+
+torch::Tensor StyleGanGenerator::Styles(const torch::Tensor& z, const torch::Tensor& labels) {
   TORCH_CHECK(!labels.defined(),
               "StyleGanGenerator is unconditional (num_classes() == 0) and takes no labels");
   TORCH_CHECK(z.dim() == 2 && z.size(1) == spec_.latent_dim, "StyleGanGenerator: expected z [N, ",
@@ -240,9 +244,8 @@ torch::Tensor StyleGanGenerator::forward(const torch::Tensor& z, const torch::Te
   settings.mixing_probability = spec_.style_mixing_probability;
   settings.truncation_psi = truncation_psi_;
   settings.truncation_cutoff = truncation_cutoff_;
-  const torch::Tensor ws = BatchStyles(Map(z), num_style_layers(), is_training(), w_average_, settings,
-                                       [&] { return Map(SampleLatent(z.size(0), z.device()).to(z.dtype())); });
-  return Synthesize(ws);
+  return BatchStyles(Map(z), num_style_layers(), is_training(), w_average_, settings,
+                     [&] { return Map(SampleLatent(z.size(0), z.device()).to(z.dtype())); });
 }
 
 }  // namespace gan

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "gan/networks/gan_modules.h"
+#include "gan/networks/style_based_generator.h"
 #include "gan/nn/adain.h"
 #include "gan/nn/equalized_lr.h"
 #include "gan/nn/noise_injection.h"
@@ -109,7 +110,7 @@ TORCH_MODULE(StyleGanLayer);
 // Unconditional: num_classes() is 0 and forward rejects labels. Submodules: "mapping",
 // "layer0" ... "layer{L-1}" (two per resolution), "to_rgb"; parameter "const_input"
 // [1, C4, 4, 4] (ones at init); buffer "w_average" [w_dim] (zeros at init).
-class StyleGanGenerator : public GeneratorModule {
+class StyleGanGenerator : public StyleBasedGenerator {
  public:
   explicit StyleGanGenerator(const StyleGanSpec& spec);
   using GeneratorModule::forward;
@@ -123,13 +124,19 @@ class StyleGanGenerator : public GeneratorModule {
   const StyleGanSpec& spec() const { return spec_; }
   int64_t num_style_layers() const { return static_cast<int64_t>(layers_.size()); }
 
+  int64_t num_ws() const override { return num_style_layers(); }
+  int64_t w_dim() const override { return spec_.w_dim; }
+  // z [N, latent_dim] -> ws [N, num_style_layers, w_dim] as forward makes them (labels
+  // must be undefined).
+  torch::Tensor Styles(const torch::Tensor& z, const torch::Tensor& labels) override;
   // z [N, latent_dim] -> w [N, w_dim]; deterministic.
   torch::Tensor Map(const torch::Tensor& z);
   // ws [N, num_style_layers, w_dim] -> images. `noise`: empty for fresh noise in every
   // layer, else num_style_layers() tensors [N or 1, 1, H_i, W_i] (see SampleNoise).
-  torch::Tensor Synthesize(const torch::Tensor& ws, const std::vector<torch::Tensor>& noise = {});
+  torch::Tensor Synthesize(const torch::Tensor& ws,
+                           const std::vector<torch::Tensor>& noise = {}) override;
   // One noise image per sample and layer, at each layer's resolution.
-  std::vector<torch::Tensor> SampleNoise(int64_t n, const torch::Device& device) const;
+  std::vector<torch::Tensor> SampleNoise(int64_t n, const torch::Device& device) const override;
 
   // [N, L, w_dim]: layers < crossover take w [N, w_dim], layers >= crossover take w2.
   torch::Tensor MixStyles(const torch::Tensor& w, const torch::Tensor& w2,
@@ -145,7 +152,7 @@ class StyleGanGenerator : public GeneratorModule {
   double truncation_psi() const { return truncation_psi_; }
   int64_t truncation_cutoff() const { return truncation_cutoff_; }
   // Running mean of w over training batches.
-  const torch::Tensor& w_average() const { return w_average_; }
+  const torch::Tensor& w_average() const override { return w_average_; }
 
  private:
   StyleGanSpec spec_;

@@ -98,14 +98,14 @@ class StyleGan2Generator : public StyleBasedGenerator {
   // layer (SampleNoise's shapes).
   torch::Tensor Synthesize(const torch::Tensor& ws,
                            const std::vector<torch::Tensor>& noise = {}) override;
-  std::vector<torch::Tensor> SampleNoise(int64_t n, const torch::Device& device) const;
+  std::vector<torch::Tensor> SampleNoise(int64_t n, const torch::Device& device) const override;
 
   void set_truncation(double psi, int64_t cutoff = -1);
   bool SetIntermediateTruncation(double psi) override {
     set_truncation(psi);
     return true;
   }
-  const torch::Tensor& w_average() const { return w_average_; }
+  const torch::Tensor& w_average() const override { return w_average_; }
 
  private:
   StyleGan2Spec spec_;

@@ -77,9 +77,14 @@ TEST(StyleGan2Test, TruncationToZeroGivesEverySampleTheAverageStylesImage) {
   // The noise strengths start at 0, so the images depend on the styles alone.
   const torch::Tensor images = g->forward(torch::randn({3, 8}));
   const torch::Tensor average = g->Synthesize(g->w_average().view({1, 1, -1}).expand({1, g->num_ws(), -1}));
+  // A batch of 3 and a batch of 1 take different convolution kernels, whose rounding
+  // differs by up to ~1e-5 on some CPUs; untruncated samples differ by far more.
   for (int64_t n = 0; n < 3; ++n) {
-    EXPECT_TRUE(torch::allclose(images.slice(0, n, n + 1), average, 1e-5, 1e-6)) << n;
+    EXPECT_LT((images.slice(0, n, n + 1) - average).abs().max().item<double>(), 1e-4) << n;
   }
+  g->set_truncation(1.0);
+  const torch::Tensor untruncated = g->forward(torch::randn({3, 8}));
+  EXPECT_GT((untruncated.slice(0, 0, 1) - average).abs().max().item<double>(), 1e-2);
 }
 
 TEST(StyleGan2Test, ConditionalNetworksUseTheirLabels) {
