@@ -12,7 +12,6 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <torch/csrc/jit/serialization/pickle.h>
 #include <torch/script.h>
 #include <torch/torch.h>
 
@@ -232,15 +231,12 @@ TEST(TorchScriptPythonTest, PythonLoadsEveryExportAndItsStateDict) {
   for (const std::string& name : AllExperiments()) {
     const Exported e = ExportTinyGenerator(name, directory + "/" + name + ".pt");
     ASSERT_TRUE(e.g != nullptr) << name;
-    c10::Dict<std::string, torch::Tensor> case_tensors;
-    case_tensors.insert("z", e.z);
-    if (e.labels.defined()) case_tensors.insert("labels", e.labels);
-    case_tensors.insert("images", ExpectedImages(e, 11));
-    case_tensors.insert("seed", torch::tensor(int64_t{11}));
+    std::vector<std::pair<std::string, torch::Tensor>> case_tensors = {
+        {"z", e.z}, {"images", ExpectedImages(e, 11)}, {"seed", torch::tensor(int64_t{11})}};
+    if (e.labels.defined()) case_tensors.emplace_back("labels", e.labels);
     for (const auto& [suffix, bytes] :
          std::vector<std::pair<std::string, std::vector<char>>>{
-             {".case.pt", torch::jit::pickle_save(c10::IValue(case_tensors))},
-             {".state.pt", PickledStateDict(*e.g)}}) {
+             {".case.pt", PickledTensors(case_tensors)}, {".state.pt", PickledStateDict(*e.g)}}) {
       std::ofstream(directory + "/" + name + suffix, std::ios::binary)
           .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     }
