@@ -32,9 +32,10 @@ ABSL_FLAG(std::string, out, "", "the file to write (required)");
 ABSL_FLAG(std::string, format, "torchscript",
           "torchscript (a module for torch::jit::load / torch.jit.load) | state_dict (a dict "
           "of G's tensors for torch.load, and <out>.json with the architecture)");
-ABSL_FLAG(int64_t, chunk, 8,
+ABSL_FLAG(int64_t, chunk, 64,
           "torchscript: the batch size G is traced at; the module takes any batch, in chunks "
-          "of this many (the last zero-padded)");
+          "of this many (the last zero-padded); smaller chunks waste less on small batches but "
+          "run slower (benchmarks/README.md)");
 ABSL_FLAG(std::string, device, "cpu",
           "torchscript: the device to trace on, which the module's random draws (StyleGAN's "
           "noise) keep: cpu, cuda, cuda:N");

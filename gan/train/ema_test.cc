@@ -3,6 +3,7 @@
 // structure mismatches.
 #include "gan/train/ema.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -78,7 +79,9 @@ TEST(GeneratorEmaTest, CopiesExactlyBeforeStartStep) {
   }
 }
 
-TEST(GeneratorEmaTest, OneUpdateWithDecayPointNineByHand) {
+// The shadow's first weight after one update (`update`) of a source whose weights were 1
+// at construction (decay 0.9 in the options) and 3 at the update.
+torch::Tensor AveragedAfterOneUpdate(const std::function<void(GeneratorEma&)>& update) {
   torch::nn::Sequential source = Net(), shadow = Net(4, 2);
   torch::Tensor weight = source->named_parameters()["0.weight"];
   {
@@ -90,28 +93,21 @@ TEST(GeneratorEmaTest, OneUpdateWithDecayPointNineByHand) {
     torch::NoGradGuard no_grad;
     weight.fill_(3.0);
   }
-  ema.Update(0);
+  update(ema);
+  return shadow->named_parameters()["0.weight"];
+}
+
+TEST(GeneratorEmaTest, OneUpdateWithDecayPointNineByHand) {
+  const torch::Tensor averaged = AveragedAfterOneUpdate([](GeneratorEma& ema) { ema.Update(0); });
   // 0.9 * 1 + 0.1 * 3 = 1.2.
-  const torch::Tensor averaged = shadow->named_parameters()["0.weight"];
   EXPECT_TRUE(torch::allclose(averaged, torch::full({4, 3}, 1.2f), 0, 1e-6)) << averaged;
 }
 
 TEST(GeneratorEmaTest, ADecayPassedToUpdateReplacesTheOptionsDecay) {
-  torch::nn::Sequential source = Net(), shadow = Net(4, 2);
-  torch::Tensor weight = source->named_parameters()["0.weight"];
-  {
-    torch::NoGradGuard no_grad;
-    weight.fill_(1.0);
-  }
-  GeneratorEma ema(source.ptr(), shadow.ptr(), {0.9, 0});
-  {
-    torch::NoGradGuard no_grad;
-    weight.fill_(3.0);
-  }
-  ema.Update(0, 0.25);
+  const torch::Tensor averaged =
+      AveragedAfterOneUpdate([](GeneratorEma& ema) { ema.Update(0, 0.25); });
   // 0.25 * 1 + 0.75 * 3 = 2.5.
-  EXPECT_TRUE(torch::allclose(shadow->named_parameters()["0.weight"], torch::full({4, 3}, 2.5f), 0,
-                              1e-6));
+  EXPECT_TRUE(torch::allclose(averaged, torch::full({4, 3}, 2.5f), 0, 1e-6)) << averaged;
 }
 
 // Values of 0.5 ** (batch / half_life) from Python, with StyleGAN2-ADA's numbers: a half-life
