@@ -29,7 +29,9 @@
 #include "gan/inference/projector.h"
 #include "gan/metrics/fashion_classifier.h"
 
-ABSL_FLAG(std::string, generator, "", "a generator written by `export` (or give --run_dir)");
+ABSL_FLAG(std::string, generator, "",
+          "a generator written by `export`, best with --chunk=1: every step synthesizes one "
+          "image, padded to the module's chunk (or give --run_dir)");
 ABSL_FLAG(std::string, run_dir, "", "run directory of a StyleGAN or StyleGAN2 experiment");
 ABSL_FLAG(std::string, checkpoint, "", "with --run_dir: checkpoint file (default: the newest)");
 ABSL_FLAG(bool, ema, true, "with --run_dir: the moving-average generator when there is one");
