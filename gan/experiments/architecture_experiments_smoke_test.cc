@@ -17,6 +17,7 @@
 #include "gan/core/atomic_file.h"
 #include "gan/experiments/experiment_test_support.h"
 #include "gan/experiments/run_generator.h"
+#include "gan/experiments/run_inference_generator.h"
 #include "gan/networks/style_based_generator.h"
 
 namespace gan {
@@ -190,8 +191,8 @@ TEST(SampleToolTest, TruncatesStyleGanInW) {
 }
 
 // The exported module is the checkpoint's moving-average G: the same images for the same
-// latents and noise (one traced chunk of 3); the state dict holds G's tensors by name; the
-// projector reads the module.
+// latents and noise (one traced chunk of 3), as is the run traced in memory; the state dict
+// holds G's tensors by name; the projector reads the module.
 TEST(ExportToolTest, WritesTheRunsAverageGeneratorAsTorchScriptAndAsAStateDict) {
   const std::string data = MakeFashionMnistFixture("fashion_stylegan2_export", 32);
   const std::string run = TestTmpDir() + "/run_stylegan2_export";
@@ -218,6 +219,14 @@ TEST(ExportToolTest, WritesTheRunsAverageGeneratorAsTorchScriptAndAsAStateDict) 
   torch::manual_seed(5);
   const torch::Tensor got = module.forward({z}).toTensor();
   EXPECT_LE((got - expected).abs().max().item<double>(), 1e-5);
+  // The same without the file: the run traced in memory.
+  absl::StatusOr<InferenceGenerator> from_run =
+      LoadRunInferenceGenerator(run, "", /*prefer_average=*/true, /*chunk=*/3, torch::kCPU);
+  ASSERT_TRUE(from_run.ok()) << from_run.status();
+  torch::manual_seed(5);
+  absl::StatusOr<torch::Tensor> generated = from_run->Generate(z);
+  ASSERT_TRUE(generated.ok()) << generated.status();
+  EXPECT_LE((*generated - expected).abs().max().item<double>(), 1e-5);
 
   std::string bytes;
   ASSERT_TRUE(ReadFile(weights_path, &bytes).ok());

@@ -23,8 +23,7 @@
 #include "gan/core/status_macros.h"
 #include "gan/core/tool_main.h"
 #include "gan/data/image_file.h"
-#include "gan/experiments/run_generator.h"
-#include "gan/export/torchscript_generator.h"
+#include "gan/experiments/run_inference_generator.h"
 #include "gan/inference/generator.h"
 #include "gan/inference/projector.h"
 #include "gan/metrics/fashion_classifier.h"
@@ -62,10 +61,8 @@ absl::StatusOr<InferenceGenerator> LoadGenerator() {
   const std::string checkpoint = absl::GetFlag(FLAGS_checkpoint).empty()
                                      ? ""
                                      : ResolveUserPath(absl::GetFlag(FLAGS_checkpoint));
-  GAN_ASSIGN_OR_RETURN(const RunGenerator run, LoadRunGenerator(ResolveUserPath(run_dir), checkpoint,
-                                                                absl::GetFlag(FLAGS_ema)));
-  GAN_ASSIGN_OR_RETURN(torch::jit::Module module, TraceGenerator(*run.generator, {1}));
-  return InferenceGenerator::FromModule(std::move(module), run.checkpoint, torch::kCPU);
+  return LoadRunInferenceGenerator(ResolveUserPath(run_dir), checkpoint, absl::GetFlag(FLAGS_ema),
+                                   /*chunk=*/1, torch::kCPU);
 }
 
 // [C, H, W] in [-1, 1].
