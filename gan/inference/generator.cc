@@ -101,8 +101,8 @@ absl::StatusOr<torch::Tensor> InferenceGenerator::Generate(const torch::Tensor& 
 }
 
 absl::StatusOr<torch::Tensor> InferenceGenerator::Styles(const torch::Tensor& z,
-                                                          const torch::Tensor& labels,
-                                                          double psi, int64_t cutoff) const {
+                                                         const torch::Tensor& labels, double psi,
+                                                         int64_t cutoff) const {
   if (!style_based()) {
     return absl::FailedPreconditionError(
         absl::StrCat(name_, " has no mapping network (not a StyleGAN-family generator)"));

@@ -55,8 +55,8 @@ class InferenceGenerator {
   // of w by psi in the inputs below cutoff (-1: all); ws -> images. On the device, with
   // autograd where the inputs require grad (the projector differentiates Synthesize).
   absl::StatusOr<torch::Tensor> Styles(const torch::Tensor& z,
-                                        const torch::Tensor& labels = torch::Tensor(),
-                                        double psi = 1.0, int64_t cutoff = -1) const;
+                                       const torch::Tensor& labels = torch::Tensor(),
+                                       double psi = 1.0, int64_t cutoff = -1) const;
   // noise false: without the noise inputs (deterministic).
   absl::StatusOr<torch::Tensor> Synthesize(const torch::Tensor& ws, bool noise = true) const;
   // The running mean of w [w_dim] on the device.
