@@ -1,0 +1,85 @@
+#include "gan/experiments/study_plan.h"
+
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace gan {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+nlohmann::json Study(const std::string& extra) {
+  return nlohmann::json::parse(R"({"name": "s", "experiment": "dcgan_fashion_mnist",
+                                   "seeds": [0, 7], "budget": {"epochs": 2})" +
+                               extra + "}");
+}
+
+std::string Error(const nlohmann::json& json) {
+  absl::StatusOr<StudyPlan> plan = ParseStudyPlan(json);
+  return plan.ok() ? "" : std::string(plan.status().message());
+}
+
+// 2 losses x 2 n_dis = 4 conditions (keys alphabetical: loss before train.n_dis), x 2 seeds.
+TEST(StudyPlanTest, AGridIsEveryCombinationTimesEverySeed) {
+  absl::StatusOr<StudyPlan> plan =
+      ParseStudyPlan(Study(R"(, "grid": {"train.n_dis": [1, 2], "loss": ["hinge", "bce"]})"));
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(plan->conditions,
+              ElementsAre("loss=hinge,train.n_dis=1", "loss=hinge,train.n_dis=2",
+                          "loss=bce,train.n_dis=1", "loss=bce,train.n_dis=2"));
+  ASSERT_EQ(plan->runs.size(), 8u);
+  EXPECT_EQ(plan->runs[3].condition, "loss=hinge,train.n_dis=2");
+  EXPECT_EQ(plan->runs[3].seed, 7);
+  EXPECT_THAT(plan->runs[3].settings, ElementsAre("loss=hinge", "train.n_dis=2"));
+  EXPECT_EQ(plan->runs[3].directory, "loss=hinge,train.n_dis=2/seed_7");
+  EXPECT_EQ(plan->budget.unit, "epochs");
+  EXPECT_EQ(plan->budget.amount, 2);
+}
+
+TEST(StudyPlanTest, NamedConditionsKeepTheirSettingsAndNoneIsOneBaseCondition) {
+  absl::StatusOr<StudyPlan> plan = ParseStudyPlan(Study(
+      R"(, "conditions": {"joint": ["train.joint_batch_norm=true"], "separate": []})"));
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(plan->conditions, ElementsAre("joint", "separate"));
+  EXPECT_THAT(plan->runs[0].settings, ElementsAre("train.joint_batch_norm=true"));
+  EXPECT_TRUE(plan->runs[2].settings.empty());
+  absl::StatusOr<StudyPlan> base = ParseStudyPlan(Study(""));
+  ASSERT_TRUE(base.ok()) << base.status();
+  EXPECT_THAT(base->conditions, ElementsAre("base"));
+  EXPECT_EQ(base->runs[1].directory, "base/seed_7");
+}
+
+TEST(StudyPlanTest, BudgetsBecomeSettings) {
+  EXPECT_THAT(BudgetSettings({"epochs", 3}, 64), ElementsAre("train.epochs=3", "train.max_iterations=0"));
+  EXPECT_THAT(BudgetSettings({"iterations", 500}, 64), ElementsAre("train.max_iterations=500"));
+  // 10,000 images at 64 a step: 156.25, rounded up.
+  EXPECT_THAT(BudgetSettings({"images", 10000}, 64), ElementsAre("train.max_iterations=157"));
+}
+
+TEST(StudyPlanTest, ErrorsNameTheKey) {
+  EXPECT_THAT(Error(Study(R"(, "grid": {"loss": []})")),
+              HasSubstr("study key 'grid.loss' must be a non-empty list of values"));
+  EXPECT_THAT(Error(Study(R"(, "grid": {"loss": ["bce"]}, "conditions": {"a": []})")),
+              HasSubstr("'conditions' and 'grid' are both given"));
+  EXPECT_THAT(Error(Study(R"(, "conditions": {"a": ["loss"]})")),
+              HasSubstr("study key 'conditions.a' must be a list of \"key=value\", got \"loss\""));
+  EXPECT_THAT(Error(Study(R"(, "seed": 1)")), HasSubstr("study key 'seed' is not one of:"));
+  nlohmann::json repeated = Study("");
+  repeated["seeds"] = {1, 1};
+  EXPECT_THAT(Error(repeated), HasSubstr("'seeds' must be a list of distinct integers, got [1,1]"));
+  nlohmann::json budget = Study("");
+  budget["budget"] = {{"minutes", 5}};
+  EXPECT_THAT(Error(budget), HasSubstr("study key 'budget' must be one of"));
+  nlohmann::json clash = Study(R"(, "conditions": {"a/b": [], "a b": []})");
+  EXPECT_THAT(Error(clash), HasSubstr("has two conditions in one directory: 'a_b'"));
+  nlohmann::json nameless = Study("");
+  nameless.erase("experiment");
+  EXPECT_THAT(Error(nameless), HasSubstr("study key 'experiment' must be a non-empty string"));
+}
+
+}  // namespace
+}  // namespace gan
