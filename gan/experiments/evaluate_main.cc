@@ -88,9 +88,7 @@ absl::Status Run() {
   nlohmann::json source;
   ImageDataset stored;
   if (!run_dir.empty()) {
-    const std::string checkpoint = absl::GetFlag(FLAGS_checkpoint).empty()
-                                       ? ""
-                                       : ResolveUserPath(absl::GetFlag(FLAGS_checkpoint));
+    const std::string checkpoint = ResolveUserPath(absl::GetFlag(FLAGS_checkpoint));
     GAN_ASSIGN_OR_RETURN(RunGenerator run, LoadRunGenerator(run_dir, checkpoint, absl::GetFlag(FLAGS_ema)));
     data = run.config.data;
     run.generator->to(device);

@@ -93,9 +93,7 @@ absl::Status Run() {
   }
   const std::string run_dir = ResolveUserPath(absl::GetFlag(FLAGS_run_dir));
   const std::string out = ResolveUserPath(absl::GetFlag(FLAGS_out));
-  const std::string checkpoint = absl::GetFlag(FLAGS_checkpoint).empty()
-                                     ? ""
-                                     : ResolveUserPath(absl::GetFlag(FLAGS_checkpoint));
+  const std::string checkpoint = ResolveUserPath(absl::GetFlag(FLAGS_checkpoint));
   GAN_ASSIGN_OR_RETURN(const RunGenerator run,
                        LoadRunGenerator(run_dir, checkpoint, absl::GetFlag(FLAGS_ema)));
   GAN_RETURN_IF_ERROR(format == "torchscript" ? WriteTorchScript(run, out)

@@ -58,9 +58,7 @@ absl::StatusOr<InferenceGenerator> LoadGenerator() {
     return absl::InvalidArgumentError("give one of --generator (an exported file) or --run_dir");
   }
   if (!file.empty()) return InferenceGenerator::Load(ResolveUserPath(file));
-  const std::string checkpoint = absl::GetFlag(FLAGS_checkpoint).empty()
-                                     ? ""
-                                     : ResolveUserPath(absl::GetFlag(FLAGS_checkpoint));
+  const std::string checkpoint = ResolveUserPath(absl::GetFlag(FLAGS_checkpoint));
   return LoadRunInferenceGenerator(ResolveUserPath(run_dir), checkpoint, absl::GetFlag(FLAGS_ema),
                                    /*chunk=*/1, torch::kCPU);
 }

@@ -120,9 +120,7 @@ absl::Status Run() {
   if (absl::GetFlag(FLAGS_run_dir).empty()) {
     return absl::InvalidArgumentError("--run_dir is required (the directory a training run wrote)");
   }
-  const std::string checkpoint = absl::GetFlag(FLAGS_checkpoint).empty()
-                                     ? ""
-                                     : ResolveUserPath(absl::GetFlag(FLAGS_checkpoint));
+  const std::string checkpoint = ResolveUserPath(absl::GetFlag(FLAGS_checkpoint));
   GAN_ASSIGN_OR_RETURN(const RunGenerator run,
                        LoadRunGenerator(run_dir, checkpoint, absl::GetFlag(FLAGS_ema)));
   const Generator& g = run.generator;
