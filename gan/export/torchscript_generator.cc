@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gan/networks/style_based_generator.h"
 
 namespace gan {
@@ -132,28 +133,50 @@ absl::Status AddIntAttribute(torch::jit::Module& module, const std::string& name
   return absl::OkStatus();
 }
 
+// What the methods that take latents take: z, and labels for conditional generators.
+struct LatentInputs {
+  std::vector<torch::Tensor> tensors;  // `chunk` random rows of each, to trace with
+  std::vector<std::string> names;      // z[, labels]
+  std::string signature;               // TorchScript: "z: Tensor[, labels: Tensor]"
+  std::string chunk_arguments;         // ChunkLoop's: "z_part[, labels_part]"
+
+  // Labels when conditional, else undefined: GeneratorModule's second argument.
+  static torch::Tensor Labels(const std::vector<torch::Tensor>& in) {
+    return in.size() > 1 ? in[1] : torch::Tensor();
+  }
+};
+
+LatentInputs MakeLatentInputs(const GeneratorModule& generator, int64_t chunk,
+                              const torch::Device& device) {
+  LatentInputs inputs{{torch::randn({chunk, generator.latent_dim()}, torch::device(device))},
+                      {"z"},
+                      "z: Tensor",
+                      "z_part"};
+  if (generator.num_classes() > 0) {
+    inputs.tensors.push_back(torch::randint(generator.num_classes(), {chunk},
+                                            torch::dtype(torch::kLong).device(device)));
+    inputs.names.push_back("labels");
+    inputs.signature += ", labels: Tensor";
+    inputs.chunk_arguments += ", labels_part";
+  }
+  return inputs;
+}
+
 // styles(z[, labels], psi, cutoff) and synthesize(ws, noise) of a style-based generator.
 absl::Status AddStyleMethods(torch::jit::Module& module, StyleBasedGenerator& generator,
-                             const torch::Tensor& z, const torch::Tensor& labels) {
-  const bool conditional = generator.num_classes() > 0;
-  std::vector<torch::Tensor> style_inputs = {z};
-  std::vector<std::string> style_names = {"z"};
-  if (conditional) {
-    style_inputs.push_back(labels);
-    style_names.push_back("labels");
-  }
-  if (absl::Status traced = AddTracedMethod(
-          module, "styles_chunk", style_inputs, style_names,
-          [&](const std::vector<torch::Tensor>& in) {
-            return generator.Styles(in[0], conditional ? in[1] : torch::Tensor());
-          });
+                             const LatentInputs& latents) {
+  const auto styles = [&](const std::vector<torch::Tensor>& in) {
+    return generator.Styles(in[0], LatentInputs::Labels(in));
+  };
+  if (absl::Status traced =
+          AddTracedMethod(module, "styles_chunk", latents.tensors, latents.names, styles);
       !traced.ok()) {
     return traced;
   }
   torch::Tensor ws;
   {
     torch::NoGradGuard no_grad;
-    ws = generator.Styles(z, conditional ? labels : torch::Tensor());
+    ws = styles(latents.tensors);
   }
   if (absl::Status traced = AddTracedMethod(
           module, "synthesize_chunk", {ws}, {"ws"},
@@ -182,17 +205,13 @@ absl::Status AddStyleMethods(torch::jit::Module& module, StyleBasedGenerator& ge
   for (const char* name : {"_untruncated_styles", "styles", "synthesize"}) {
     if (absl::Status free = CheckNameIsFree(module, name); !free.ok()) return free;
   }
-  const std::string arguments = conditional ? "z: Tensor, labels: Tensor" : "z: Tensor";
-  const std::vector<std::string> inputs =
-      conditional ? std::vector<std::string>{"z", "labels"} : std::vector<std::string>{"z"};
   module.define(absl::StrCat(
-      "def _untruncated_styles(self, ", arguments, ") -> Tensor:\n",
+      "def _untruncated_styles(self, ", latents.signature, ") -> Tensor:\n",
       LatentChecks("styles", generator.latent_dim(), generator.num_classes()),
-      ChunkLoop(inputs, conditional ? "self.styles_chunk(z_part, labels_part)"
-                                    : "self.styles_chunk(z_part)")));
+      ChunkLoop(latents.names, "self.styles_chunk(" + latents.chunk_arguments + ")")));
   module.define(absl::StrCat(
-      "def styles(self, ", arguments, ", psi: float = 1.0, cutoff: int = -1) -> Tensor:\n",
-      "    ws = self._untruncated_styles(", conditional ? "z, labels" : "z", ")\n",
+      "def styles(self, ", latents.signature, ", psi: float = 1.0, cutoff: int = -1) -> Tensor:\n",
+      "    ws = self._untruncated_styles(", absl::StrJoin(latents.names, ", "), ")\n",
       "    layers = ws.size(1) if cutoff < 0 else min(cutoff, ws.size(1))\n",
       "    center = self.w_average.to(ws.dtype)\n",
       "    head = center + psi * (ws[:, :layers] - center)\n",
@@ -225,22 +244,11 @@ absl::StatusOr<torch::jit::Module> TraceGenerator(GeneratorModule& generator,
 
   std::map<std::string, int> used;
   torch::jit::Module module = Mirror(generator, std::make_shared<torch::jit::CompilationUnit>(), used);
-  const bool conditional = generator.num_classes() > 0;
-  const torch::Tensor z = torch::randn({options.chunk, generator.latent_dim()}, torch::device(device));
-  const torch::Tensor labels =
-      conditional ? torch::randint(generator.num_classes(), {options.chunk},
-                                   torch::dtype(torch::kLong).device(device))
-                  : torch::Tensor();
-  std::vector<torch::Tensor> inputs = {z};
-  std::vector<std::string> names = {"z"};
-  if (conditional) {
-    inputs.push_back(labels);
-    names.push_back("labels");
-  }
+  const LatentInputs latents = MakeLatentInputs(generator, options.chunk, device);
   if (absl::Status traced = AddTracedMethod(
-          module, "generate_chunk", inputs, names,
+          module, "generate_chunk", latents.tensors, latents.names,
           [&](const std::vector<torch::Tensor>& in) {
-            return generator.forward(in[0], conditional ? in[1] : torch::Tensor());
+            return generator.forward(in[0], LatentInputs::Labels(in));
           });
       !traced.ok()) {
     return traced;
@@ -262,15 +270,11 @@ absl::StatusOr<torch::jit::Module> TraceGenerator(GeneratorModule& generator,
         "    shape = [rows] + x.size()[1:]\n"
         "    return torch.cat([x, torch.zeros(shape, dtype=x.dtype, device=x.device)])\n");
     module.define(absl::StrCat(
-        "def forward(self, ", conditional ? "z: Tensor, labels: Tensor" : "z: Tensor",
-        ") -> Tensor:\n",
+        "def forward(self, ", latents.signature, ") -> Tensor:\n",
         LatentChecks("forward", generator.latent_dim(), generator.num_classes()),
-        ChunkLoop(conditional ? std::vector<std::string>{"z", "labels"}
-                              : std::vector<std::string>{"z"},
-                  conditional ? "self.generate_chunk(z_part, labels_part)"
-                              : "self.generate_chunk(z_part)")));
+        ChunkLoop(latents.names, "self.generate_chunk(" + latents.chunk_arguments + ")")));
     if (auto* style_based = dynamic_cast<StyleBasedGenerator*>(&generator)) {
-      if (absl::Status added = AddStyleMethods(module, *style_based, z, labels); !added.ok()) {
+      if (absl::Status added = AddStyleMethods(module, *style_based, latents); !added.ok()) {
         return added;
       }
     }
