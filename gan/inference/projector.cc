@@ -59,7 +59,8 @@ absl::StatusOr<Projection> ProjectImage(const InferenceGenerator& generator,
   const torch::Tensor goal = reference.to(device, torch::kFloat);
 
   // The mean and spread of w over mapped latents.
-  torch::Tensor w_mean, w_std;
+  torch::Tensor w_mean;
+  double w_std = 0;
   {
     torch::NoGradGuard no_grad;
     torch::Generator draws = at::make_generator<at::CPUGeneratorImpl>(options.seed);
@@ -68,7 +69,7 @@ absl::StatusOr<Projection> ProjectImage(const InferenceGenerator& generator,
     if (!ws.ok()) return ws.status();
     const torch::Tensor w = ws->select(1, 0);  // every input has the same w before truncation
     w_mean = w.mean(0, /*keepdim=*/true);
-    w_std = ((w - w_mean).square().sum() / options.average_samples).sqrt();
+    w_std = std::sqrt((w - w_mean).square().sum().item<double>() / options.average_samples);
   }
   const int64_t rows = options.w_plus ? generator.num_ws() : 1;
   torch::Tensor w = w_mean.unsqueeze(1).repeat({1, rows, 1}).detach().requires_grad_(true);
@@ -86,7 +87,7 @@ absl::StatusOr<Projection> ProjectImage(const InferenceGenerator& generator,
   for (int64_t step = 0; step < options.steps; ++step) {
     const double t = static_cast<double>(step) / options.steps;
     const double noise_scale =
-        w_std.item<double>() * 0.05 * std::pow(std::max(0.0, 1.0 - t / 0.75), 2.0);
+        w_std * 0.05 * std::pow(std::max(0.0, 1.0 - t / 0.75), 2.0);
     for (auto& group : adam.param_groups()) {
       static_cast<torch::optim::AdamOptions&>(group.options()).lr(
           LearningRateAt(options.learning_rate, t));
