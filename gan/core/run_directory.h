@@ -4,6 +4,8 @@
 //   <root>/samples/        sample grids
 //   <root>/checkpoints/    checkpoints
 //   <root>/log.jsonl       one JSON object per logged iteration (see gan/train)
+//   <root>/status.json     running, finished, stopped or failed (gan/outputs/run_status.h)
+//   <root>/report.html     the run as one static page (gan/outputs/run_report.h)
 //
 //   ASSIGN_OR_RETURN(gan::RunDirectory run, gan::RunDirectory::Create("runs/dcgan"));
 #ifndef GAN_CORE_RUN_DIRECTORY_H_

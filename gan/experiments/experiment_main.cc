@@ -15,9 +15,9 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "gan/checkpoint/checkpoint.h"
 #include "gan/core/atomic_file.h"
+#include "gan/core/command_line.h"
 #include "gan/core/config.h"
 #include "gan/core/log.h"
 #include "gan/core/run_directory.h"
@@ -36,6 +36,7 @@
 #include "gan/outputs/loss_log_extension.h"
 #include "gan/outputs/progress_extension.h"
 #include "gan/outputs/run_report.h"
+#include "gan/outputs/run_status.h"
 #include "gan/outputs/sample_grid_extension.h"
 #include "gan/outputs/tensorboard.h"
 #include "gan/train/data_parallel.h"
@@ -129,38 +130,6 @@ absl::Status CheckLabels(const ImageDataset& dataset, int64_t num_classes, const
                                                    ", outside model.num_classes = ", num_classes));
   }
   return absl::OkStatus();
-}
-
-// A word as a POSIX shell reads it back.
-std::string ShellQuoted(const std::string& word) {
-  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                              "0123456789_-+=/.,:@%") == std::string::npos) {
-    return word;
-  }
-  return "'" + absl::StrReplaceAll(word, {{"'", "'\\''"}}) + "'";
-}
-
-// The command as typed: under `bazel run` (which sets BUILD_WORKSPACE_DIRECTORY), the
-// target's label instead of the binary's path in Bazel's output tree
-// (.../bin/gan/experiments/NAME, or .../X.runfiles/WORKSPACE/gan/experiments/NAME).
-std::string CommandLine(int argc, char** argv) {
-  std::string program = argv[0];
-  const std::string binary = program;
-  std::string path;  // gan/experiments/dcgan_fashion_mnist
-  if (const size_t runfiles = binary.rfind(".runfiles/"); runfiles != std::string::npos) {
-    const size_t workspace_end = binary.find('/', runfiles + 10);
-    if (workspace_end != std::string::npos) path = binary.substr(workspace_end + 1);
-  } else if (const size_t bin = binary.rfind("/bin/"); bin != std::string::npos) {
-    path = binary.substr(bin + 5);
-  }
-  const size_t slash = path.rfind('/');
-  if (std::getenv("BUILD_WORKSPACE_DIRECTORY") != nullptr && slash != std::string::npos) {
-    program = "bazel run //" + path.substr(0, slash) + ":" + path.substr(slash + 1) +
-              (argc > 1 ? " --" : "");
-  }
-  std::vector<std::string> words = {program};
-  for (int i = 1; i < argc; ++i) words.push_back(ShellQuoted(argv[i]));
-  return absl::StrJoin(words, " ");
 }
 
 // The run the command line asks for: its config (the run directory's own when resuming)
@@ -290,11 +259,14 @@ absl::StatusOr<Training> BuildTraining(const ExperimentConfig& config,
   return training;
 }
 
-// The extensions every run has: loss log, sample grids, metrics (when asked for), the
-// report, TensorBoard events, checkpoints and the progress line, in that order.
-absl::Status AttachStandardExtensions(Trainer& trainer, const ExperimentConfig& config,
-                                      const Training& training, const RunDirectory& run,
-                                      const std::string& out_dir) {
+// The extensions every run has: loss log, status, sample grids, metrics (when asked for),
+// the report, TensorBoard events, checkpoints and the progress line, in that order.
+// Returns the status extension, which writes the run's final state.
+absl::StatusOr<RunStatusExtension*> AttachStandardExtensions(Trainer& trainer,
+                                                             const ExperimentConfig& config,
+                                                             const Training& training,
+                                                             const RunDirectory& run,
+                                                             const std::string& out_dir) {
   const OutputConfig& out = config.output;
   const Updater& updater = *training.updater;
   SampleGridOptions sample_options;
@@ -311,6 +283,9 @@ absl::Status AttachStandardExtensions(Trainer& trainer, const ExperimentConfig& 
   }
   trainer.Add(std::make_unique<LossLogExtension>(run.File("log.jsonl")),
               Trigger::EveryIterations(out.log_every).OrAtEnd().OrAtStop());
+  auto status = std::make_unique<RunStatusExtension>(out_dir);
+  RunStatusExtension* const status_writer = status.get();
+  trainer.Add(std::move(status), Trigger::EveryIterations(out.log_every));
   trainer.Add(std::make_unique<SampleGridExtension>(sampler, run.samples(), sample_options,
                                                     training.device),
               Trigger{out.sample_every, out.sample_every_epochs, true});
@@ -344,7 +319,7 @@ absl::Status AttachStandardExtensions(Trainer& trainer, const ExperimentConfig& 
               Trigger{out.checkpoint_every, out.checkpoint_every_epochs, true, true});
   trainer.Add(std::make_unique<ProgressExtension>(out.progress_seconds),
               Trigger::EveryIterations(1));
-  return absl::OkStatus();
+  return status_writer;
 }
 
 // The checkpoint --init_from names: the file itself, or the newest in a checkpoints
@@ -446,7 +421,8 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   GAN_RETURN_IF_ERROR(WriteFileAtomically(run.File("config.json"), plan.json.dump(2) + "\n"));
   GAN_RETURN_IF_ERROR(WriteFileAtomically(run.File(plan.resume ? "command_resume.txt" : "command.txt"),
                                           CommandLine(argc, argv) + "\n"));
-  GAN_RETURN_IF_ERROR(AttachStandardExtensions(trainer, config, training, run, out_dir));
+  GAN_ASSIGN_OR_RETURN(RunStatusExtension* const status,
+                       AttachStandardExtensions(trainer, config, training, run, out_dir));
 
   LogInfo() << config.name << ": " << training.dataset.size() << " images of "
             << training.shape.channels << "x" << training.shape.size << "x" << training.shape.size
@@ -456,7 +432,14 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
             << training.device << "; writing to " << out_dir;
   InstallStopSignalHandlers();
   const absl::Status trained = trainer.Run();
-  if (absl::IsCancelled(trained)) {
+  // The final state, and the report that shows it (a failure to write either is reported
+  // after the training's own outcome).
+  const bool stopped = absl::IsCancelled(trained);
+  const absl::Status recorded =
+      status->Finish(trainer.state(), trained.ok() ? "finished" : stopped ? "stopped" : "failed",
+                     trained.ok() ? "" : std::string(trained.message()));
+  const absl::Status reported = WriteRunReport(out_dir);
+  if (stopped) {
     std::fprintf(stderr,
                  "%s. Checkpoint %s written.\nTo continue: the same command with --out_dir=%s "
                  "--resume\n",
@@ -466,6 +449,8 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
     return trained;
   }
   GAN_RETURN_IF_ERROR(trained);
+  GAN_RETURN_IF_ERROR(recorded);
+  GAN_RETURN_IF_ERROR(reported);
   std::fprintf(stderr,
                "Done: %lld iterations. Samples in %s, losses in %s, checkpoints in %s.\n"
                "To train further: add --out_dir=%s --resume --%s=N (N = the new total).\n",

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <cstdio>
@@ -84,6 +85,22 @@ BinaryResult RunExperimentBinary(const std::string& experiment, const std::strin
   BinaryResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ""};
   EXPECT_TRUE(ReadFile(log, &result.output).ok());
   return result;
+}
+
+pid_t StartExperimentBinary(const std::string& binary, const std::vector<std::string>& flags,
+                            const std::string& log) {
+  const std::string path = std::string(std::getenv("TEST_SRCDIR")) + "/gan/gan/experiments/" + binary;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (std::freopen(log.c_str(), "w", stdout) == nullptr) _exit(126);
+    dup2(fileno(stdout), fileno(stderr));
+    std::vector<char*> argv{const_cast<char*>(path.c_str())};
+    for (const std::string& flag : flags) argv.push_back(const_cast<char*>(flag.c_str()));
+    argv.push_back(nullptr);
+    execv(path.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
 }
 
 std::vector<nlohmann::json> ReadJsonLines(const std::string& path) {

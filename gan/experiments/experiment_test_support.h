@@ -3,6 +3,8 @@
 #ifndef GAN_EXPERIMENTS_EXPERIMENT_TEST_SUPPORT_H_
 #define GAN_EXPERIMENTS_EXPERIMENT_TEST_SUPPORT_H_
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -30,6 +32,11 @@ struct BinaryResult {
 
 // Runs //gan/experiments:<experiment> from the test's runfiles with `flags`.
 BinaryResult RunExperimentBinary(const std::string& experiment, const std::string& flags);
+
+// Starts //gan/experiments:<binary> from the test's runfiles with `flags`, stdout and
+// stderr into `log`; returns its pid (to signal and waitpid).
+pid_t StartExperimentBinary(const std::string& binary, const std::vector<std::string>& flags,
+                            const std::string& log);
 
 // One JSON object per line.
 std::vector<nlohmann::json> ReadJsonLines(const std::string& path);

@@ -25,21 +25,15 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Starts dcgan_fashion_mnist with `flags` (whitespace-separated), output to `log`.
+// Starts dcgan_fashion_mnist with `flags`, output to `log`.
 pid_t Start(const std::vector<std::string>& flags, const std::string& log) {
-  const std::string binary =
-      std::string(std::getenv("TEST_SRCDIR")) + "/gan/gan/experiments/dcgan_fashion_mnist";
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (std::freopen(log.c_str(), "w", stdout) == nullptr) _exit(126);
-    dup2(fileno(stdout), fileno(stderr));
-    std::vector<char*> argv{const_cast<char*>(binary.c_str())};
-    for (const std::string& flag : flags) argv.push_back(const_cast<char*>(flag.c_str()));
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
-  return pid;
+  return StartExperimentBinary("dcgan_fashion_mnist", flags, log);
+}
+
+std::string ReadText(const std::string& path) {
+  std::string text;
+  EXPECT_TRUE(ReadFile(path, &text).ok()) << path;
+  return text;
 }
 
 // Waits until the run's log has `lines` lines (or two minutes pass).
@@ -86,6 +80,14 @@ TEST(InterruptionTest, SigtermWritesACheckpointAndTheRunResumesFromIt) {
   ASSERT_EQ(checkpoints.size(), 1u) << output;
   const int64_t stopped_at = ReadJsonLines(run + "/log.jsonl").back()["iteration"];
   EXPECT_EQ(checkpoints[0].first, stopped_at);
+  // status.json and the report say it stopped, and where.
+  const nlohmann::json stopped = nlohmann::json::parse(ReadText(run + "/status.json"));
+  EXPECT_EQ(stopped["state"], "stopped");
+  EXPECT_EQ(stopped["iteration"], stopped_at);
+  EXPECT_EQ(stopped["total_iterations"], 1000000);
+  std::string report;
+  ASSERT_TRUE(ReadFile(run + "/report.html", &report).ok());
+  EXPECT_THAT(report, HasSubstr("Stopped at iteration " + std::to_string(stopped_at) + " of 1000000"));
 
   const BinaryResult resumed = RunExperimentBinary(
       "dcgan_fashion_mnist", "--out_dir=" + run + " --resume --data_dir=" + data +
@@ -93,6 +95,10 @@ TEST(InterruptionTest, SigtermWritesACheckpointAndTheRunResumesFromIt) {
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_THAT(resumed.output, HasSubstr("resumed from " + checkpoints[0].second));
   EXPECT_EQ(ListCheckpoints(run + "/checkpoints").back().first, stopped_at + 2);
+  const nlohmann::json finished = nlohmann::json::parse(ReadText(run + "/status.json"));
+  EXPECT_EQ(finished["state"], "finished");
+  EXPECT_EQ(finished["iteration"], stopped_at + 2);
+  EXPECT_GE(finished["seconds"].get<double>(), stopped["seconds"].get<double>());
 }
 
 TEST(InterruptionTest, KillDashNineNeverLeavesACheckpointThatWillNotResume) {

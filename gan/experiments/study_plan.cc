@@ -1,10 +1,12 @@
 #include "gan/experiments/study_plan.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gan/core/status_macros.h"
 
 namespace gan {
 namespace {
@@ -72,24 +74,73 @@ absl::StatusOr<std::vector<Condition>> NamedConditions(const nlohmann::json& nam
   return conditions;
 }
 
+absl::StatusOr<StudyEvaluation> ParseEvaluation(const nlohmann::json& json,
+                                                const StudyBudget& budget) {
+  static const std::set<std::string> kKeys = {"every_epochs", "every_iterations", "samples",
+                                              "extractor", "split"};
+  if (!json.is_object()) return Invalid("evaluation", "must be an object");
+  for (const auto& [key, value] : json.items()) {
+    if (kKeys.count(key) == 0) {
+      return Invalid("evaluation." + key, "is not one of: " + absl::StrJoin(kKeys, ", "));
+    }
+    const bool text = key == "extractor" || key == "split";
+    if (text ? !value.is_string() : !value.is_number_integer() || value.get<int64_t>() < 1) {
+      return Invalid("evaluation." + key, std::string(text ? "must be a string" : "must be an integer >= 1") +
+                                              ", got " + value.dump());
+    }
+  }
+  if (json.contains("every_epochs") && json.contains("every_iterations")) {
+    return Invalid("evaluation", "has both 'every_epochs' and 'every_iterations': give one");
+  }
+  StudyEvaluation evaluation;
+  evaluation.every_epochs = json.value("every_epochs", int64_t{0});
+  evaluation.every_iterations = json.value("every_iterations", int64_t{0});
+  if (evaluation.every_epochs == 0 && evaluation.every_iterations == 0) {
+    if (budget.unit == "epochs") {
+      evaluation.every_epochs = 1;
+    } else if (budget.unit == "iterations") {
+      evaluation.every_iterations = std::max<int64_t>(1, (budget.amount + 4) / 5);
+    } else {
+      return Invalid("evaluation", "needs 'every_epochs' or 'every_iterations' with a budget in images");
+    }
+  }
+  evaluation.samples = json.value("samples", evaluation.samples);
+  evaluation.extractor = json.value("extractor", std::string());
+  evaluation.split = json.value("split", std::string());
+  return evaluation;
+}
+
 }  // namespace
 
 absl::StatusOr<StudyPlan> ParseStudyPlan(const nlohmann::json& json) {
   if (!json.is_object()) return absl::InvalidArgumentError("a study must be a JSON object");
-  static const std::set<std::string> kKeys = {"name", "experiment", "grid", "conditions", "seeds",
-                                              "budget"};
+  static const std::set<std::string> kKeys = {"name",  "experiment", "experiments", "grid",
+                                              "conditions", "seeds", "budget", "evaluation"};
   for (const auto& [key, value] : json.items()) {
     if (kKeys.count(key) == 0) {
       return Invalid(key, "is not one of: " + absl::StrJoin(kKeys, ", "));
     }
   }
   StudyPlan plan;
-  for (const auto& [key, field] : {std::pair<const char*, std::string*>{"name", &plan.name},
-                                   {"experiment", &plan.experiment}}) {
-    if (!json.contains(key) || !json[key].is_string() || json[key].get<std::string>().empty()) {
-      return Invalid(key, "must be a non-empty string");
+  if (!json.contains("name") || !json["name"].is_string() || json["name"].get<std::string>().empty()) {
+    return Invalid("name", "must be a non-empty string");
+  }
+  plan.name = json["name"].get<std::string>();
+  if (json.contains("experiment") == json.contains("experiments")) {
+    return Invalid("experiment", "or 'experiments' must be given (one of them)");
+  }
+  const nlohmann::json experiments =
+      json.contains("experiment") ? nlohmann::json::array({json["experiment"]}) : json["experiments"];
+  if (!experiments.is_array() || experiments.empty()) {
+    return Invalid("experiments", "must be a non-empty list of experiment names");
+  }
+  for (const nlohmann::json& experiment : experiments) {
+    if (!experiment.is_string() || experiment.get<std::string>().empty() ||
+        experiment.get<std::string>().find_first_of("/ ") != std::string::npos) {
+      return Invalid(json.contains("experiment") ? "experiment" : "experiments",
+                     "must name experiments (//gan/experiments:<name>), got " + experiment.dump());
     }
-    *field = json[key].get<std::string>();
+    plan.experiments.push_back(experiment.get<std::string>());
   }
   if (json.contains("grid") && json.contains("conditions")) {
     return Invalid("conditions", "and 'grid' are both given: a study has one or the other");
@@ -123,17 +174,34 @@ absl::StatusOr<StudyPlan> ParseStudyPlan(const nlohmann::json& json) {
                              "with N >= 1, got " + budget.dump());
   }
   plan.budget.amount = budget.begin().value().get<int64_t>();
+  GAN_ASSIGN_OR_RETURN(plan.evaluation,
+                       ParseEvaluation(json.value("evaluation", nlohmann::json::object()), plan.budget));
 
-  std::set<std::string> directories;
   for (const Condition& condition : *conditions) {
-    plan.conditions.push_back(condition.name);
-    if (!directories.insert(DirectoryName(condition.name)).second) {
-      return Invalid("conditions", "has two conditions in one directory: '" +
-                                       DirectoryName(condition.name) + "'");
+    for (const std::string& setting : condition.settings) {
+      // The runs take them as one comma-separated --set flag.
+      if (setting.find(',') != std::string::npos) {
+        return Invalid(json.contains("grid") ? "grid" : "conditions",
+                       "has a value with a comma, which --set cannot pass: '" + setting + "'");
+      }
     }
-    for (const int64_t seed : plan.seeds) {
-      plan.runs.push_back({condition.name, condition.settings, seed,
-                           absl::StrCat(DirectoryName(condition.name), "/seed_", seed)});
+  }
+  std::set<std::string> directories;
+  const bool several = plan.experiments.size() > 1;
+  const bool base = !json.contains("grid") && !json.contains("conditions");
+  for (const std::string& experiment : plan.experiments) {
+    for (const Condition& condition : *conditions) {
+      const std::string name = !several ? condition.name
+                               : base   ? experiment
+                                        : experiment + ":" + condition.name;
+      plan.conditions.push_back(name);
+      if (!directories.insert(DirectoryName(name)).second) {
+        return Invalid("conditions", "has two conditions in one directory: '" + DirectoryName(name) + "'");
+      }
+      for (const int64_t seed : plan.seeds) {
+        plan.runs.push_back({experiment, name, condition.settings, seed,
+                             absl::StrCat(DirectoryName(name), "/seed_", seed)});
+      }
     }
   }
   return plan;
@@ -147,6 +215,37 @@ std::vector<std::string> BudgetSettings(const StudyBudget& budget, int64_t batch
                                  ? budget.amount
                                  : (budget.amount + batch_size - 1) / batch_size;
   return {absl::StrCat("train.max_iterations=", iterations)};
+}
+
+std::vector<std::string> StudyRunSettings(const StudyPlan& plan, const StudyRun& run,
+                                          int64_t batch_size) {
+  std::vector<std::string> settings = run.settings;
+  for (std::string& setting : BudgetSettings(plan.budget, batch_size)) settings.push_back(std::move(setting));
+  const StudyEvaluation& evaluation = plan.evaluation;
+  // Evaluations (and the checkpoints they rate) at the study's points, and no others.
+  int64_t points = 0;
+  if (evaluation.every_epochs > 0) {
+    settings.push_back(absl::StrCat("output.evaluate_every_epochs=", evaluation.every_epochs));
+    settings.push_back("output.evaluate_every=0");
+    settings.push_back(absl::StrCat("output.checkpoint_every_epochs=", evaluation.every_epochs));
+    settings.push_back("output.checkpoint_every=0");
+    points = plan.budget.unit == "epochs" ? plan.budget.amount / evaluation.every_epochs : 0;
+  } else {
+    settings.push_back(absl::StrCat("output.evaluate_every=", evaluation.every_iterations));
+    settings.push_back("output.evaluate_every_epochs=0");
+    settings.push_back(absl::StrCat("output.checkpoint_every=", evaluation.every_iterations));
+    settings.push_back("output.checkpoint_every_epochs=0");
+    const int64_t iterations = plan.budget.unit == "iterations"
+                                   ? plan.budget.amount
+                                   : (plan.budget.amount + batch_size - 1) / batch_size;
+    points = plan.budget.unit == "epochs" ? 0 : iterations / evaluation.every_iterations;
+  }
+  // Every rated checkpoint is kept (and the final one); unknown counts keep 100.
+  settings.push_back(absl::StrCat("output.keep_checkpoints=", points > 0 ? points + 1 : 100));
+  settings.push_back(absl::StrCat("output.evaluate_samples=", evaluation.samples));
+  if (!evaluation.extractor.empty()) settings.push_back("output.evaluate_extractor=" + evaluation.extractor);
+  if (!evaluation.split.empty()) settings.push_back("output.evaluate_split=" + evaluation.split);
+  return settings;
 }
 
 }  // namespace gan

@@ -78,7 +78,62 @@ TEST(StudyPlanTest, ErrorsNameTheKey) {
   EXPECT_THAT(Error(clash), HasSubstr("has two conditions in one directory: 'a_b'"));
   nlohmann::json nameless = Study("");
   nameless.erase("experiment");
-  EXPECT_THAT(Error(nameless), HasSubstr("study key 'experiment' must be a non-empty string"));
+  EXPECT_THAT(Error(nameless), HasSubstr("study key 'experiment' or 'experiments' must be given"));
+  EXPECT_THAT(Error(Study(R"(, "experiments": ["lsgan"])")),
+              HasSubstr("study key 'experiment' or 'experiments' must be given"));
+  nlohmann::json path = Study("");
+  path["experiment"] = "gan/experiments:lsgan";
+  EXPECT_THAT(Error(path), HasSubstr("'experiment' must name experiments"));
+  EXPECT_THAT(Error(Study(R"(, "grid": {"model.channels": ["1,2"]})")),
+              HasSubstr("has a value with a comma, which --set cannot pass: 'model.channels=1,2'"));
+  EXPECT_THAT(Error(Study(R"(, "evaluation": {"every_epochs": 1, "every_iterations": 5})")),
+              HasSubstr("has both 'every_epochs' and 'every_iterations'"));
+  EXPECT_THAT(Error(Study(R"(, "evaluation": {"samples": 0})")),
+              HasSubstr("'evaluation.samples' must be an integer >= 1, got 0"));
+  EXPECT_THAT(Error(Study(R"(, "evaluation": {"fid": true})")),
+              HasSubstr("'evaluation.fid' is not one of"));
+  nlohmann::json images = Study("");
+  images["budget"] = {{"images", 6400}};
+  EXPECT_THAT(Error(images), HasSubstr("needs 'every_epochs' or 'every_iterations' with a budget in images"));
+}
+
+TEST(StudyPlanTest, SeveralExperimentsAreConditionsNamedAfterThem) {
+  nlohmann::json json = Study("");
+  json.erase("experiment");
+  json["experiments"] = {"lsgan", "wgan_gp"};
+  absl::StatusOr<StudyPlan> plan = ParseStudyPlan(json);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(plan->conditions, ElementsAre("lsgan", "wgan_gp"));
+  ASSERT_EQ(plan->runs.size(), 4u);
+  EXPECT_EQ(plan->runs[2].experiment, "wgan_gp");
+  EXPECT_EQ(plan->runs[2].directory, "wgan_gp/seed_0");
+  json["conditions"] = {{"slow", {"train.lr_g=1e-5"}}};
+  plan = ParseStudyPlan(json);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(plan->conditions, ElementsAre("lsgan:slow", "wgan_gp:slow"));
+}
+
+TEST(StudyPlanTest, RunSettingsAddTheBudgetAndAnEvaluationWithAKeptCheckpointAtEachPoint) {
+  absl::StatusOr<StudyPlan> plan = ParseStudyPlan(Study(
+      R"(, "grid": {"loss": ["bce"]}, "evaluation": {"samples": 2000, "extractor": "fmnist-classifier"})"));
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  // Epochs budget: every epoch by default; 2 evaluations, so 3 checkpoints kept.
+  EXPECT_THAT(StudyRunSettings(*plan, plan->runs[0], 64),
+              ElementsAre("loss=bce", "train.epochs=2", "train.max_iterations=0",
+                          "output.evaluate_every_epochs=1", "output.evaluate_every=0",
+                          "output.checkpoint_every_epochs=1", "output.checkpoint_every=0",
+                          "output.keep_checkpoints=3", "output.evaluate_samples=2000",
+                          "output.evaluate_extractor=fmnist-classifier"));
+  nlohmann::json json = Study("");
+  json["budget"] = {{"iterations", 1000}};
+  plan = ParseStudyPlan(json);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  // Iterations budget: 5 evaluations by default, every 200.
+  EXPECT_THAT(StudyRunSettings(*plan, plan->runs[0], 64),
+              ElementsAre("train.max_iterations=1000", "output.evaluate_every=200",
+                          "output.evaluate_every_epochs=0", "output.checkpoint_every=200",
+                          "output.checkpoint_every_epochs=0", "output.keep_checkpoints=6",
+                          "output.evaluate_samples=10000"));
 }
 
 }  // namespace

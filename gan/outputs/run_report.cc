@@ -3,43 +3,22 @@
 #include <dirent.h>
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
+#include <map>
 #include <sstream>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "gan/core/atomic_file.h"
+#include "gan/outputs/progress_extension.h"
+#include "gan/outputs/run_status.h"
+#include "gan/outputs/svg_chart.h"
 
 namespace gan {
 namespace {
-
-std::string Escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-// Metrics the evaluation writes into log.jsonl; every other number but the position
-// fields is a loss or a training statistic.
-bool IsMetric(const std::string& key) {
-  static const char* const kMetrics[] = {"fid", "is_mean", "is_std", "kid_mean", "kid_std",
-                                         "precision", "recall", "density", "coverage",
-                                         "intra_fid"};
-  return std::find(std::begin(kMetrics), std::end(kMetrics), key) != std::end(kMetrics);
-}
 
 std::vector<std::string> SampleGrids(const std::string& dir) {
   std::vector<std::string> names;
@@ -54,111 +33,149 @@ std::vector<std::string> SampleGrids(const std::string& dir) {
   return names;
 }
 
+// The chart a logged key is drawn in: G's and D's losses together, D's mean logits
+// together, every other statistic (penalties, augment_p, ...) on its own scale.
+std::string ChartOf(const std::string& key) {
+  if (absl::StartsWith(key, "loss_")) return "losses";
+  if (absl::StartsWith(key, "logit_")) return "D's mean logits";
+  return key;
+}
+
+struct RunLog {
+  // chart -> series -> (iterations, values)
+  std::map<std::string, std::map<std::string, ChartSeries>> curves;
+  std::map<std::string, ChartSeries> metrics;
+  // One row per evaluation: iteration, epoch and its numbers.
+  std::vector<nlohmann::json> evaluations;
+};
+
+RunLog ReadRunLog(const std::string& run_dir) {
+  RunLog log;
+  std::string text;
+  if (!ReadFile(run_dir + "/log.jsonl", &text).ok()) return log;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!entry.is_object() || !entry.contains("iteration")) continue;
+    const double iteration = entry["iteration"].get<double>();
+    bool evaluation = false;
+    for (const auto& [key, value] : entry.items()) {
+      if (!value.is_number() || key == "iteration" || key == "epoch" || key == "seconds") continue;
+      ChartSeries& series = IsMetricKey(key) ? log.metrics[key] : log.curves[ChartOf(key)][key];
+      series.name = key;
+      series.x.push_back(iteration);
+      series.y.push_back(value.get<double>());
+      evaluation = evaluation || IsMetricKey(key);
+    }
+    if (evaluation) log.evaluations.push_back(entry);
+  }
+  return log;
+}
+
+std::string MetricsTable(const RunLog& log) {
+  std::vector<std::string> columns;
+  for (const std::string& key : MetricKeys()) {
+    if (log.metrics.count(key)) columns.push_back(key);
+  }
+  std::string html = "<table><tr><th>iteration</th><th>epoch</th>";
+  for (const std::string& key : columns) absl::StrAppend(&html, "<th>", EscapeHtml(key), "</th>");
+  html += "</tr>\n";
+  for (const nlohmann::json& row : log.evaluations) {
+    absl::StrAppend(&html, "<tr><td>", row["iteration"].dump(), "</td><td>",
+                    row.value("epoch", nlohmann::json()).dump(), "</td>");
+    for (const std::string& key : columns) {
+      const bool has = row.contains(key) && row[key].is_number();
+      absl::StrAppend(&html, "<td>", has ? absl::StrFormat("%.4g", row[key].get<double>()) : "",
+                      "</td>");
+    }
+    html += "</tr>\n";
+  }
+  return html + "</table>\n";
+}
+
 }  // namespace
 
-std::string SvgLineChart(const std::string& title,
-                         const std::map<std::string, std::vector<std::pair<double, double>>>& series) {
-  constexpr double kWidth = 640, kHeight = 240, kLeft = 70, kRight = 150, kTop = 28, kBottom = 30;
-  static const char* const kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
-                                        "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
-  double x_min = std::numeric_limits<double>::infinity(), x_max = -x_min;
-  double y_min = x_min, y_max = -x_min;
-  for (const auto& [name, points] : series) {
-    for (const auto& [x, y] : points) {
-      if (!std::isfinite(x) || !std::isfinite(y)) continue;
-      x_min = std::min(x_min, x), x_max = std::max(x_max, x);
-      y_min = std::min(y_min, y), y_max = std::max(y_max, y);
-    }
+const std::vector<std::string>& MetricKeys() {
+  static const std::vector<std::string>* const keys = new std::vector<std::string>{
+      "fid", "is_mean", "is_std", "kid_mean", "kid_std", "precision", "recall", "density",
+      "coverage", "intra_fid"};
+  return *keys;
+}
+
+bool IsMetricKey(const std::string& key) {
+  return std::find(MetricKeys().begin(), MetricKeys().end(), key) != MetricKeys().end();
+}
+
+std::string DescribeRunStatus(const std::string& run_dir) {
+  const absl::StatusOr<RunStatus> status = ReadRunStatus(run_dir);
+  if (!status.ok()) return "";
+  const std::string speed = absl::StrCat(FormatDuration(status->seconds), " of training, ",
+                                         absl::StrFormat("%.3g", status->iterations_per_second),
+                                         " it/s");
+  const std::string progress = absl::StrCat("iteration ", status->iteration, " of ",
+                                            status->total_iterations, " (", status->epoch,
+                                            " epochs done), ", speed);
+  std::string text;
+  if (status->state == "finished") {
+    text = absl::StrCat("Finished: ", status->iteration, " iterations (", status->epoch,
+                        " epochs), ", speed);
+  } else if (status->state == "stopped") {
+    text = absl::StrCat("Stopped at ", progress, "; continue it with the same command and --resume");
+  } else if (status->state == "failed") {
+    text = "Failed at " + progress;
+  } else {
+    text = "Running (or killed): " + progress;
   }
-  std::string svg = absl::StrFormat(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-      "viewBox=\"0 0 %.0f %.0f\"><text x=\"%.0f\" y=\"18\" font-weight=\"bold\">%s</text>",
-      kWidth, kHeight, kWidth, kHeight, kLeft, Escape(title));
-  if (!std::isfinite(x_min)) return svg + "<text x=\"70\" y=\"120\">no data</text></svg>";
-  if (x_max == x_min) x_max = x_min + 1;
-  if (y_max == y_min) y_max = y_min + 1;
-  const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
-  absl::StrAppendFormat(&svg,
-                        "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
-                        "stroke=\"#999\"/>",
-                        kLeft, kTop, plot_w, plot_h);
-  absl::StrAppendFormat(&svg,
-                        "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\" font-size=\"11\">%.4g</text>"
-                        "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\" font-size=\"11\">%.4g</text>"
-                        "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">%.0f</text>"
-                        "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\" font-size=\"11\">%.0f</text>",
-                        kLeft - 4, kTop + 10, y_max, kLeft - 4, kTop + plot_h, y_min, kLeft,
-                        kHeight - 10, x_min, kLeft + plot_w, kHeight - 10, x_max);
-  int color = 0;
-  for (const auto& [name, points] : series) {
-    std::vector<std::string> coordinates;
-    for (const auto& [x, y] : points) {
-      if (!std::isfinite(x) || !std::isfinite(y)) continue;
-      coordinates.push_back(absl::StrFormat("%.1f,%.1f", kLeft + (x - x_min) / (x_max - x_min) * plot_w,
-                                            kTop + (y_max - y) / (y_max - y_min) * plot_h));
-    }
-    const char* stroke = kColors[color % 8];
-    if (coordinates.size() <= 50) {
-      // Markers, so that sparse series (metrics every few epochs, one point) are visible.
-      for (const std::string& point : coordinates) {
-        const size_t comma = point.find(',');
-        absl::StrAppendFormat(&svg, "<circle cx=\"%s\" cy=\"%s\" r=\"3\" fill=\"%s\"/>",
-                              point.substr(0, comma), point.substr(comma + 1), stroke);
-      }
-    }
-    absl::StrAppendFormat(&svg,
-                          "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%s\"/>"
-                          "<text x=\"%.0f\" y=\"%.0f\" fill=\"%s\" font-size=\"12\">%s</text>",
-                          stroke, absl::StrJoin(coordinates, " "), kLeft + plot_w + 8,
-                          kTop + 14 + 16 * color, stroke, Escape(name));
-    ++color;
-  }
-  return svg + "</svg>";
+  if (!status->message.empty()) absl::StrAppend(&text, ". ", status->message);
+  return text;
 }
 
 absl::Status WriteRunReport(const std::string& run_dir) {
-  std::map<std::string, std::vector<std::pair<double, double>>> losses;
-  std::map<std::string, std::map<std::string, std::vector<std::pair<double, double>>>> metrics;
-  std::string log;
-  if (ReadFile(run_dir + "/log.jsonl", &log).ok()) {
-    std::istringstream lines(log);
-    for (std::string line; std::getline(lines, line);) {
-      const nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-      if (!entry.is_object() || !entry.contains("iteration")) continue;
-      const double iteration = entry["iteration"].get<double>();
-      for (const auto& [key, value] : entry.items()) {
-        if (!value.is_number() || key == "iteration" || key == "epoch" || key == "seconds") continue;
-        if (IsMetric(key)) {
-          metrics[key][key].emplace_back(iteration, value.get<double>());
-        } else {
-          losses[key].emplace_back(iteration, value.get<double>());
-        }
-      }
+  const RunLog log = ReadRunLog(run_dir);
+  std::string name = run_dir;
+  std::string config;
+  if (ReadFile(run_dir + "/config.json", &config).ok()) {
+    const nlohmann::json json = nlohmann::json::parse(config, nullptr, false);
+    if (json.is_object() && json.contains("name") && json["name"].is_string()) {
+      name = json["name"].get<std::string>();
     }
   }
   std::string html =
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + Escape(run_dir) +
-      "</title><style>body{font-family:sans-serif;margin:24px}figure{display:inline-block;"
-      "margin:6px}img{image-rendering:pixelated;width:256px}pre{background:#f4f4f4;"
-      "padding:8px;overflow:auto}</style></head><body>\n<h1>" + Escape(run_dir) + "</h1>\n";
-  html += "<h2>Losses</h2>\n" + SvgLineChart("losses (means over each log window)", losses) + "\n";
-  if (!metrics.empty()) {
-    html += "<h2>Metrics</h2>\n";
-    for (const auto& [name, series] : metrics) html += SvgLineChart(name, series) + "\n";
+      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + EscapeHtml(name) +
+      "</title><style>body{font-family:sans-serif;margin:24px;max-width:1400px}"
+      "figure{display:inline-block;margin:6px}img{image-rendering:pixelated;width:256px}"
+      "pre{background:#f4f4f4;padding:8px;overflow:auto}.status{font-size:17px;padding:8px;"
+      "background:#eef4fb;border-left:4px solid #1f77b4}table{border-collapse:collapse}"
+      "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}</style></head><body>\n";
+  absl::StrAppend(&html, "<h1>", EscapeHtml(name), "</h1>\n<p>", EscapeHtml(run_dir), "</p>\n");
+  if (const std::string status = DescribeRunStatus(run_dir); !status.empty()) {
+    absl::StrAppend(&html, "<p class=\"status\">", EscapeHtml(status), "</p>\n");
+  }
+  html += "<h2>Training</h2>\n<p>Means over each logging window.</p>\n";
+  if (log.curves.empty()) html += SvgLineChart({"losses", "iteration", ""}, {}) + "\n";
+  for (const auto& [chart, named] : log.curves) {
+    std::vector<ChartSeries> series;
+    for (const auto& [key, s] : named) series.push_back(s);
+    html += SvgLineChart({chart, "iteration", ""}, series) + "\n";
+  }
+  if (!log.metrics.empty()) {
+    html += "<h2>Metrics</h2>\n" + MetricsTable(log);
+    for (const auto& [key, s] : log.metrics) html += SvgLineChart({key, "iteration", ""}, {s}) + "\n";
   }
   const std::vector<std::string> grids = SampleGrids(run_dir + "/samples");
   if (!grids.empty()) {
     html += "<h2>Samples</h2>\n";
-    for (const std::string& name : grids) {
-      html += absl::StrCat("<figure><img src=\"samples/", Escape(name), "\" alt=\"", Escape(name),
-                           "\"><figcaption>", Escape(name), "</figcaption></figure>\n");
+    for (const std::string& grid : grids) {
+      html += absl::StrCat("<figure><img src=\"samples/", EscapeHtml(grid), "\" alt=\"",
+                           EscapeHtml(grid), "\"><figcaption>", EscapeHtml(grid),
+                           "</figcaption></figure>\n");
     }
   }
   for (const auto& [title, file] : std::vector<std::pair<std::string, std::string>>{
-           {"Config", "config.json"}, {"Command", "command.txt"}, {"Resumed with", "command_resume.txt"}}) {
+           {"Command", "command.txt"}, {"Resumed with", "command_resume.txt"}, {"Config", "config.json"}}) {
     std::string text;
     if (ReadFile(run_dir + "/" + file, &text).ok()) {
-      html += absl::StrCat("<h2>", title, "</h2>\n<pre>", Escape(text), "</pre>\n");
+      html += absl::StrCat("<h2>", title, "</h2>\n<pre>", EscapeHtml(text), "</pre>\n");
     }
   }
   html += "</body></html>\n";

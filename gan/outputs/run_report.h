@@ -1,12 +1,13 @@
-// report.html for a run directory: loss curves, metric curves (when the run evaluated
-// itself), the sample grids over time, the config and the command line, as one static
-// page with inline SVG charts: no script, no network, opens anywhere offline.
+// report.html for a run directory: a status header (finished, stopped at iteration N of
+// M, speed, wall time), the loss and statistics curves, the metrics as curves and as a
+// table (when the run evaluated itself), the sample grids over time, and the config and
+// the command as typed, as one static page with inline SVG charts: no script, no network,
+// opens anywhere offline.
 //
 //   GAN_RETURN_IF_ERROR(gan::WriteRunReport("runs/dcgan_fashion_mnist"));
 #ifndef GAN_OUTPUTS_RUN_REPORT_H_
 #define GAN_OUTPUTS_RUN_REPORT_H_
 
-#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,12 +17,16 @@
 
 namespace gan {
 
-// A line chart of named series of (iteration, value) points, as an <svg> element.
-// Non-finite values are left out; values are HTML-escaped.
-std::string SvgLineChart(const std::string& title,
-                         const std::map<std::string, std::vector<std::pair<double, double>>>& series);
+// Metrics the evaluation writes into log.jsonl, in the order pages list them (every other
+// number but the position fields is a loss or a training statistic).
+const std::vector<std::string>& MetricKeys();
+bool IsMetricKey(const std::string& key);
 
-// Reads <run_dir>/log.jsonl, samples/, config.json, command*.txt and writes
+// The run's state in words, from status.json ("Finished: 4690 of 4690 iterations ...");
+// empty when the run has none.
+std::string DescribeRunStatus(const std::string& run_dir);
+
+// Reads <run_dir>/log.jsonl, status.json, samples/, config.json, command*.txt and writes
 // <run_dir>/report.html atomically. Missing pieces are left out of the page.
 absl::Status WriteRunReport(const std::string& run_dir);
 

@@ -11,6 +11,7 @@
 #include "gan/core/atomic_file.h"
 #include "gan/core/image_grid.h"
 #include "gan/core/run_directory.h"
+#include "gan/outputs/headless_chromium.h"
 #include "gan/outputs/run_report.h"
 
 namespace gan {
@@ -18,18 +19,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// Runs chromium headless with `flags` on `page`; returns stdout + stderr.
-std::string Chromium(const std::string& flags, const std::string& page, const std::string& tmp) {
-  const std::string output = tmp + "/chromium_output.txt";
-  // HOME: chromium writes its profile there; --no-sandbox: tests may run as root.
-  const std::string command = "HOME=" + tmp + " chromium --headless --no-sandbox --disable-gpu " +
-                              flags + " file://" + page + " > " + output + " 2>&1";
-  EXPECT_EQ(std::system(command.c_str()), 0) << command;
-  std::string text;
-  EXPECT_TRUE(ReadFile(output, &text).ok());
-  return text;
-}
 
 TEST(RunReportRenderTest, ChromiumLoadsAndRendersTheReport) {
   const std::string tmp = std::getenv("TEST_TMPDIR");
@@ -49,14 +38,14 @@ TEST(RunReportRenderTest, ChromiumLoadsAndRendersTheReport) {
   ASSERT_TRUE(WriteRunReport(run).ok());
   const std::string page = run + "/report.html";
 
-  const std::string dom = Chromium("--dump-dom", page, tmp);
+  const std::string dom = RunHeadlessChromium("--dump-dom", page);
   EXPECT_THAT(dom, HasSubstr("<polyline"));
   EXPECT_THAT(dom, HasSubstr("samples/iter_000000200.png"));
   EXPECT_THAT(dom, HasSubstr("<pre>{\"name\": \"rendered\"}"));  // serialized unescaped
   EXPECT_THAT(dom, Not(HasSubstr("ERR_")));
 
   const std::string shot = tmp + "/report.png";
-  const std::string rendered = Chromium("--window-size=1000,1200 --screenshot=" + shot, page, tmp);
+  const std::string rendered = RunHeadlessChromium("--window-size=1000,1200 --screenshot=" + shot, page);
   EXPECT_THAT(rendered, Not(HasSubstr("Page load failed"))) << rendered;
   std::string png;
   ASSERT_TRUE(ReadFile(shot, &png).ok()) << rendered;

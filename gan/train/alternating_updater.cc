@@ -400,7 +400,12 @@ torch::Tensor AlternatingUpdater::DiscriminatorObjective(const torch::Tensor& re
   step.set_fake_logits(fake_logits);
   step.set_latents(latents);
   PrepareStep(step);
-  return AddTerms(loss, step, /*discriminator=*/true, term_logs_d_);
+  loss = AddTerms(loss, step, /*discriminator=*/true, term_logs_d_);
+  // D's mean logits on the reals and the fakes it was trained on: their gap shows how far
+  // D separates them (and whether, under BCE, it saturates).
+  term_logs_d_["logit_real"] = real_logits.mean().to(torch::kFloat);
+  term_logs_d_["logit_fake"] = fake_logits.detach().mean().to(torch::kFloat);
+  return loss;
 }
 
 torch::Tensor AlternatingUpdater::BackwardOverParts(

@@ -11,7 +11,8 @@
 // names; a term that replaces G's loss (feature matching) stands in for it. Terms see the
 // step's fakes with the latents they were made from (zCR perturbs them). Terms with a log
 // name are reported as "<name>_d" and "<name>_g" ("penalty_d", "class_d", "class_g"). The
-// terms' state (LeCam's moving averages) is checkpointed with the networks.
+// terms' state (LeCam's moving averages) is checkpointed with the networks. D's step also
+// logs its mean logits on the reals and on the fakes ("logit_real", "logit_fake").
 //
 // Augmentation (gan/augment): with one, D sees every image, real or fake, in D's step and
 // in G's, through it, each call with fresh random draws; G's gradient flows through it.

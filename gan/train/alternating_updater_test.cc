@@ -218,6 +218,31 @@ TEST(AlternatingUpdaterTest, HingeTrainingSeparatesRealFromFakeLogits) {
   EXPECT_LT(last.item<double>(), first.item<double>());
 }
 
+TEST(AlternatingUpdaterTest, LogsTheMeanLogitsOfTheDiscriminatorStep) {
+  // Oracle: with G first, D's step sees G's fakes from before G's step, and D's weights are
+  // those before the update; both nets are in training mode (batch statistics), so their
+  // outputs computed directly beforehand are the ones D's step sees.
+  Nets nets = TinyDcgan();
+  AlternatingUpdaterOptions options;
+  options.generator_first = true;
+  AlternatingUpdater updater = MakeUpdater(nets, options);
+  const Batch batch = RealBatch();
+  torch::Tensor expected_real, expected_fake;
+  {
+    torch::NoGradGuard no_grad;
+    torch::manual_seed(5);
+    const torch::Tensor fakes = nets.g->forward(nets.g->SampleLatent(8, torch::kCPU), torch::Tensor());
+    expected_real = nets.d->forward(batch.images, torch::Tensor()).mean();
+    expected_fake = nets.d->forward(fakes, torch::Tensor()).mean();
+  }
+  torch::manual_seed(5);
+  const auto losses = updater.Update(batch, 0);
+  ASSERT_TRUE(losses.count("logit_real") && losses.count("logit_fake"));
+  EXPECT_NEAR(losses.at("logit_real").item<double>(), expected_real.item<double>(), 1e-5);
+  EXPECT_NEAR(losses.at("logit_fake").item<double>(), expected_fake.item<double>(), 1e-5);
+  EXPECT_GT(std::abs(expected_real.item<double>() - expected_fake.item<double>()), 1e-6);
+}
+
 TEST(AlternatingUpdaterTest, WeightClippingBoundsEveryDiscriminatorParameter) {
   Nets nets = TinyDcgan();
   AlternatingUpdaterOptions options;

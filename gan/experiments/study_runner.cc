@@ -1,0 +1,254 @@
+#include "gan/experiments/study_runner.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <optional>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gan/checkpoint/checkpoint.h"
+#include "gan/core/atomic_file.h"
+#include "gan/core/run_directory.h"
+#include "gan/core/stop_signal.h"
+#include "gan/outputs/progress_extension.h"
+#include "gan/outputs/run_status.h"
+
+namespace gan {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Starts `argv` in its own process group, with stdout and stderr into `output` (appended;
+// or a pipe when output_fd >= 0); SIGTERM reaches it if this process dies.
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& output, int output_fd = -1) {
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  setpgid(0, 0);
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() != parent) _exit(128 + SIGTERM);  // the study died before prctl
+  const int fd = output_fd >= 0 ? output_fd : open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (fd < 0) _exit(126);
+  dup2(fd, STDOUT_FILENO);
+  dup2(fd, STDERR_FILENO);
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  std::fprintf(stderr, "study: cannot execute '%s': %s\n", args[0], std::strerror(errno));
+  _exit(127);
+}
+
+// Runs `argv` to the end; returns its exit code and output.
+std::pair<int, std::string> Capture(const std::vector<std::string>& argv) {
+  int fds[2];
+  if (pipe(fds) != 0) return {-1, "pipe failed"};
+  const pid_t pid = Spawn(argv, "", fds[1]);
+  close(fds[1]);
+  std::string output;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fds[0], buffer, sizeof(buffer))) > 0;) output.append(buffer, n);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), output};
+}
+
+std::string LastLines(const std::string& text, int count) {
+  std::vector<std::string> lines = absl::StrSplit(text, '\n', absl::SkipWhitespace());
+  if (lines.size() > static_cast<size_t>(count)) lines.erase(lines.begin(), lines.end() - count);
+  return absl::StrJoin(lines, "\n");
+}
+
+struct Running {
+  size_t index;
+  pid_t pid;
+  std::string directory;
+  Clock::time_point start;
+  bool signalled = false;
+};
+
+// The arguments of a run: --resume for one with checkpoints, else a fresh start with its
+// settings (the experiment's batch size, for the budget, from --print_config).
+absl::StatusOr<std::vector<std::string>> RunArguments(const StudyPlan& plan, const StudyRun& run,
+                                                      const std::string& binary,
+                                                      const std::string& directory,
+                                                      const StudyRunnerOptions& options) {
+  std::vector<std::string> argv = {binary, "--out_dir=" + directory,
+                                   absl::StrCat("--threads=", options.threads_per_run)};
+  if (!ListCheckpoints(directory + "/checkpoints").empty()) {
+    argv.push_back("--resume");
+    return argv;
+  }
+  std::vector<std::string> probe = {binary, "--print_config"};
+  if (!run.settings.empty()) probe.push_back("--set=" + absl::StrJoin(run.settings, ","));
+  const auto [code, output] = Capture(probe);
+  const nlohmann::json config = nlohmann::json::parse(output, nullptr, /*allow_exceptions=*/false);
+  if (code != 0 || !config.is_object()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the condition's settings were refused (", absl::StrJoin(probe, " "),
+                     "):\n", LastLines(output, 5)));
+  }
+  const int64_t batch_size = config["train"].value("batch_size", int64_t{0});
+  argv.push_back(absl::StrCat("--seed=", run.seed));
+  argv.push_back("--set=" + absl::StrJoin(StudyRunSettings(plan, run, batch_size), ","));
+  for (const std::string& flag : options.extra_flags) argv.push_back(flag);
+  return argv;
+}
+
+}  // namespace
+
+std::string StudyProgressLine(int done, int running, int left, int failed, double eta_seconds) {
+  std::string line = absl::StrCat(done, " of ", done + running + left + failed, " runs done, ",
+                                  running, " running, ", left, " left");
+  if (failed > 0) absl::StrAppend(&line, ", ", failed, " failed");
+  absl::StrAppend(&line, "; ETA ", eta_seconds >= 0 ? FormatDuration(eta_seconds) : "?");
+  return line;
+}
+
+std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& study_dir,
+                                      const StudyRunnerOptions& options) {
+  std::vector<StudyRunOutcome> outcomes;
+  std::deque<size_t> pending;
+  for (const StudyRun& run : plan.runs) {
+    const std::string directory = study_dir + "/" + run.directory;
+    const absl::StatusOr<RunStatus> status = ReadRunStatus(directory);
+    const bool finished = status.ok() && status->state == "finished";
+    outcomes.push_back({run, finished ? "skipped" : "not started", ""});
+    if (!finished) pending.push_back(outcomes.size() - 1);
+  }
+  const bool terminal = isatty(fileno(options.progress)) != 0;
+  std::vector<Running> running;
+  std::vector<double> run_seconds;  // of the runs finished in this session
+  Clock::time_point last_progress = Clock::now();
+  bool stopping = false;
+  auto count = [&](const char* state) {
+    return static_cast<int>(std::count_if(outcomes.begin(), outcomes.end(),
+                                          [&](const StudyRunOutcome& o) { return o.state == state; }));
+  };
+  auto print_progress = [&](bool force) {
+    const double since = std::chrono::duration<double>(Clock::now() - last_progress).count();
+    if (!force && since < (terminal ? 1.0 : options.progress_seconds)) return;
+    last_progress = Clock::now();
+    // ETA: what the running runs have left at their own speed, plus the pending runs at
+    // the mean duration of those finished (or, before any, of the running runs' whole).
+    double left_seconds = 0, typical = -1;
+    if (!run_seconds.empty()) {
+      typical = 0;
+      for (double s : run_seconds) typical += s / run_seconds.size();
+    }
+    bool known = true;
+    for (const Running& r : running) {
+      const absl::StatusOr<RunStatus> status = ReadRunStatus(r.directory);
+      if (!status.ok() || status->iterations_per_second <= 0) {
+        known = false;
+        continue;
+      }
+      left_seconds += (status->total_iterations - status->iteration) / status->iterations_per_second;
+      if (typical < 0) typical = status->total_iterations / status->iterations_per_second;
+    }
+    if (!pending.empty() && typical < 0) known = false;
+    left_seconds += pending.size() * std::max(0.0, typical);
+    const double eta = known ? left_seconds / std::max(1, options.jobs) : -1;
+    const std::string line =
+        absl::StrCat("study ", plan.name, ": ",
+                     StudyProgressLine(count("finished") + count("skipped"),
+                                       static_cast<int>(running.size()),
+                                       static_cast<int>(pending.size()), count("failed"), eta));
+    std::fprintf(options.progress, terminal ? "\r%s\033[K" : "%s\n", line.c_str());
+    std::fflush(options.progress);
+  };
+
+  auto report_failure = [&](const StudyRunOutcome& outcome) {
+    if (terminal) std::fputc('\n', options.progress);
+    std::fprintf(options.progress, "study %s: run %s failed: %s\n", plan.name.c_str(),
+                 outcome.run.directory.c_str(), outcome.message.c_str());
+  };
+
+  while (!pending.empty() || !running.empty()) {
+    if (StopSignal() != 0 && !stopping) {
+      stopping = true;
+      for (Running& r : running) {
+        kill(r.pid, SIGINT);  // once: the run checkpoints and exits
+        r.signalled = true;
+      }
+      if (terminal) std::fputc('\n', options.progress);
+      std::fprintf(options.progress, "study %s: stopping %zu running runs (they write checkpoints)\n",
+                   plan.name.c_str(), running.size());
+    }
+    while (!stopping && !pending.empty() && running.size() < static_cast<size_t>(options.jobs)) {
+      const size_t index = pending.front();
+      pending.pop_front();
+      StudyRunOutcome& outcome = outcomes[index];
+      const std::string directory = study_dir + "/" + outcome.run.directory;
+      absl::StatusOr<std::string> binary = options.binary(outcome.run.experiment);
+      absl::Status made = MakeDirectories(directory);
+      absl::StatusOr<std::vector<std::string>> argv =
+          !binary.ok() ? binary.status()
+          : !made.ok() ? absl::StatusOr<std::vector<std::string>>(made)
+                       : RunArguments(plan, outcome.run, *binary, directory, options);
+      if (!argv.ok()) {
+        outcome.state = "failed";
+        outcome.message = std::string(argv.status().message());
+        if (made.ok()) (void)AppendToFile(directory + "/output.txt", outcome.message + "\n");
+        report_failure(outcome);
+        continue;
+      }
+      (void)AppendToFile(directory + "/output.txt",
+                         absl::StrCat("study ", plan.name, ": ", absl::StrJoin(*argv, " "), "\n"));
+      const pid_t pid = Spawn(*argv, directory + "/output.txt");
+      if (pid < 0) {
+        outcome.state = "failed";
+        outcome.message = absl::StrCat("fork failed: ", std::strerror(errno));
+        report_failure(outcome);
+        continue;
+      }
+      outcome.state = "running";
+      running.push_back({index, pid, directory, Clock::now()});
+      print_progress(true);
+    }
+    for (auto it = running.begin(); it != running.end();) {
+      int status = 0;
+      if (waitpid(it->pid, &status, WNOHANG) != it->pid) {
+        ++it;
+        continue;
+      }
+      const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      StudyRunOutcome& outcome = outcomes[it->index];
+      const absl::StatusOr<RunStatus> run_status = ReadRunStatus(it->directory);
+      if (code == 0 && run_status.ok() && run_status->state == "finished") {
+        outcome.state = "finished";
+        run_seconds.push_back(std::chrono::duration<double>(Clock::now() - it->start).count());
+      } else if (it->signalled && (code == 128 + SIGINT || code == 128 + SIGTERM)) {
+        outcome.state = "stopped";
+      } else {
+        std::string output;
+        (void)ReadFile(it->directory + "/output.txt", &output);
+        outcome.state = "failed";
+        outcome.message = absl::StrCat("exit code ", code, "; the end of ", it->directory,
+                                       "/output.txt:\n", LastLines(output, 5));
+        report_failure(outcome);
+      }
+      it = running.erase(it);
+      print_progress(true);
+    }
+    print_progress(false);
+    if (!running.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (terminal) std::fputc('\n', options.progress);
+  return outcomes;
+}
+
+}  // namespace gan

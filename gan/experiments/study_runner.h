@@ -1,0 +1,50 @@
+// Runs a study's runs (gan/experiments/study_plan.h): each (condition, seed) is one
+// process of the experiment's own binary, the same that `bazel run` starts, writing an
+// ordinary run directory under the study's directory, with its output in
+// <run>/output.txt. Up to `jobs` run at once, each with its share of the cores.
+//
+// Resumable: a run whose status.json says "finished" is skipped, one with checkpoints is
+// continued with --resume, any other starts afresh. A stop (SIGINT/SIGTERM, as recorded
+// by gan/core/stop_signal.h) is passed on once to every running run, which checkpoints
+// and exits; no new run starts. A run that fails is reported; the others go on. Runs are
+// in their own process groups (a terminal's Ctrl-C reaches the study alone, which passes
+// it on) and get SIGTERM if the study dies.
+#ifndef GAN_EXPERIMENTS_STUDY_RUNNER_H_
+#define GAN_EXPERIMENTS_STUDY_RUNNER_H_
+
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "gan/experiments/study_plan.h"
+
+namespace gan {
+
+struct StudyRunnerOptions {
+  int jobs = 1;             // runs at once
+  int threads_per_run = 1;  // --threads of each run
+  std::vector<std::string> extra_flags;  // passed to every new run (e.g. --data_dir=...)
+  // The experiment's binary.
+  std::function<absl::StatusOr<std::string>(const std::string& experiment)> binary;
+  double progress_seconds = 30;  // between plain progress lines (a terminal redraws)
+  std::FILE* progress = stderr;
+};
+
+struct StudyRunOutcome {
+  StudyRun run;
+  std::string state;  // finished | skipped (finished before) | stopped | failed | not started
+  std::string message;  // for a failed run: why, with the end of its output
+};
+
+// Runs the plan's runs under `study_dir` (which exists); returns every run's outcome.
+std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& study_dir,
+                                      const StudyRunnerOptions& options);
+
+// The study's progress in words: "3 of 9 runs done, 2 running, 4 left, 1 failed; ETA 12m30s".
+std::string StudyProgressLine(int done, int running, int left, int failed, double eta_seconds);
+
+}  // namespace gan
+
+#endif  // GAN_EXPERIMENTS_STUDY_RUNNER_H_
