@@ -21,7 +21,9 @@
 namespace gan {
 namespace {
 
-// Losses and D's statistics that the final table shows (when logged).
+// The metrics and the losses and D's statistics that the final table shows (when logged);
+// the curves show every one.
+const char* const kTableMetrics[] = {"fid", "is_mean", "kid_mean", "precision", "recall"};
 const char* const kTableLosses[] = {"loss_d", "loss_g", "logit_real", "logit_fake"};
 
 std::string LastSampleGrid(const std::string& run_dir) {
@@ -110,7 +112,9 @@ ConditionSummary Summarize(const StudyPlan& plan, const StudyResults& results,
 std::string FinalTable(const StudyPlan& plan, const StudyResults& results, const std::string& study_dir) {
   std::vector<std::string> metrics, losses;
   for (const std::string& key : results.keys) {
-    if (IsMetricKey(key) && !absl::EndsWith(key, "_std")) metrics.push_back(key);
+    if (std::find(std::begin(kTableMetrics), std::end(kTableMetrics), key) != std::end(kTableMetrics)) {
+      metrics.push_back(key);
+    }
   }
   for (const char* key : kTableLosses) {
     if (std::find(results.keys.begin(), results.keys.end(), key) != results.keys.end()) losses.push_back(key);
@@ -238,6 +242,7 @@ absl::Status WriteStudyReport(const StudyPlan& plan, const StudyResults& results
   html += "<h2>Curves</h2>\n<p>Each condition's mean across seeds; the band runs from the "
           "lowest to the highest seed. Losses and logits are means over each logging window.</p>\n";
   for (const std::string& key : results.keys) {
+    if (absl::EndsWith(key, "_std")) continue;  // the bands show the seeds' spread
     html += SvgLineChart({key, "iteration", ""}, ConditionSeries(plan, results, key)) + "\n";
   }
   html += "<h2>Last samples</h2>\n";

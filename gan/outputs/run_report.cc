@@ -153,14 +153,23 @@ absl::Status WriteRunReport(const std::string& run_dir) {
   }
   html += "<h2>Training</h2>\n<p>Means over each logging window.</p>\n";
   if (log.curves.empty()) html += SvgLineChart({"losses", "iteration", ""}, {}) + "\n";
-  for (const auto& [chart, named] : log.curves) {
+  // The losses first, then D's logits, then the other statistics.
+  std::vector<std::string> charts;
+  for (const auto& [chart, named] : log.curves) charts.push_back(chart);
+  std::stable_partition(charts.begin(), charts.end(), [](const std::string& c) { return c == "losses"; });
+  for (const std::string& chart : charts) {
     std::vector<ChartSeries> series;
-    for (const auto& [key, s] : named) series.push_back(s);
+    for (const auto& [key, s] : log.curves.at(chart)) series.push_back(s);
     html += SvgLineChart({chart, "iteration", ""}, series) + "\n";
   }
   if (!log.metrics.empty()) {
+    // The spreads (*_std) are in the table only.
     html += "<h2>Metrics</h2>\n" + MetricsTable(log);
-    for (const auto& [key, s] : log.metrics) html += SvgLineChart({key, "iteration", ""}, {s}) + "\n";
+    for (const std::string& key : MetricKeys()) {
+      if (log.metrics.count(key) && !absl::EndsWith(key, "_std")) {
+        html += SvgLineChart({key, "iteration", ""}, {log.metrics.at(key)}) + "\n";
+      }
+    }
   }
   const std::vector<std::string> grids = SampleGrids(run_dir + "/samples");
   if (!grids.empty()) {

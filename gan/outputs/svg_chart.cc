@@ -11,8 +11,9 @@
 namespace gan {
 namespace {
 
-constexpr double kWidth = 660, kHeight = 290;
-constexpr double kLeft = 64, kRight = 170, kTop = 30, kBottom = 46;
+// Two charts side by side in a 1280-pixel window.
+constexpr double kWidth = 600, kHeight = 280;
+constexpr double kLeft = 64, kRight = 150, kTop = 30, kBottom = 46;
 constexpr double kPlotWidth = kWidth - kLeft - kRight, kPlotHeight = kHeight - kTop - kBottom;
 // Matplotlib's "tab10", distinguishable on screen and in grey-scale print.
 const char* const kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
@@ -69,6 +70,7 @@ std::vector<double> NiceTicks(double low, double high, int max_ticks) {
 }
 
 std::string FormatTick(double value, double step) {
+  if (value == 0) return "0";
   if (std::abs(value) >= 1e6 || (value != 0 && std::abs(value) < 1e-4)) {
     return absl::StrFormat("%.3g", value);
   }

@@ -39,16 +39,17 @@ TEST(NiceTicksTest, LabelsHaveTheDecimalsTheStepNeeds) {
   EXPECT_EQ(FormatTick(0.4, 0.2), "0.4");
   EXPECT_EQ(FormatTick(3000, 1000), "3000");
   EXPECT_EQ(FormatTick(2e6, 1e6), "2e+06");
+  EXPECT_EQ(FormatTick(0, 1e-5), "0");  // not "0.00000"
 }
 
 TEST(SvgLineChartTest, AxesRunBetweenTicksAndPointsAreScaledIntoThePlot) {
-  // Plot box: x from 64 to 490 (660 - 64 - 170), y from 30 to 244 (290 - 30 - 46). The y
+  // Plot box: x from 64 to 450 (600 - 64 - 150), y from 30 to 234 (280 - 30 - 46). The y
   // ticks around [0, 1] are 0, 0.2, ..., 1, so (0, 0) and (10, 1) are opposite corners.
   const std::string svg = SvgLineChart({"losses <d & g>", "iteration", "loss"},
                                        {{"loss_d", {0, 10, 20}, {0, 1, std::nan("")}},
                                         {"loss_g", {0}, {0.5}}});
-  EXPECT_THAT(svg, HasSubstr("points=\"64.0,244.0 490.0,30.0\""));
-  EXPECT_THAT(svg, HasSubstr("points=\"64.0,137.0\""));  // 0.5: mid-height
+  EXPECT_THAT(svg, HasSubstr("points=\"64.0,234.0 450.0,30.0\""));
+  EXPECT_THAT(svg, HasSubstr("points=\"64.0,132.0\""));  // 0.5: mid-height
   EXPECT_THAT(svg, HasSubstr(">0.2</text>"));
   EXPECT_THAT(svg, HasSubstr(">10</text>"));
   EXPECT_THAT(svg, HasSubstr(">iteration</text>"));
@@ -62,8 +63,8 @@ TEST(SvgLineChartTest, AxesRunBetweenTicksAndPointsAreScaledIntoThePlot) {
 TEST(SvgLineChartTest, BandRunsAlongTheUpperEdgeAndBackAlongTheLower) {
   ChartSeries seeds{"hinge", {0, 10}, {0.5, 0.5}, {0, 0.25}, {1, 0.75}};
   const std::string svg = SvgLineChart({"fid", "iteration", ""}, {seeds});
-  // y domain [0, 1]: 0.75 -> 30 + 0.25 * 214 = 83.5, 0.25 -> 190.5.
-  EXPECT_THAT(svg, HasSubstr("points=\"64.0,30.0 490.0,83.5 490.0,190.5 64.0,244.0\""));
+  // y domain [0, 1]: 0.75 -> 30 + 0.25 * 204 = 81, 0.25 -> 183.
+  EXPECT_THAT(svg, HasSubstr("points=\"64.0,30.0 450.0,81.0 450.0,183.0 64.0,234.0\""));
   EXPECT_THAT(svg, Not(HasSubstr("nan")));
 }
 
