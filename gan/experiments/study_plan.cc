@@ -76,26 +76,37 @@ absl::StatusOr<std::vector<Condition>> NamedConditions(const nlohmann::json& nam
 
 absl::StatusOr<StudyEvaluation> ParseEvaluation(const nlohmann::json& json,
                                                 const StudyBudget& budget) {
-  static const std::set<std::string> kKeys = {"every_epochs", "every_iterations", "samples",
-                                              "extractor", "split"};
+  static const std::set<std::string> kKeys = {"every_epochs", "every_iterations", "at_end",
+                                              "samples", "extractor", "split"};
   if (!json.is_object()) return Invalid("evaluation", "must be an object");
   for (const auto& [key, value] : json.items()) {
     if (kKeys.count(key) == 0) {
       return Invalid("evaluation." + key, "is not one of: " + absl::StrJoin(kKeys, ", "));
     }
     const bool text = key == "extractor" || key == "split";
-    if (text ? !value.is_string() : !value.is_number_integer() || value.get<int64_t>() < 1) {
-      return Invalid("evaluation." + key, std::string(text ? "must be a string" : "must be an integer >= 1") +
-                                              ", got " + value.dump());
+    if (key == "at_end" ? !value.is_boolean()
+        : text          ? !value.is_string()
+                        : !value.is_number_integer() || value.get<int64_t>() < 1) {
+      return Invalid("evaluation." + key,
+                     std::string(key == "at_end" ? "must be true or false"
+                                 : text          ? "must be a string"
+                                                 : "must be an integer >= 1") +
+                         ", got " + value.dump());
     }
   }
-  if (json.contains("every_epochs") && json.contains("every_iterations")) {
-    return Invalid("evaluation", "has both 'every_epochs' and 'every_iterations': give one");
-  }
   StudyEvaluation evaluation;
+  evaluation.at_end = json.value("at_end", false);
+  if (json.contains("every_epochs") + json.contains("every_iterations") + evaluation.at_end > 1) {
+    return Invalid("evaluation", "has more than one of 'every_epochs', 'every_iterations' and "
+                                 "'at_end': give one");
+  }
   evaluation.every_epochs = json.value("every_epochs", int64_t{0});
   evaluation.every_iterations = json.value("every_iterations", int64_t{0});
-  if (evaluation.every_epochs == 0 && evaluation.every_iterations == 0) {
+  if (evaluation.at_end && budget.unit == "epochs") {
+    evaluation.every_epochs = budget.amount;
+    evaluation.at_end = false;
+  }
+  if (evaluation.every_epochs == 0 && evaluation.every_iterations == 0 && !evaluation.at_end) {
     if (budget.unit == "epochs") {
       evaluation.every_epochs = 1;
     } else if (budget.unit == "iterations") {
@@ -231,14 +242,15 @@ std::vector<std::string> StudyRunSettings(const StudyPlan& plan, const StudyRun&
     settings.push_back("output.checkpoint_every=0");
     points = plan.budget.unit == "epochs" ? plan.budget.amount / evaluation.every_epochs : 0;
   } else {
-    settings.push_back(absl::StrCat("output.evaluate_every=", evaluation.every_iterations));
-    settings.push_back("output.evaluate_every_epochs=0");
-    settings.push_back(absl::StrCat("output.checkpoint_every=", evaluation.every_iterations));
-    settings.push_back("output.checkpoint_every_epochs=0");
     const int64_t iterations = plan.budget.unit == "iterations"
                                    ? plan.budget.amount
                                    : (plan.budget.amount + batch_size - 1) / batch_size;
-    points = plan.budget.unit == "epochs" ? 0 : iterations / evaluation.every_iterations;
+    const int64_t every = evaluation.at_end ? iterations : evaluation.every_iterations;
+    settings.push_back(absl::StrCat("output.evaluate_every=", every));
+    settings.push_back("output.evaluate_every_epochs=0");
+    settings.push_back(absl::StrCat("output.checkpoint_every=", every));
+    settings.push_back("output.checkpoint_every_epochs=0");
+    points = plan.budget.unit == "epochs" ? 0 : iterations / every;
   }
   // Every rated checkpoint is kept (and the final one); unknown counts keep 100.
   settings.push_back(absl::StrCat("output.keep_checkpoints=", points > 0 ? points + 1 : 100));

@@ -16,10 +16,10 @@
 // condition named after it ("<experiment>:<condition>" with a grid or conditions).
 // "budget": one of "epochs", "iterations" or "images" (iterations of the run's batch size,
 // rounded up). "evaluation" (optional): every "every_epochs" epochs (default 1 with an
-// epochs budget) or "every_iterations" iterations (default: 5 evaluations in the budget),
-// with "samples" generated images (default 10000), the "extractor" and reference "split"
-// of output.evaluate_* (defaults: the experiment's). A checkpoint is kept at every
-// evaluation. Each (condition, seed) is a run in <study directory>/<condition with / and
+// epochs budget), every "every_iterations" iterations (default: 5 evaluations in the
+// budget), or once at the end ("at_end": true), with "samples" generated images (default
+// 10000), the "extractor" and reference "split" of output.evaluate_* (defaults: the
+// experiment's). A checkpoint is kept at every evaluation. Each (condition, seed) is a run in <study directory>/<condition with / and
 // spaces as _>/seed_<seed>.
 #ifndef GAN_EXPERIMENTS_STUDY_PLAN_H_
 #define GAN_EXPERIMENTS_STUDY_PLAN_H_
@@ -40,8 +40,9 @@ struct StudyBudget {
 };
 
 struct StudyEvaluation {
-  int64_t every_epochs = 0;      // one of these two is set
+  int64_t every_epochs = 0;      // one of these three is set
   int64_t every_iterations = 0;
+  bool at_end = false;           // once, after the budget's last iteration
   int64_t samples = 10000;
   std::string extractor;  // "" = the experiment's
   std::string split;      // "" = the experiment's

@@ -3,8 +3,15 @@
 #include <string>
 #include <vector>
 
+#include <dirent.h>
+
+#include <algorithm>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "gan/core/config.h"
+#include "gan/experiments/experiment_test_support.h"
 
 namespace gan {
 namespace {
@@ -87,7 +94,9 @@ TEST(StudyPlanTest, ErrorsNameTheKey) {
   EXPECT_THAT(Error(Study(R"(, "grid": {"model.channels": ["1,2"]})")),
               HasSubstr("has a value with a comma, which --set cannot pass: 'model.channels=1,2'"));
   EXPECT_THAT(Error(Study(R"(, "evaluation": {"every_epochs": 1, "every_iterations": 5})")),
-              HasSubstr("has both 'every_epochs' and 'every_iterations'"));
+              HasSubstr("has more than one of 'every_epochs', 'every_iterations' and 'at_end'"));
+  EXPECT_THAT(Error(Study(R"(, "evaluation": {"at_end": 1})")),
+              HasSubstr("'evaluation.at_end' must be true or false, got 1"));
   EXPECT_THAT(Error(Study(R"(, "evaluation": {"samples": 0})")),
               HasSubstr("'evaluation.samples' must be an integer >= 1, got 0"));
   EXPECT_THAT(Error(Study(R"(, "evaluation": {"fid": true})")),
@@ -134,6 +143,41 @@ TEST(StudyPlanTest, RunSettingsAddTheBudgetAndAnEvaluationWithAKeptCheckpointAtE
                           "output.evaluate_every_epochs=0", "output.checkpoint_every=200",
                           "output.checkpoint_every_epochs=0", "output.keep_checkpoints=6",
                           "output.evaluate_samples=10000"));
+  // Once at the end of 60,000 images: 938 iterations of 64 (rounded up), 469 of 128.
+  json["budget"] = {{"images", 60000}};
+  json["evaluation"] = {{"at_end", true}};
+  plan = ParseStudyPlan(json);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_THAT(StudyRunSettings(*plan, plan->runs[0], 64),
+              ElementsAre("train.max_iterations=938", "output.evaluate_every=938",
+                          "output.evaluate_every_epochs=0", "output.checkpoint_every=938",
+                          "output.checkpoint_every_epochs=0", "output.keep_checkpoints=2",
+                          "output.evaluate_samples=10000"));
+  EXPECT_THAT(StudyRunSettings(*plan, plan->runs[0], 128)[1], "output.evaluate_every=469");
+}
+
+TEST(StudyPlanTest, ShippedStudiesParseAndNameShippedExperiments) {
+  const std::string dir = std::string(std::getenv("TEST_SRCDIR")) + "/gan/gan/experiments/studies";
+  DIR* handle = opendir(dir.c_str());
+  ASSERT_NE(handle, nullptr) << dir;
+  int count = 0;
+  while (dirent* entry = readdir(handle)) {
+    const std::string name = entry->d_name;
+    if (name.size() < 5 || name.substr(name.size() - 5) != ".json") continue;
+    ++count;
+    absl::StatusOr<nlohmann::json> json = ReadJsonFile(dir + "/" + name);
+    ASSERT_TRUE(json.ok()) << json.status();
+    absl::StatusOr<StudyPlan> plan = ParseStudyPlan(*json);
+    ASSERT_TRUE(plan.ok()) << name << ": " << plan.status();
+    EXPECT_EQ(plan->name + ".json", name) << "a study file is named after its study";
+    for (const std::string& experiment : plan->experiments) {
+      EXPECT_NE(std::find(AllExperiments().begin(), AllExperiments().end(), experiment),
+                AllExperiments().end())
+          << name << ": " << experiment;
+    }
+  }
+  closedir(handle);
+  EXPECT_GE(count, 2);
 }
 
 }  // namespace
