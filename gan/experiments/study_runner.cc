@@ -166,7 +166,8 @@ std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& 
         absl::StrCat("study ", plan.name, ": ",
                      StudyProgressLine(count("finished") + count("skipped"),
                                        static_cast<int>(running.size()),
-                                       static_cast<int>(pending.size()), count("failed"), eta));
+                                       static_cast<int>(pending.size()) + count("stopped"),
+                                       count("failed"), eta));
     std::fprintf(options.progress, terminal ? "\r%s\033[K" : "%s\n", line.c_str());
     std::fflush(options.progress);
   };
@@ -177,7 +178,7 @@ std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& 
                  outcome.run.directory.c_str(), outcome.message.c_str());
   };
 
-  while (!pending.empty() || !running.empty()) {
+  while (!running.empty() || (!pending.empty() && !stopping)) {
     if (StopSignal() != 0 && !stopping) {
       stopping = true;
       for (Running& r : running) {

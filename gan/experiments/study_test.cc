@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
@@ -164,7 +165,21 @@ TEST(StudyTest, AFailingConditionIsReportedAndTheOthersFinish) {
   EXPECT_THAT(html, HasSubstr("did not train; see no_data/seed_0/output.txt"));
 }
 
-TEST(StudyTest, AKilledStudyContinuesWithoutRedoingFinishedRuns) {
+// Waits (up to 3 minutes) until `done` holds.
+void WaitUntil(const std::function<bool()>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+  while (std::chrono::steady_clock::now() < deadline && !done()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+int WaitForExit(pid_t pid) {
+  int status = 0;
+  EXPECT_EQ(waitpid(pid, &status, 0), pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST(StudyTest, StoppedOrKilledStudiesContinueWithoutRedoingFinishedRuns) {
   const std::string data = MakeFashionMnistFixture("fashion_killed", 32);
   const std::string dir = TestTmpDir() + "/study_killed";
   const std::string study = WriteStudy("killed", std::string(R"({
@@ -174,23 +189,29 @@ TEST(StudyTest, AKilledStudyContinuesWithoutRedoingFinishedRuns) {
       "evaluation": {"every_iterations": 200, "samples": 64, "extractor": "fmnist-classifier"}})");
   const std::vector<std::string> flags = {"--study=" + study, "--out_dir=" + dir,
                                           "--data_dir=" + data, "--jobs=1"};
-  const pid_t pid = StartExperimentBinary("study", flags, TestTmpDir() + "/killed_1.txt");
-  // Kill -9 the study once the first run has finished and the second is under way.
   const std::string first = dir + "/tiny/seed_0", second = dir + "/tiny/seed_1";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
-  while (std::chrono::steady_clock::now() < deadline &&
-         !(Status(second).value("iteration", 0) >= 3)) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ASSERT_EQ(Status(first)["state"], "finished") << Read(TestTmpDir() + "/killed_1.txt");
+
+  // Ctrl-C (SIGINT to the study alone, as a terminal sends it to the study's process group):
+  // the study passes it on, the run checkpoints, the study says how to continue.
+  pid_t pid = StartExperimentBinary("study", flags, TestTmpDir() + "/stopped.txt");
+  WaitUntil([&] { return Status(first).value("iteration", 0) >= 3; });
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  EXPECT_EQ(WaitForExit(pid), 128 + SIGINT);
+  const std::string stopped_output = Read(TestTmpDir() + "/stopped.txt");
+  EXPECT_THAT(stopped_output, HasSubstr("Stopped with 2 runs unfinished. To continue: the same command again."));
+  EXPECT_THAT(stopped_output, HasSubstr("0 of 2 runs done, 0 running, 2 left"));
+  EXPECT_THAT(stopped_output, Not(HasSubstr("error")));
+  ASSERT_EQ(Status(first)["state"], "stopped") << stopped_output;
+  EXPECT_EQ(ListCheckpoints(first + "/checkpoints").back().first, Status(first)["iteration"]);
+
+  // Kill -9 once the first run has finished and the second is under way: the orphaned
+  // run gets SIGTERM (prctl's parent-death signal), checkpoints and stops.
+  pid = StartExperimentBinary("study", flags, TestTmpDir() + "/killed.txt");
+  WaitUntil([&] { return Status(second).value("iteration", 0) >= 3; });
+  ASSERT_EQ(Status(first)["state"], "finished") << Read(TestTmpDir() + "/killed.txt");
   ASSERT_EQ(kill(pid, SIGKILL), 0);
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  // The orphaned run gets SIGTERM (it is not in the study's process group, so only the
-  // study's death reaches it): it checkpoints and says so.
-  while (std::chrono::steady_clock::now() < deadline && Status(second)["state"] == "running") {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  EXPECT_EQ(WaitForExit(pid), 128 + SIGKILL);
+  WaitUntil([&] { return Status(second)["state"] != "running"; });
   ASSERT_EQ(Status(second)["state"], "stopped") << Read(second + "/output.txt");
   const int64_t stopped_at = Status(second)["iteration"];
   ASSERT_LT(stopped_at, 400);
@@ -207,14 +228,15 @@ TEST(StudyTest, AKilledStudyContinuesWithoutRedoingFinishedRuns) {
   EXPECT_EQ(Read(first + "/log.jsonl"), first_log);
   EXPECT_EQ(Status(second)["state"], "finished");
   EXPECT_THAT(Read(second + "/output.txt"), HasSubstr("resumed from"));
-  // The resumed run's log goes on from the checkpoint: every iteration once.
-  std::vector<int64_t> iterations;
-  for (const nlohmann::json& line : ReadJsonLines(second + "/log.jsonl")) {
-    if (!line.contains("loss_d")) continue;
-    iterations.push_back(line["iteration"]);
+  // Both resumed logs go on from their checkpoints: every iteration once.
+  for (const std::string& run : {first, second}) {
+    std::vector<int64_t> iterations;
+    for (const nlohmann::json& line : ReadJsonLines(run + "/log.jsonl")) {
+      if (line.contains("loss_d")) iterations.push_back(line["iteration"]);
+    }
+    ASSERT_EQ(iterations.size(), 400u) << run;
+    for (size_t i = 0; i < iterations.size(); ++i) EXPECT_EQ(iterations[i], static_cast<int64_t>(i + 1));
   }
-  ASSERT_EQ(iterations.size(), 400u);
-  for (size_t i = 0; i < iterations.size(); ++i) EXPECT_EQ(iterations[i], static_cast<int64_t>(i + 1));
   EXPECT_EQ(ReadCsv(dir + "/results.csv").size(), 4u);
 }
 
