@@ -126,7 +126,10 @@ std::string DescribeRunStatus(const std::string& run_dir) {
   } else {
     text = "Running (or killed): " + progress;
   }
-  if (!status->message.empty()) absl::StrAppend(&text, ". ", status->message);
+  // A stop's message only repeats the header; a failure's says why.
+  if (status->state != "stopped" && !status->message.empty()) {
+    absl::StrAppend(&text, ". ", status->message);
+  }
   return text;
 }
 

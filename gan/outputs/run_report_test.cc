@@ -63,7 +63,7 @@ TEST(RunReportTest, ShowsLossesMetricsSamplesConfigAndCommand) {
 TEST(RunReportTest, StatusHeaderSaysWhereTheRunStands) {
   const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/status_run";
   ASSERT_TRUE(MakeDirectories(dir).ok());
-  ASSERT_TRUE(WriteRunStatus(dir, {"stopped", 855, 4690, 0, 701, 1.22, ""}).ok());
+  ASSERT_TRUE(WriteRunStatus(dir, {"stopped", 855, 4690, 0, 701, 1.22, "stopped by Interrupt"}).ok());
   EXPECT_EQ(DescribeRunStatus(dir),
             "Stopped at iteration 855 of 4690 (0 epochs done), 11m41s of training, "
             "1.22 it/s; continue it with the same command and --resume");
