@@ -152,8 +152,14 @@ std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& 
     bool known = true;
     for (const Running& r : running) {
       const absl::StatusOr<RunStatus> status = ReadRunStatus(r.directory);
-      if (!status.ok() || status->iterations_per_second <= 0) {
-        known = false;
+      if (!status.ok() || status->state != "running" || status->iterations_per_second <= 0) {
+        // Not under way yet (or resuming): a typical run's time, less what it has had.
+        const double had = std::chrono::duration<double>(Clock::now() - r.start).count();
+        if (!run_seconds.empty()) {
+          left_seconds += std::max(0.0, typical - had);
+        } else {
+          known = false;
+        }
         continue;
       }
       left_seconds += (status->total_iterations - status->iteration) / status->iterations_per_second;

@@ -40,7 +40,8 @@ absl::StatusOr<RunStatus> ReadRunStatus(const std::string& run_dir);
 // to the seconds its status.json already holds.
 class RunStatusExtension : public Extension {
  public:
-  explicit RunStatusExtension(std::string run_dir) : run_dir_(std::move(run_dir)) {}
+  explicit RunStatusExtension(std::string run_dir)
+      : run_dir_(std::move(run_dir)), start_(std::chrono::steady_clock::now()) {}
   std::string name() const override { return "status"; }
   absl::Status Start(const TrainingState& state) override;
   absl::Status Run(TrainingState& state) override;
