@@ -61,6 +61,9 @@ struct ConditionSummary {
   int finished = 0;
   int runs = 0;
   std::map<std::string, Spread> last;  // key -> spread of each seed's last value
+  // key -> spread of each seed's mean over its last fifth of iterations (losses and
+  // statistics: a last logging window can be a single iteration's).
+  std::map<std::string, Spread> late;
   Spread best_fid;                     // each seed's lowest FID
   int64_t best_mean_iteration = -1;    // where the seeds' mean FID is lowest
   Spread seconds;
@@ -98,6 +101,21 @@ ConditionSummary Summarize(const StudyPlan& plan, const StudyResults& results,
     }
     summary.last[key] = SpreadOf(values);
   }
+  if (const auto curves = results.curves.find(condition); curves != results.curves.end()) {
+    for (const auto& [key, by_seed] : curves->second) {
+      std::vector<double> means;
+      for (const auto& [seed, curve] : by_seed) {
+        if (curve.empty()) continue;
+        const double from = 0.8 * curve.back().first;
+        std::vector<double> late;
+        for (const auto& [x, y] : curve) {
+          if (x >= from) late.push_back(y);
+        }
+        means.push_back(SpreadOf(late).mean);
+      }
+      summary.late[key] = SpreadOf(means);
+    }
+  }
   std::vector<double> bests;
   for (const auto& [seed, value] : best) bests.push_back(value);
   summary.best_fid = SpreadOf(bests);
@@ -123,7 +141,9 @@ std::string FinalTable(const StudyPlan& plan, const StudyResults& results, const
   std::string html = "<table><tr><th>condition</th><th>runs finished</th>";
   for (const std::string& key : metrics) absl::StrAppend(&html, "<th>", EscapeHtml(key), " (last)</th>");
   if (fid) html += "<th>best fid of each run</th><th>lowest mean fid at iteration</th>";
-  for (const std::string& key : losses) absl::StrAppend(&html, "<th>", EscapeHtml(key), " (last)</th>");
+  for (const std::string& key : losses) {
+    absl::StrAppend(&html, "<th>", EscapeHtml(key), " (last fifth)</th>");
+  }
   html += "<th>wall time per run</th></tr>\n";
   for (const std::string& condition : plan.conditions) {
     const ConditionSummary summary = Summarize(plan, results, condition, study_dir);
@@ -138,7 +158,8 @@ std::string FinalTable(const StudyPlan& plan, const StudyResults& results, const
                       "</td>");
     }
     for (const std::string& key : losses) {
-      absl::StrAppend(&html, "<td>", FormatSpread(summary.last.at(key)), "</td>");
+      const auto late = summary.late.find(key);
+      absl::StrAppend(&html, "<td>", late == summary.late.end() ? "" : FormatSpread(late->second), "</td>");
     }
     absl::StrAppend(&html, "<td>",
                     summary.seconds.count > 0 ? FormatDuration(summary.seconds.mean) : "", "</td></tr>\n");

@@ -1,0 +1,65 @@
+#include "gan/experiments/study_report.h"
+
+#include <cstdlib>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "gan/core/atomic_file.h"
+#include "gan/core/run_directory.h"
+#include "gan/outputs/run_status.h"
+
+namespace gan {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(SpreadTest, MeanAndSampleStandardDeviation) {
+  // 1..4: mean 2.5, squares 2.25 + 0.25 + 0.25 + 2.25 = 5, / 3 -> sd 1.29099.
+  const Spread spread = SpreadOf({1, 2, 3, 4});
+  EXPECT_DOUBLE_EQ(spread.mean, 2.5);
+  EXPECT_NEAR(spread.sd, 1.29099, 1e-5);
+  EXPECT_EQ(FormatSpread(spread), "2.5 ± 1.3");
+  EXPECT_EQ(FormatSpread(SpreadOf({7})), "7");
+  EXPECT_EQ(FormatSpread(SpreadOf({})), "");
+}
+
+TEST(StudyReportTest, FinalTableFromTheRunsRowsAndCurves) {
+  const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/report_study";
+  StudyPlan plan;
+  plan.name = "toy";
+  plan.experiments = {"dcgan_fashion_mnist"};
+  plan.budget = {"iterations", 100};
+  plan.conditions = {"a"};
+  plan.seeds = {0, 1};
+  for (int seed : {0, 1}) {
+    const std::string run = "a/seed_" + std::to_string(seed);
+    plan.runs.push_back({"dcgan_fashion_mnist", "a", {"loss=bce"}, seed, run});
+    ASSERT_TRUE(MakeDirectories(dir + "/" + run).ok());
+    ASSERT_TRUE(WriteRunStatus(dir + "/" + run, {"finished", 100, 100, 1, 60.0 + 60 * seed, 2, ""}).ok());
+  }
+  StudyResults results;
+  results.keys = {"fid", "loss_d"};
+  // FID: seed 0 5 then 3, seed 1 4 then 5.
+  results.rows = {{"a", 0, "a/seed_0", 10, 0, {{"fid", 5}}}, {"a", 0, "a/seed_0", 20, 0, {{"fid", 3}}},
+                  {"a", 1, "a/seed_1", 10, 0, {{"fid", 4}}}, {"a", 1, "a/seed_1", 20, 0, {{"fid", 5}}}};
+  for (int x = 10; x <= 100; x += 10) {
+    results.curves["a"]["loss_d"][0].emplace_back(x, x / 10.0);
+    results.curves["a"]["loss_d"][1].emplace_back(x, 1.0);
+  }
+  ASSERT_TRUE(WriteStudyReport(plan, results, dir, "study --study=toy.json").ok());
+  std::string html;
+  ASSERT_TRUE(ReadFile(dir + "/study.html", &html).ok());
+  // Last FIDs 3 and 5: 4 ± 1.4; each run's best, 3 and 4: 3.5 ± 0.71; the mean FID is 4.5
+  // at iteration 10 and 4 at 20. loss_d over the last fifth (iterations 80-100): seed 0
+  // (8 + 9 + 10) / 3 = 9, seed 1 1: 5 ± 5.7. Wall time: 60 s and 120 s, 1m30s.
+  EXPECT_THAT(html, HasSubstr("<tr><th>a</th><td>2 of 2</td><td>4 ± 1.4</td><td>3.5 ± 0.71</td>"
+                              "<td>20</td><td>5 ± 5.7</td><td>1m30s</td></tr>"));
+  EXPECT_THAT(html, HasSubstr("<li><b>a</b>: dcgan_fashion_mnist with loss=bce</li>"));
+  EXPECT_THAT(html, HasSubstr("<pre>study --study=toy.json</pre>"));
+  EXPECT_THAT(html, HasSubstr("<a href=\"a/seed_1/report.html\">"));
+}
+
+}  // namespace
+}  // namespace gan
