@@ -1,6 +1,6 @@
 // `study`: runs an experiment under several conditions and seeds, and compares them.
 //
-//   bazel run //gan/experiments:study -- --study=studies/losses.json
+//   bazel run //gan/experiments:study -- --study=gan/experiments/studies/dcgan_losses.json
 //
 // The study file (gan/experiments/study_plan.h) names the experiment(s), the conditions
 // (a grid of --set values, or named lists), the seeds and the budget. Each (condition,
