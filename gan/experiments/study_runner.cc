@@ -101,7 +101,12 @@ absl::StatusOr<std::vector<std::string>> RunArguments(const StudyPlan& plan, con
         absl::StrCat("the condition's settings were refused (", absl::StrJoin(probe, " "),
                      "):\n", LastLines(output, 5)));
   }
-  const int64_t batch_size = config["train"].value("batch_size", int64_t{0});
+  const int64_t batch_size =
+      config.value("train", nlohmann::json::object()).value("batch_size", int64_t{0});
+  if (batch_size < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("the resolved config of ", absl::StrJoin(probe, " "),
+                                                   " has no train.batch_size >= 1"));
+  }
   argv.push_back(absl::StrCat("--seed=", run.seed));
   argv.push_back("--set=" + absl::StrJoin(StudyRunSettings(plan, run, batch_size), ","));
   for (const std::string& flag : options.extra_flags) argv.push_back(flag);
