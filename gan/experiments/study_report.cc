@@ -24,7 +24,27 @@ namespace {
 // The metrics and the losses and D's statistics that the final table shows (when logged);
 // the curves show every one.
 const char* const kTableMetrics[] = {"fid", "is_mean", "kid_mean", "precision", "recall"};
-const char* const kTableLosses[] = {"loss_d", "loss_g", "logit_real", "logit_fake"};
+const char* const kTableLosses[] = {"loss_d", "loss_g", "logit_real", "logit_fake", "logit_gap"};
+
+// `results` with "logit_gap", logit_real - logit_fake, where a run logged both: how far
+// D separates reals from fakes (a saturating loss keeps widening it).
+StudyResults WithLogitGap(StudyResults results) {
+  bool any = false;
+  for (auto& [condition, by_key] : results.curves) {
+    if (!by_key.count("logit_real") || !by_key.count("logit_fake")) continue;
+    for (const auto& [seed, real] : by_key.at("logit_real")) {
+      const Curve& fake = by_key.at("logit_fake")[seed];
+      std::map<double, double> fake_at(fake.begin(), fake.end());
+      Curve& gap = by_key["logit_gap"][seed];
+      for (const auto& [x, y] : real) {
+        if (const auto it = fake_at.find(x); it != fake_at.end()) gap.emplace_back(x, y - it->second);
+      }
+      any = any || !gap.empty();
+    }
+  }
+  if (any) results.keys.push_back("logit_gap");
+  return results;
+}
 
 std::string LastSampleGrid(const std::string& run_dir) {
   std::string last;
@@ -232,8 +252,9 @@ std::string FormatSpread(const Spread& spread) {
   return absl::StrFormat("%.4g ± %.2g", spread.mean, spread.sd);
 }
 
-absl::Status WriteStudyReport(const StudyPlan& plan, const StudyResults& results,
+absl::Status WriteStudyReport(const StudyPlan& plan, const StudyResults& logged,
                               const std::string& study_dir, const std::string& command) {
+  const StudyResults results = WithLogitGap(logged);
   std::string html =
       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>study " + EscapeHtml(plan.name) +
       "</title><style>body{font-family:sans-serif;margin:24px;max-width:1500px}"

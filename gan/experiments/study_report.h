@@ -2,8 +2,9 @@
 // their settings, seeds, budget, the evaluation protocol, the command), where each run
 // stands, a final table per condition (each metric's last value as mean +- sd across
 // seeds, the best FID of each run averaged, the iteration where the seeds' mean FID is
-// lowest, the losses and D's logits averaged over each run's last fifth of iterations,
-// the wall time), the curves of every metric and loss (each condition's mean across
+// lowest, the losses and D's logits (and their gap, logit_real - logit_fake) averaged
+// over each run's last fifth of iterations, the wall time), the curves of every metric
+// and loss (each condition's mean across
 // seeds, with a band from the lowest to the highest seed), each condition's last sample
 // grid, and links to the runs' own reports. Inline SVG, no script, no network: it opens
 // offline, as report.html does.

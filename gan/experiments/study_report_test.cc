@@ -14,6 +14,7 @@ namespace gan {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(SpreadTest, MeanAndSampleStandardDeviation) {
   // 1..4: mean 2.5, squares 2.25 + 0.25 + 0.25 + 2.25 = 5, / 3 -> sd 1.29099.
@@ -57,6 +58,21 @@ TEST(StudyReportTest, FinalTableFromTheRunsRowsAndCurves) {
   EXPECT_THAT(html, HasSubstr("<tr><th>a</th><td>2 of 2</td><td>4 ± 1.4</td><td>3.5 ± 0.71</td>"
                               "<td>20</td><td>5 ± 5.7</td><td>1m30s</td></tr>"));
   EXPECT_THAT(html, HasSubstr("<li><b>a</b>: dcgan_fashion_mnist with loss=bce</li>"));
+  EXPECT_THAT(html, Not(HasSubstr("logit_gap")));  // no logits logged
+
+  // D's logits: the gap is real - fake at each logged iteration, for each seed. Seed 0:
+  // real 2, fake -1 (gap 3); seed 1: real 1, fake 0 (gap 1): 2 ± 1.4.
+  for (int x = 10; x <= 100; x += 10) {
+    results.curves["a"]["logit_real"][0].emplace_back(x, 2.0);
+    results.curves["a"]["logit_fake"][0].emplace_back(x, -1.0);
+    results.curves["a"]["logit_real"][1].emplace_back(x, 1.0);
+    results.curves["a"]["logit_fake"][1].emplace_back(x, 0.0);
+  }
+  results.keys = {"fid", "loss_d", "logit_fake", "logit_real"};
+  ASSERT_TRUE(WriteStudyReport(plan, results, dir, "study --study=toy.json").ok());
+  ASSERT_TRUE(ReadFile(dir + "/study.html", &html).ok());
+  EXPECT_THAT(html, HasSubstr("<td>5 ± 5.7</td><td>1.5 ± 0.71</td><td>-0.5 ± 0.71</td><td>2 ± 1.4</td>"));
+  EXPECT_THAT(html, HasSubstr("font-weight=\"bold\" font-size=\"14\">logit_gap</text>"));
   EXPECT_THAT(html, HasSubstr("<pre>study --study=toy.json</pre>"));
   EXPECT_THAT(html, HasSubstr("<a href=\"a/seed_1/report.html\">"));
 }
