@@ -283,8 +283,22 @@ absl::Status WriteStudyReport(const StudyPlan& plan, const StudyResults& logged,
           "run's last evaluated checkpoint.</p>\n" + FinalTable(plan, results, study_dir);
   html += "<h2>Curves</h2>\n<p>Each condition's mean across seeds; the band runs from the "
           "lowest to the highest seed. Losses and logits are means over each logging window.</p>\n";
+  // The headline metrics and D's losses and logits first, then the rest.
+  std::vector<std::string> charted = {"fid", "is_mean", "loss_d", "logit_gap", "loss_g",
+                                      "logit_real", "logit_fake"};
+  charted.erase(std::remove_if(charted.begin(), charted.end(),
+                               [&](const std::string& key) {
+                                 return std::find(results.keys.begin(), results.keys.end(), key) ==
+                                        results.keys.end();
+                               }),
+                charted.end());
   for (const std::string& key : results.keys) {
-    if (absl::EndsWith(key, "_std")) continue;  // the bands show the seeds' spread
+    // The *_std spreads are left out: the bands show the seeds' spread.
+    if (std::find(charted.begin(), charted.end(), key) == charted.end() && !absl::EndsWith(key, "_std")) {
+      charted.push_back(key);
+    }
+  }
+  for (const std::string& key : charted) {
     html += SvgLineChart({key, "iteration", ""}, ConditionSeries(plan, results, key)) + "\n";
   }
   html += "<h2>Last samples</h2>\n";
