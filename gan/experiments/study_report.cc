@@ -23,7 +23,7 @@ namespace {
 
 // The metrics and the losses and D's statistics that the final table shows (when logged);
 // the curves show every one.
-const char* const kTableMetrics[] = {"fid", "is_mean", "kid_mean", "precision", "recall"};
+const char* const kTableMetrics[] = {"fid", "is_mean", "kid_mean"};
 const char* const kTableLosses[] = {"loss_d", "loss_g", "logit_real", "logit_fake", "logit_gap"};
 
 // `results` with "logit_gap", logit_real - logit_fake, where a run logged both: how far
@@ -259,7 +259,8 @@ absl::Status WriteStudyReport(const StudyPlan& plan, const StudyResults& logged,
       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>study " + EscapeHtml(plan.name) +
       "</title><style>body{font-family:sans-serif;margin:24px;max-width:1500px}"
       "figure{display:inline-block;margin:6px}img{image-rendering:pixelated;width:224px}"
-      "pre{background:#f4f4f4;padding:8px;overflow:auto}table{border-collapse:collapse;margin:8px 0}"
+      "pre{background:#f4f4f4;padding:8px;overflow:auto}table{border-collapse:collapse;margin:8px 0;"
+      "font-size:14px}"
       "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f4f4f4}"
       "</style></head><body>\n";
   absl::StrAppend(&html, "<h1>Study: ", EscapeHtml(plan.name), "</h1>\n<p>",
@@ -274,7 +275,7 @@ absl::Status WriteStudyReport(const StudyPlan& plan, const StudyResults& logged,
     for (const StudyRun& run : plan.runs) {
       if (run.condition != condition) continue;
       absl::StrAppend(&html, "<li><b>", EscapeHtml(condition), "</b>: ", EscapeHtml(run.experiment),
-                      run.settings.empty() ? "" : " with ",
+                      run.settings.empty() ? " as configured" : " with ",
                       EscapeHtml(absl::StrJoin(run.settings, ", ")), "</li>\n");
       break;
     }
