@@ -1,7 +1,5 @@
 #include "gan/experiments/study_report.h"
 
-#include <dirent.h>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -44,18 +42,6 @@ StudyResults WithLogitGap(StudyResults results) {
   }
   if (any) results.keys.push_back("logit_gap");
   return results;
-}
-
-std::string LastSampleGrid(const std::string& run_dir) {
-  std::string last;
-  DIR* handle = opendir((run_dir + "/samples").c_str());
-  if (handle == nullptr) return last;
-  while (dirent* entry = readdir(handle)) {
-    const std::string name = entry->d_name;
-    if (absl::StartsWith(name, "iter_") && absl::EndsWith(name, ".png")) last = std::max(last, name);
-  }
-  closedir(handle);
-  return last;
 }
 
 // How the runs were evaluated, from the first run's saved config.
@@ -306,8 +292,9 @@ absl::Status WriteStudyReport(const StudyPlan& plan, const StudyResults& logged,
   for (const std::string& condition : plan.conditions) {
     for (const StudyRun& run : plan.runs) {
       if (run.condition != condition) continue;
-      const std::string grid = LastSampleGrid(study_dir + "/" + run.directory);
-      if (grid.empty()) continue;
+      const std::vector<std::string> grids = SampleGridNames(study_dir + "/" + run.directory + "/samples");
+      if (grids.empty()) continue;
+      const std::string& grid = grids.back();
       absl::StrAppend(&html, "<figure><img src=\"", EscapeHtml(run.directory), "/samples/",
                       EscapeHtml(grid), "\" alt=\"", EscapeHtml(condition), "\"><figcaption>",
                       EscapeHtml(condition), " (seed ", run.seed, ", ", EscapeHtml(grid),

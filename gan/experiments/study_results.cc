@@ -14,10 +14,6 @@
 namespace gan {
 namespace {
 
-bool IsPosition(const std::string& key) {
-  return key == "iteration" || key == "epoch" || key == "seconds";
-}
-
 // A CSV field: quoted when it holds a comma, a quote or a line break.
 std::string CsvField(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
@@ -42,7 +38,7 @@ StudyResults CollectStudyResults(const StudyPlan& plan, const std::string& study
       const int64_t iteration = entry["iteration"].get<int64_t>();
       std::map<std::string, double> evaluated;
       for (const auto& [key, value] : entry.items()) {
-        if (!value.is_number() || IsPosition(key)) continue;
+        if (!value.is_number() || IsPositionKey(key)) continue;
         const double number = value.get<double>();
         results.curves[run.condition][key][run.seed].emplace_back(iteration, number);
         if (IsMetricKey(key)) {

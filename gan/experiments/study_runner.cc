@@ -51,6 +51,9 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& output, int
   _exit(127);
 }
 
+// A wait status as the shell reports it: the exit code, or 128 + the killing signal.
+int ExitCode(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+
 // Runs `argv` to the end; returns its exit code and output.
 std::pair<int, std::string> Capture(const std::vector<std::string>& argv) {
   int fds[2];
@@ -63,7 +66,7 @@ std::pair<int, std::string> Capture(const std::vector<std::string>& argv) {
   close(fds[0]);
   int status = 0;
   waitpid(pid, &status, 0);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), output};
+  return {ExitCode(status), output};
 }
 
 std::string LastLines(const std::string& text, int count) {
@@ -237,7 +240,7 @@ std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& 
         ++it;
         continue;
       }
-      const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      const int code = ExitCode(status);
       StudyRunOutcome& outcome = outcomes[it->index];
       const absl::StatusOr<RunStatus> run_status = ReadRunStatus(it->directory);
       if (code == 0 && run_status.ok() && run_status->state == "finished") {

@@ -20,19 +20,6 @@
 namespace gan {
 namespace {
 
-std::vector<std::string> SampleGrids(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* handle = opendir(dir.c_str());
-  if (handle == nullptr) return names;
-  while (dirent* entry = readdir(handle)) {
-    const std::string name = entry->d_name;
-    if (absl::StartsWith(name, "iter_") && absl::EndsWith(name, ".png")) names.push_back(name);
-  }
-  closedir(handle);
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 // The chart a logged key is drawn in: G's and D's losses together, D's mean logits
 // together, every other statistic (penalties, augment_p, ...) on its own scale.
 std::string ChartOf(const std::string& key) {
@@ -60,7 +47,7 @@ RunLog ReadRunLog(const std::string& run_dir) {
     const double iteration = entry["iteration"].get<double>();
     bool evaluation = false;
     for (const auto& [key, value] : entry.items()) {
-      if (!value.is_number() || key == "iteration" || key == "epoch" || key == "seconds") continue;
+      if (!value.is_number() || IsPositionKey(key)) continue;
       ChartSeries& series = IsMetricKey(key) ? log.metrics[key] : log.curves[ChartOf(key)][key];
       series.name = key;
       series.x.push_back(iteration);
@@ -104,6 +91,23 @@ const std::vector<std::string>& MetricKeys() {
 
 bool IsMetricKey(const std::string& key) {
   return std::find(MetricKeys().begin(), MetricKeys().end(), key) != MetricKeys().end();
+}
+
+bool IsPositionKey(const std::string& key) {
+  return key == "iteration" || key == "epoch" || key == "seconds";
+}
+
+std::vector<std::string> SampleGridNames(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* handle = opendir(dir.c_str());
+  if (handle == nullptr) return names;
+  while (dirent* entry = readdir(handle)) {
+    const std::string name = entry->d_name;
+    if (absl::StartsWith(name, "iter_") && absl::EndsWith(name, ".png")) names.push_back(name);
+  }
+  closedir(handle);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 std::string DescribeRunStatus(const std::string& run_dir) {
@@ -174,7 +178,7 @@ absl::Status WriteRunReport(const std::string& run_dir) {
       }
     }
   }
-  const std::vector<std::string> grids = SampleGrids(run_dir + "/samples");
+  const std::vector<std::string> grids = SampleGridNames(run_dir + "/samples");
   if (!grids.empty()) {
     html += "<h2>Samples</h2>\n";
     for (const std::string& grid : grids) {

@@ -22,6 +22,12 @@ namespace gan {
 const std::vector<std::string>& MetricKeys();
 bool IsMetricKey(const std::string& key);
 
+// The fields of a log line that place it (iteration, epoch, seconds), not values.
+bool IsPositionKey(const std::string& key);
+
+// The sample grids in a run's samples directory (iter_*.png), oldest first.
+std::vector<std::string> SampleGridNames(const std::string& samples_dir);
+
 // The run's state in words, from status.json ("Finished: 4690 of 4690 iterations ...");
 // empty when the run has none.
 std::string DescribeRunStatus(const std::string& run_dir);
