@@ -6,9 +6,9 @@
 // (a grid of --set values, or named lists), the seeds and the budget. Each (condition,
 // seed) is an ordinary run directory under --out_dir, trained by the experiment's own
 // binary and evaluated as it trains; then results.csv (one row per run and evaluated
-// checkpoint) and study.html are written. Run the same command again to continue an
-// interrupted study: finished runs are skipped, stopped ones resumed. Ctrl-C stops every
-// run cleanly (each writes a checkpoint).
+// checkpoint), study.html and summary.md (its final table in Markdown) are written. Run
+// the same command again to continue an interrupted study: finished runs are skipped,
+// stopped ones resumed. Ctrl-C stops every run cleanly (each writes a checkpoint).
 #include <stdlib.h>
 
 #include <algorithm>
@@ -38,7 +38,8 @@ ABSL_FLAG(std::string, out_dir, "",
 ABSL_FLAG(int, jobs, 0, "runs at once (0 = one per core, at most one per run)");
 ABSL_FLAG(int, threads, 0, "intra-op threads of each run (0 = the cores divided by --jobs)");
 ABSL_FLAG(std::string, data_dir, "", "dataset directory for every run (sets data.dir)");
-ABSL_FLAG(bool, report_only, false, "only rewrite results.csv and study.html from what the runs wrote");
+ABSL_FLAG(bool, report_only, false,
+          "only rewrite results.csv, study.html and summary.md from what the runs wrote");
 ABSL_FLAG(double, progress_seconds, 30, "seconds between progress lines when not on a terminal");
 
 namespace gan {
@@ -122,7 +123,8 @@ absl::Status Run(int argc, char** argv) {
       unfinished.push_back(outcome.run.directory);
     }
   }
-  std::fprintf(stderr, "Results in %s/results.csv, the report in %s/study.html.\n", dir.c_str(), dir.c_str());
+  std::fprintf(stderr, "Results in %s/results.csv, the report in %s/study.html, its table in %s/summary.md.\n",
+               dir.c_str(), dir.c_str(), dir.c_str());
   if (StopSignal() != 0) {
     std::fprintf(stderr, "Stopped with %zu runs unfinished. To continue: the same command again.\n",
                  unfinished.size());
@@ -142,7 +144,7 @@ absl::Status Run(int argc, char** argv) {
 int main(int argc, char** argv) {
   const int code = gan::RunTool(argc, argv,
                                 "Runs an experiment under several conditions and seeds "
-                                "(--study=FILE) and writes results.csv and study.html; see "
+                                "(--study=FILE) and writes results.csv, study.html and summary.md; see "
                                 "README.md, \"Studies\".",
                                 [&] { return gan::Run(argc, argv); });
   return code != 0 && gan::StopSignal() != 0 ? 128 + gan::StopSignal() : code;

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "gan/core/atomic_file.h"
 #include "gan/outputs/progress_extension.h"
 #include "gan/outputs/run_report.h"
@@ -62,6 +63,18 @@ std::string Protocol(const StudyPlan& plan, const std::string& study_dir) {
   }
   return "";
 }
+
+// What was run, in one sentence.
+std::string Scope(const StudyPlan& plan) {
+  return absl::StrCat(plan.experiments.size() == 1 ? "Experiment " : "Experiments ",
+                      absl::StrJoin(plan.experiments, ", "), "; ", plan.seeds.size(), " seeds (",
+                      absl::StrJoin(plan.seeds, ", "), ") per condition; a budget of ", plan.budget.amount, " ",
+                      plan.budget.unit, " per run.");
+}
+
+constexpr char kFinalTableNote[] =
+    "Mean ± standard deviation across seeds of each run's last evaluated checkpoint; the wall "
+    "time is each finished run's, summed over its resumes.";
 
 struct ConditionSummary {
   int finished = 0;
@@ -133,7 +146,13 @@ ConditionSummary Summarize(const StudyPlan& plan, const StudyResults& results,
   return summary;
 }
 
-std::string FinalTable(const StudyPlan& plan, const StudyResults& results, const std::string& study_dir) {
+// The final table as text cells: a header, then one row per condition.
+struct TextTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+
+TextTable FinalTable(const StudyPlan& plan, const StudyResults& results, const std::string& study_dir) {
   std::vector<std::string> metrics, losses;
   for (const std::string& key : results.keys) {
     if (std::find(std::begin(kTableMetrics), std::end(kTableMetrics), key) != std::end(kTableMetrics)) {
@@ -144,33 +163,57 @@ std::string FinalTable(const StudyPlan& plan, const StudyResults& results, const
     if (std::find(results.keys.begin(), results.keys.end(), key) != results.keys.end()) losses.push_back(key);
   }
   const bool fid = std::find(metrics.begin(), metrics.end(), "fid") != metrics.end();
-  std::string html = "<table><tr><th>condition</th><th>runs finished</th>";
-  for (const std::string& key : metrics) absl::StrAppend(&html, "<th>", EscapeHtml(key), " (last)</th>");
-  if (fid) html += "<th>best fid of each run</th><th>lowest mean fid at iteration</th>";
-  for (const std::string& key : losses) {
-    absl::StrAppend(&html, "<th>", EscapeHtml(key), " (last fifth)</th>");
+  TextTable table;
+  table.header = {"condition", "runs finished"};
+  for (const std::string& key : metrics) table.header.push_back(key + " (last)");
+  if (fid) {
+    table.header.push_back("best fid of each run");
+    table.header.push_back("lowest mean fid at iteration");
   }
-  html += "<th>wall time per run</th></tr>\n";
+  for (const std::string& key : losses) table.header.push_back(key + " (last fifth)");
+  table.header.push_back("wall time per run");
   for (const std::string& condition : plan.conditions) {
     const ConditionSummary summary = Summarize(plan, results, condition, study_dir);
-    absl::StrAppend(&html, "<tr><th>", EscapeHtml(condition), "</th><td>", summary.finished, " of ",
-                    summary.runs, "</td>");
-    for (const std::string& key : metrics) {
-      absl::StrAppend(&html, "<td>", FormatSpread(summary.last.at(key)), "</td>");
-    }
+    std::vector<std::string> row = {condition, absl::StrCat(summary.finished, " of ", summary.runs)};
+    for (const std::string& key : metrics) row.push_back(FormatSpread(summary.last.at(key)));
     if (fid) {
-      absl::StrAppend(&html, "<td>", FormatSpread(summary.best_fid), "</td><td>",
-                      summary.best_mean_iteration >= 0 ? absl::StrCat(summary.best_mean_iteration) : "",
-                      "</td>");
+      row.push_back(FormatSpread(summary.best_fid));
+      row.push_back(summary.best_mean_iteration >= 0 ? absl::StrCat(summary.best_mean_iteration) : "");
     }
     for (const std::string& key : losses) {
       const auto late = summary.late.find(key);
-      absl::StrAppend(&html, "<td>", late == summary.late.end() ? "" : FormatSpread(late->second), "</td>");
+      row.push_back(late == summary.late.end() ? "" : FormatSpread(late->second));
     }
-    absl::StrAppend(&html, "<td>",
-                    summary.seconds.count > 0 ? FormatDuration(summary.seconds.mean) : "", "</td></tr>\n");
+    row.push_back(summary.seconds.count > 0 ? FormatDuration(summary.seconds.mean) : "");
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+std::string HtmlTable(const TextTable& table) {
+  std::string html = "<table><tr>";
+  for (const std::string& cell : table.header) absl::StrAppend(&html, "<th>", EscapeHtml(cell), "</th>");
+  html += "</tr>\n";
+  for (const std::vector<std::string>& row : table.rows) {
+    // The first cell names the row.
+    absl::StrAppend(&html, "<tr><th>", EscapeHtml(row[0]), "</th>");
+    for (size_t i = 1; i < row.size(); ++i) absl::StrAppend(&html, "<td>", EscapeHtml(row[i]), "</td>");
+    html += "</tr>\n";
   }
   return html + "</table>\n";
+}
+
+// A GitHub-flavoured Markdown table; '|' in a cell is escaped so that it stays one cell.
+std::string MarkdownTable(const TextTable& table) {
+  const auto line = [](const std::vector<std::string>& cells) {
+    std::vector<std::string> escaped;
+    for (const std::string& cell : cells) escaped.push_back(absl::StrReplaceAll(cell, {{"|", "\\|"}}));
+    return "| " + absl::StrJoin(escaped, " | ") + " |\n";
+  };
+  std::string markdown = line(table.header);
+  markdown += "|" + absl::StrJoin(std::vector<std::string>(table.header.size(), "---"), "|") + "|\n";
+  for (const std::vector<std::string>& row : table.rows) markdown += line(row);
+  return markdown;
 }
 
 // One series per condition: the mean over the seeds logged at each iteration, with a
@@ -249,12 +292,9 @@ absl::Status WriteStudyReport(const StudyPlan& plan, const StudyResults& logged,
       "font-size:14px}"
       "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f4f4f4}"
       "</style></head><body>\n";
-  absl::StrAppend(&html, "<h1>Study: ", EscapeHtml(plan.name), "</h1>\n<p>",
-                  plan.experiments.size() == 1 ? "Experiment " : "Experiments ",
-                  EscapeHtml(absl::StrJoin(plan.experiments, ", ")), "; ", plan.seeds.size(),
-                  " seeds (", absl::StrJoin(plan.seeds, ", "), ") per condition; a budget of ",
-                  plan.budget.amount, " ", plan.budget.unit, " per run.</p>\n");
+  const std::string scope = Scope(plan);
   const std::string protocol = Protocol(plan, study_dir);
+  absl::StrAppend(&html, "<h1>Study: ", EscapeHtml(plan.name), "</h1>\n<p>", EscapeHtml(scope), "</p>\n");
   if (!protocol.empty()) absl::StrAppend(&html, "<p>Evaluation: ", EscapeHtml(protocol), ".</p>\n");
   html += "<h2>Conditions</h2>\n<ul>\n";
   for (const std::string& condition : plan.conditions) {
@@ -266,8 +306,8 @@ absl::Status WriteStudyReport(const StudyPlan& plan, const StudyResults& logged,
       break;
     }
   }
-  html += "</ul>\n<h2>Final results</h2>\n<p>Mean ± standard deviation across seeds of each "
-          "run's last evaluated checkpoint.</p>\n" + FinalTable(plan, results, study_dir);
+  const TextTable final_table = FinalTable(plan, results, study_dir);
+  absl::StrAppend(&html, "</ul>\n<h2>Final results</h2>\n<p>", kFinalTableNote, "</p>\n", HtmlTable(final_table));
   html += "<h2>Curves</h2>\n<p>Each condition's mean across seeds; the band runs from the "
           "lowest to the highest seed. Losses and logits are means over each logging window.</p>\n";
   // The headline metrics and D's losses and logits first, then the rest.
@@ -304,7 +344,13 @@ absl::Status WriteStudyReport(const StudyPlan& plan, const StudyResults& logged,
   }
   html += "<h2>Runs</h2>\n" + RunsTable(plan, study_dir);
   absl::StrAppend(&html, "<h2>Command</h2>\n<pre>", EscapeHtml(command), "</pre>\n</body></html>\n");
-  return WriteFileAtomically(study_dir + "/study.html", html);
+  if (absl::Status written = WriteFileAtomically(study_dir + "/study.html", html); !written.ok()) return written;
+
+  std::string markdown = absl::StrCat("# Study: ", plan.name, "\n\n", scope, "\n");
+  if (!protocol.empty()) absl::StrAppend(&markdown, "\nEvaluation: ", protocol, ".\n");
+  absl::StrAppend(&markdown, "\n", kFinalTableNote, "\n\n", MarkdownTable(final_table), "\n```\n", command,
+                  "\n```\n");
+  return WriteFileAtomically(study_dir + "/summary.md", markdown);
 }
 
 }  // namespace gan

@@ -59,6 +59,16 @@ TEST(StudyReportTest, FinalTableFromTheRunsRowsAndCurves) {
                               "<td>20</td><td>5 ± 5.7</td><td>1m30s</td></tr>"));
   EXPECT_THAT(html, HasSubstr("<li><b>a</b>: dcgan_fashion_mnist with loss=bce</li>"));
   EXPECT_THAT(html, Not(HasSubstr("logit_gap")));  // no logits logged
+  // summary.md: the same row as a Markdown table, under its header and separator.
+  std::string markdown;
+  ASSERT_TRUE(ReadFile(dir + "/summary.md", &markdown).ok());
+  EXPECT_THAT(markdown, HasSubstr("# Study: toy\n\nExperiment dcgan_fashion_mnist; 2 seeds (0, 1) per "
+                                  "condition; a budget of 100 iterations per run.\n"));
+  EXPECT_THAT(markdown, HasSubstr("| condition | runs finished | fid (last) | best fid of each run | lowest mean "
+                                  "fid at iteration | loss_d (last fifth) | wall time per run |\n"
+                                  "|---|---|---|---|---|---|---|\n"
+                                  "| a | 2 of 2 | 4 ± 1.4 | 3.5 ± 0.71 | 20 | 5 ± 5.7 | 1m30s |\n"));
+  EXPECT_THAT(markdown, HasSubstr("```\nstudy --study=toy.json\n```\n"));
 
   // D's logits: the gap is real - fake at each logged iteration, for each seed. Seed 0:
   // real 2, fake -1 (gap 3); seed 1: real 1, fake 0 (gap 1): 2 ± 1.4.
@@ -75,6 +85,24 @@ TEST(StudyReportTest, FinalTableFromTheRunsRowsAndCurves) {
   EXPECT_THAT(html, HasSubstr("font-weight=\"bold\" font-size=\"14\">logit_gap</text>"));
   EXPECT_THAT(html, HasSubstr("<pre>study --study=toy.json</pre>"));
   EXPECT_THAT(html, HasSubstr("<a href=\"a/seed_1/report.html\">"));
+}
+
+TEST(StudyReportTest, MarkdownCellsKeepTheirPipes) {
+  // A condition named with a '|' (as a --set value may hold) must stay one Markdown cell.
+  const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/pipe_study";
+  ASSERT_TRUE(MakeDirectories(dir).ok());
+  StudyPlan plan;
+  plan.name = "pipe";
+  plan.experiments = {"dcgan_fashion_mnist"};
+  plan.budget = {"epochs", 1};
+  plan.conditions = {"a|b"};
+  plan.seeds = {0};
+  plan.runs.push_back({"dcgan_fashion_mnist", "a|b", {}, 0, "a_b/seed_0"});
+  ASSERT_TRUE(WriteStudyReport(plan, StudyResults{}, dir, "study").ok());
+  std::string markdown;
+  ASSERT_TRUE(ReadFile(dir + "/summary.md", &markdown).ok());
+  EXPECT_THAT(markdown, HasSubstr("| condition | runs finished | wall time per run |\n|---|---|---|\n"
+                                  "| a\\|b | 0 of 1 |  |\n"));
 }
 
 }  // namespace
