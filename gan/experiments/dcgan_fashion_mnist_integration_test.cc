@@ -180,5 +180,17 @@ TEST(DcganFashionMnistTest, BadInputFailsBeforeTrainingNamingTheProblem) {
   EXPECT_THAT(nothing.output, HasSubstr("does not exist"));
 }
 
+TEST(DcganFashionMnistTest, EveryRepeatedSetApplies) {
+  // Abseil alone would keep the last --set only; each of the three forms must apply.
+  BinaryResult printed =
+      RunBinary("--print_config --set=train.lr_g=0.001,train.lr_d=0.003 --set train.beta1=0.25 -set=loss=bce");
+  ASSERT_EQ(printed.exit_code, 0) << printed.output;
+  const nlohmann::json config = nlohmann::json::parse(printed.output.substr(printed.output.find('{')));
+  EXPECT_EQ(config["train"]["lr_g"], 0.001);
+  EXPECT_EQ(config["train"]["lr_d"], 0.003);
+  EXPECT_EQ(config["train"]["beta1"], 0.25);
+  EXPECT_EQ(config["loss"], "bce");
+}
+
 }  // namespace
 }  // namespace gan

@@ -18,6 +18,7 @@
 #include "gan/checkpoint/checkpoint.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/command_line.h"
+#include "gan/core/repeated_flag.h"
 #include "gan/core/config.h"
 #include "gan/core/log.h"
 #include "gan/core/run_directory.h"
@@ -44,8 +45,10 @@
 
 ABSL_FLAG(std::string, config, "",
           "JSON config file to use instead of the one built into this binary");
+// Read with RepeatedFlagValues, so that every --set applies (Abseil keeps the last only).
 ABSL_FLAG(std::vector<std::string>, set, {},
-          "config overrides, comma-separated dotted.key=value (e.g. train.lr_g=1e-4)");
+          "config overrides, comma-separated dotted.key=value (e.g. train.lr_g=1e-4); may be "
+          "repeated, applied in order");
 ABSL_FLAG(std::string, out_dir, "",
           "run directory (default runs/<experiment name>, relative to where you ran bazel)");
 ABSL_FLAG(bool, resume, false, "continue the run in --out_dir from its newest checkpoint");
@@ -78,9 +81,9 @@ ABSL_FLAG(int, dist_timeout_s, 900,
 namespace gan {
 namespace {
 
-// Flags that are shorthands for config keys, as override strings.
-std::vector<std::string> FlagOverrides() {
-  std::vector<std::string> overrides = absl::GetFlag(FLAGS_set);
+// Every --set, then the flags that are shorthands for config keys, as override strings.
+std::vector<std::string> FlagOverrides(const std::vector<std::string>& set) {
+  std::vector<std::string> overrides = set;
   if (!absl::GetFlag(FLAGS_data_dir).empty()) {
     overrides.push_back(absl::StrCat("data.dir=", nlohmann::json(ResolveUserPath(absl::GetFlag(FLAGS_data_dir))).dump()));
   }
@@ -101,7 +104,8 @@ std::vector<std::string> FlagOverrides() {
 
 // The config: the run directory's own (when resuming), else --config, else the built-in
 // one; then the overrides.
-absl::StatusOr<nlohmann::json> ResolveConfig(const char* embedded, const std::string& run_config) {
+absl::StatusOr<nlohmann::json> ResolveConfig(const char* embedded, const std::vector<std::string>& set,
+                                              const std::string& run_config) {
   nlohmann::json json;
   if (!run_config.empty()) {
     GAN_ASSIGN_OR_RETURN(json, ReadJsonFile(run_config));
@@ -111,7 +115,7 @@ absl::StatusOr<nlohmann::json> ResolveConfig(const char* embedded, const std::st
   } else {
     GAN_ASSIGN_OR_RETURN(json, ParseJson(embedded, "built-in config"));
   }
-  for (const std::string& assignment : FlagOverrides()) {
+  for (const std::string& assignment : FlagOverrides(set)) {
     GAN_RETURN_IF_ERROR(ApplyOverride(assignment, &json));
   }
   return json;
@@ -141,10 +145,10 @@ struct RunPlan {
   bool resume = false;
 };
 
-absl::StatusOr<RunPlan> ResolveRun(const char* embedded) {
+absl::StatusOr<RunPlan> ResolveRun(const char* embedded, const std::vector<std::string>& set) {
   RunPlan plan;
   // The experiment name is needed for the default run directory, so read it first.
-  GAN_ASSIGN_OR_RETURN(plan.json, ResolveConfig(embedded, ""));
+  GAN_ASSIGN_OR_RETURN(plan.json, ResolveConfig(embedded, set, ""));
   GAN_ASSIGN_OR_RETURN(plan.config, ParseExperimentConfig(plan.json));
   plan.out_dir = absl::GetFlag(FLAGS_out_dir);
   plan.out_dir = ResolveUserPath(plan.out_dir.empty() ? "runs/" + plan.config.name : plan.out_dir);
@@ -161,7 +165,7 @@ absl::StatusOr<RunPlan> ResolveRun(const char* embedded) {
       return absl::NotFoundError(absl::StrCat("--resume: '", saved,
                                               "' does not exist; is --out_dir the run to continue?"));
     }
-    GAN_ASSIGN_OR_RETURN(plan.json, ResolveConfig(embedded, saved));
+    GAN_ASSIGN_OR_RETURN(plan.json, ResolveConfig(embedded, set, saved));
     GAN_ASSIGN_OR_RETURN(plan.config, ParseExperimentConfig(plan.json));
   }
   return plan;
@@ -366,7 +370,7 @@ absl::Status BroadcastWeights(DataParallel& group, const Networks& networks) {
 }
 
 absl::Status Run(int argc, char** argv, const char* embedded) {
-  GAN_ASSIGN_OR_RETURN(const RunPlan plan, ResolveRun(embedded));
+  GAN_ASSIGN_OR_RETURN(const RunPlan plan, ResolveRun(embedded, RepeatedFlagValues(argc, argv, "set")));
   const ExperimentConfig& config = plan.config;
   if (absl::GetFlag(FLAGS_print_config)) {
     std::printf("%s\n", plan.json.dump(2).c_str());

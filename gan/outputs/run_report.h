@@ -28,7 +28,7 @@ bool IsPositionKey(const std::string& key);
 // The sample grids in a run's samples directory (iter_*.png), oldest first.
 std::vector<std::string> SampleGridNames(const std::string& samples_dir);
 
-// The run's state in words, from status.json ("Finished: 4690 of 4690 iterations ...");
+// The run's state in words, from status.json ("Finished: 4685 iterations (5 epochs), ...");
 // empty when the run has none.
 std::string DescribeRunStatus(const std::string& run_dir);
 

@@ -1,7 +1,7 @@
 // status.json in a run directory: where the run stands, for the report's header, the
 // study tool (which runs are finished, which to resume) and anyone watching a run.
 //
-//   {"state": "stopped", "iteration": 855, "total_iterations": 4690, "epoch": 0,
+//   {"state": "stopped", "iteration": 855, "total_iterations": 4685, "epoch": 0,
 //    "seconds": 701.2, "iterations_per_second": 1.22, "message": "stopped by signal 2"}
 //
 // "running" while training (rewritten with the log), then "finished", "stopped" (a
