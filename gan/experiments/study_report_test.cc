@@ -105,5 +105,38 @@ TEST(StudyReportTest, MarkdownCellsKeepTheirPipes) {
                                   "| a\\|b | 0 of 1 |  |\n"));
 }
 
+TEST(StudyReportTest, ProtocolSaysWhichGeneratorTheRunsSampled) {
+  // One experiment keeps a moving average of G and the other does not: the evaluation
+  // sampled each run's own choice, and the protocol must not claim one for both.
+  const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/ema_study";
+  StudyPlan plan;
+  plan.name = "mixed";
+  plan.experiments = {"dcgan_fashion_mnist", "biggan"};
+  plan.budget = {"images", 6400};
+  plan.conditions = {"dcgan_fashion_mnist", "biggan"};
+  plan.seeds = {0};
+  plan.runs.push_back({"dcgan_fashion_mnist", "dcgan_fashion_mnist", {}, 0, "dcgan_fashion_mnist/seed_0"});
+  plan.runs.push_back({"biggan", "biggan", {}, 0, "biggan/seed_0"});
+  const std::string output = R"("output": {"evaluate_samples": 2000, "evaluate_split": "test",
+                                           "evaluate_extractor": "fmnist-classifier"})";
+  ASSERT_TRUE(MakeDirectories(dir + "/dcgan_fashion_mnist/seed_0").ok());
+  ASSERT_TRUE(MakeDirectories(dir + "/biggan/seed_0").ok());
+  ASSERT_TRUE(WriteFileAtomically(dir + "/dcgan_fashion_mnist/seed_0/config.json",
+                                  "{" + output + R"(, "train": {"ema_decay": 0}})")
+                  .ok());
+  ASSERT_TRUE(WriteFileAtomically(dir + "/biggan/seed_0/config.json",
+                                  "{" + output + R"(, "train": {"ema_decay": 0.999}})")
+                  .ok());
+  ASSERT_TRUE(WriteStudyReport(plan, StudyResults{}, dir, "study").ok());
+  std::string markdown;
+  ASSERT_TRUE(ReadFile(dir + "/summary.md", &markdown).ok());
+  EXPECT_THAT(markdown, HasSubstr("Experiments dcgan_fashion_mnist, biggan; 1 seed (0) per condition; a budget "
+                                  "of 6400 images per run."));
+  EXPECT_THAT(markdown, HasSubstr("Evaluation: FID and IS of 2000 generated images against the 'test' split, "
+                                  "features of 'fmnist-classifier' (see the README's metrics section), generated "
+                                  "by G's moving average in the runs that keep one, G in the others, at every "
+                                  "kept checkpoint."));
+}
+
 }  // namespace
 }  // namespace gan
