@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "gan/core/atomic_file.h"
+#include "gan/core/status_macros.h"
 #include "gan/outputs/progress_extension.h"
 #include "gan/outputs/run_report.h"
 #include "gan/outputs/run_status.h"
@@ -58,7 +59,8 @@ std::string Protocol(const StudyPlan& plan, const std::string& study_dir) {
     if (!config.is_object()) continue;
     if (output.is_null()) output = config.value("output", nlohmann::json::object());
     const nlohmann::json train = config.value("train", nlohmann::json::object());
-    ++(train.value("ema_decay", 0.0) > 0 || train.value("ema_half_life_images", 0.0) > 0 ? with_ema : without_ema);
+    const bool ema = train.value("ema_decay", 0.0) > 0 || train.value("ema_half_life_images", 0.0) > 0;
+    ++(ema ? with_ema : without_ema);
   }
   if (output.is_null()) return "";
   const char* generator = without_ema == 0 ? "G's moving average"
@@ -351,7 +353,7 @@ absl::Status WriteStudyReport(const StudyPlan& plan, const StudyResults& logged,
   }
   html += "<h2>Runs</h2>\n" + RunsTable(plan, study_dir);
   absl::StrAppend(&html, "<h2>Command</h2>\n<pre>", EscapeHtml(command), "</pre>\n</body></html>\n");
-  if (absl::Status written = WriteFileAtomically(study_dir + "/study.html", html); !written.ok()) return written;
+  GAN_RETURN_IF_ERROR(WriteFileAtomically(study_dir + "/study.html", html));
 
   std::string markdown = absl::StrCat("# Study: ", plan.name, "\n\n", scope, "\n");
   if (!protocol.empty()) absl::StrAppend(&markdown, "\nEvaluation: ", protocol, ".\n");
