@@ -11,9 +11,26 @@ LIBTORCH_HAS_NCCL and data parallelism builds its NCCL backend. A PyTorch wheel'
 system's libtorch.so are used (1.13 on Debian 12, 2.6 on Debian 13).
 """
 
-_SYSTEM_BUILD = """
+# What first-party targets depend on: LibTorch, plus the guard that keeps oneDNN 3.2-3.7 from
+# misreading the caches of AMD CPUs whose CPUID hides them (gan/core/onednn_cache_guard.h),
+# linked into every program that uses LibTorch. `torch_library` is LibTorch alone.
+_TORCH_WITH_GUARD = """
 cc_library(
     name = "torch",
+    deps = [":torch_library", "{guard}"],
+    visibility = ["//visibility:public"],
+)
+"""
+
+# The guard's label as the generated BUILD file must spell it: with the repository of this
+# file (the main one, or the toolkit's name where another workspace uses it).
+def _guard_label():
+    label = str(Label("//gan/core:onednn_cache_guard"))
+    return label if label.startswith("@") else "@" + label
+
+_SYSTEM_BUILD = """
+cc_library(
+    name = "torch_library",
     hdrs = glob(["api_include/**/*.h"]),
     includes = ["api_include"],
     linkopts = ["-ltorch", "-ltorch_cpu", "-lc10", "-lglog", "-lgflags", "-lpthread"],
@@ -23,7 +40,7 @@ cc_library(
 
 _ARCHIVE_BUILD = """
 cc_library(
-    name = "torch",
+    name = "torch_library",
     hdrs = glob(["include/**/*.h", "include/**/*.cuh"] + {extra_headers}),
     includes = ["include", "include/torch/csrc/api/include"] + {extra_includes},
     linkopts = [
@@ -84,7 +101,7 @@ def _libtorch_repository_impl(ctx):
                 if nccl_include != cuda_include:
                     extra_includes += _expose_headers(ctx, nccl_include, "nccl_include")
         ctx.symlink(path + "/include", "include")
-        ctx.file("BUILD", _ARCHIVE_BUILD.format(
+        ctx.file("BUILD", _TORCH_WITH_GUARD.format(guard = _guard_label()) + _ARCHIVE_BUILD.format(
             path = path,
             extra_headers = [d + "/" + pattern for d in extra_includes for pattern in ["*", "crt/**", "nv/**"]],
             extra_includes = extra_includes,
@@ -97,7 +114,7 @@ def _libtorch_repository_impl(ctx):
         if not ctx.path(api).exists:
             fail("%s is missing: run tools/setup.sh (installs libtorch-dev)" % api)
         ctx.symlink(api, "api_include")
-        ctx.file("BUILD", _SYSTEM_BUILD)
+        ctx.file("BUILD", _TORCH_WITH_GUARD.format(guard = _guard_label()) + _SYSTEM_BUILD)
         ctx.file("config.bzl", "LIBTORCH_HAS_CUDA = False\nLIBTORCH_HAS_NCCL = False\n")
 
 libtorch_repository = repository_rule(
