@@ -22,6 +22,7 @@
 #include "gan/core/atomic_file.h"
 #include "gan/core/run_directory.h"
 #include "gan/core/stop_signal.h"
+#include "gan/core/subprocess.h"
 #include "gan/outputs/progress_extension.h"
 #include "gan/outputs/run_status.h"
 
@@ -30,16 +31,16 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Starts `argv` in its own process group, with stdout and stderr into `output` (appended;
-// or a pipe when output_fd >= 0); SIGTERM reaches it if this process dies.
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& output, int output_fd = -1) {
+// Starts `argv` in its own process group, with stdout and stderr into `output` (appended);
+// SIGTERM reaches it if this process dies.
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& output) {
   const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid != 0) return pid;
   setpgid(0, 0);
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() != parent) _exit(128 + SIGTERM);  // the study died before prctl
-  const int fd = output_fd >= 0 ? output_fd : open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  const int fd = open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (fd < 0) _exit(126);
   dup2(fd, STDOUT_FILENO);
   dup2(fd, STDERR_FILENO);
@@ -53,21 +54,6 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& output, int
 
 // A wait status as the shell reports it: the exit code, or 128 + the killing signal.
 int ExitCode(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
-
-// Runs `argv` to the end; returns its exit code and output.
-std::pair<int, std::string> Capture(const std::vector<std::string>& argv) {
-  int fds[2];
-  if (pipe(fds) != 0) return {-1, "pipe failed"};
-  const pid_t pid = Spawn(argv, "", fds[1]);
-  close(fds[1]);
-  std::string output;
-  char buffer[4096];
-  for (ssize_t n; (n = read(fds[0], buffer, sizeof(buffer))) > 0;) output.append(buffer, n);
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return {ExitCode(status), output};
-}
 
 std::string LastLines(const std::string& text, int count) {
   std::vector<std::string> lines = absl::StrSplit(text, '\n', absl::SkipWhitespace());
@@ -97,12 +83,13 @@ absl::StatusOr<std::vector<std::string>> RunArguments(const StudyPlan& plan, con
   }
   std::vector<std::string> probe = {binary, "--print_config"};
   if (!run.settings.empty()) probe.push_back("--set=" + absl::StrJoin(run.settings, ","));
-  const auto [code, output] = Capture(probe);
-  const nlohmann::json config = nlohmann::json::parse(output, nullptr, /*allow_exceptions=*/false);
-  if (code != 0 || !config.is_object()) {
+  const CapturedRun printed = RunAndCapture(probe);
+  const nlohmann::json config =
+      nlohmann::json::parse(printed.output, nullptr, /*allow_exceptions=*/false);
+  if (printed.exit_code != 0 || !config.is_object()) {
     return absl::InvalidArgumentError(
         absl::StrCat("the condition's settings were refused (", absl::StrJoin(probe, " "),
-                     "):\n", LastLines(output, 5)));
+                     "):\n", LastLines(printed.errors + printed.output, 5)));
   }
   const int64_t batch_size =
       config.value("train", nlohmann::json::object()).value("batch_size", int64_t{0});
