@@ -21,6 +21,10 @@ TEST(CommandLineTest, UnderBazelRunTheLabelStandsForTheBinary) {
   std::string runfiles = "/x/bin/gan/experiments/study.runfiles/gan/gan/experiments/study";
   char* from_runfiles[] = {runfiles.data()};
   EXPECT_EQ(CommandLine(1, from_runfiles), "bazel run //gan/experiments:study");
+  // The same under Bazel 7's modules, where the main repository's directory is _main.
+  std::string module_runfiles = "/x/bin/gan/experiments/study.runfiles/_main/gan/experiments/study";
+  char* from_module_runfiles[] = {module_runfiles.data()};
+  EXPECT_EQ(CommandLine(1, from_module_runfiles), "bazel run //gan/experiments:study");
   unsetenv("BUILD_WORKSPACE_DIRECTORY");
   EXPECT_EQ(CommandLine(2, argv), binary + " --epochs=2");
 }

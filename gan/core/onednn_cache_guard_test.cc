@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gan/core/runfiles.h"
 #include "gan/core/testing/fake_cpu.h"
 
 #if defined(__x86_64__) && defined(__linux__)
@@ -63,7 +64,7 @@ struct ProbeResult {
 // for the program "available" or "unavailable".
 ProbeResult RunProbeOnEmulatedAmd(const std::string& caches, const std::string& guard,
                                   const std::string& faulting = "available") {
-  const std::string dir = std::string(std::getenv("TEST_SRCDIR")) + "/gan/gan/core/testing/";
+  const std::string dir = FindRunfile("gan/core/testing").value() + "/";
   const std::string command = "GAN_EMULATED_AMD_CACHES=" + caches +
                               " GAN_EMULATED_CPUID_FAULTING=" + faulting +
                               " GAN_ONEDNN_CACHE_GUARD=" + guard + " LD_PRELOAD=" + dir +

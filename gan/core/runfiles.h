@@ -12,8 +12,9 @@
 
 namespace gan {
 
-// `path` is relative to the workspace root. Looks in $RUNFILES_DIR/gan, $TEST_SRCDIR/gan,
-// <this executable>.runfiles/gan and the current directory; the error lists them.
+// `path` is relative to the toolkit's root. Looks in the toolkit's directory (gan, _main
+// under Bazel 7's modules, or its name as a dependency) of $RUNFILES_DIR, $TEST_SRCDIR and
+// <this executable>.runfiles, then in the current directory; the error lists them.
 absl::StatusOr<std::string> FindRunfile(const std::string& path);
 
 }  // namespace gan

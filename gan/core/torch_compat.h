@@ -1,6 +1,6 @@
 // The one place that knows which LibTorch the toolkit is built against: Debian 12's 1.13,
-// Debian 13's 2.6 or a 2.x archive from the PyTorch site. Code elsewhere calls these
-// instead of testing TORCH_VERSION_* itself.
+// Debian 13's 2.6, Debian forky's 2.14 or a 2.x archive from the PyTorch site. Code
+// elsewhere calls these instead of testing TORCH_VERSION_* itself.
 //
 //   optimizer.state()[gan::OptimizerStateKeyOf(parameter)] = std::move(state);
 //   gan::SetAutocastEnabled(torch::kCPU, true);
@@ -8,11 +8,13 @@
 #define GAN_CORE_TORCH_COMPAT_H_
 
 #include <cstddef>
+#include <memory>
 #include <type_traits>
 #include <utility>
 
 #include <ATen/autocast_mode.h>
 #include <c10/core/Allocator.h>
+#include <torch/csrc/autograd/function.h>
 #include <torch/optim/optimizer.h>
 #include <torch/version.h>
 
@@ -73,6 +75,20 @@ class AllocatorBase : public c10::Allocator {
  protected:
   virtual c10::DataPtr Allocate(size_t n) const = 0;
 };
+
+// Makes a custom autograd Node held the way this LibTorch holds them: a shared_ptr with
+// deleteNode (which frees long graphs without deep recursion) before 2.14, an
+// intrusive_ptr from 2.14 on.
+template <typename NodeType, typename... Args>
+auto MakeAutogradNode(Args&&... args) {
+  if constexpr (std::is_base_of_v<c10::intrusive_ptr_target, torch::autograd::Node>) {
+    return c10::make_intrusive<NodeType>(std::forward<Args>(args)...);
+  } else {
+    // Found by argument-dependent lookup when instantiated: 2.14 has no deleteNode.
+    return std::shared_ptr<NodeType>(new NodeType(std::forward<Args>(args)...),
+                                     [](NodeType* node) { deleteNode(node); });
+  }
+}
 
 }  // namespace gan
 

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "gan/core/config.h"
+#include "gan/core/runfiles.h"
 #include "gan/experiments/experiment_test_support.h"
 #include "gan/experiments/updater_factory.h"
 #include "gan/networks/progressive/progressive.h"
@@ -23,7 +24,7 @@ using ::testing::HasSubstr;
 
 nlohmann::json Shipped(const std::string& name) {
   const std::string path =
-      std::string(std::getenv("TEST_SRCDIR")) + "/gan/gan/experiments/configs/" + name + ".json";
+      FindRunfile("gan/experiments/configs/" + name + ".json").value();
   auto json = ReadJsonFile(path);
   EXPECT_TRUE(json.ok()) << json.status();
   return json.ok() ? *json : nlohmann::json();
@@ -68,7 +69,7 @@ std::string UpdaterError(const std::string& name, const std::vector<std::string>
 }
 
 TEST(ExperimentConfigTest, EveryShippedConfigIsAnExperimentThatTestsCover) {
-  const std::string dir = std::string(std::getenv("TEST_SRCDIR")) + "/gan/gan/experiments/configs";
+  const std::string dir = FindRunfile("gan/experiments/configs").value();
   std::vector<std::string> configs;
   DIR* handle = opendir(dir.c_str());
   ASSERT_NE(handle, nullptr) << dir;

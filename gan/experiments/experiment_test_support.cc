@@ -79,7 +79,7 @@ std::string MakeFashionMnistFixture(const std::string& name, int count) {
 
 BinaryResult RunExperimentBinary(const std::string& experiment, const std::string& flags) {
   const std::string binary =
-      std::string(std::getenv("TEST_SRCDIR")) + "/gan/gan/experiments/" + experiment;
+      FindRunfile("gan/experiments/" + experiment).value();
   const std::string log = TestTmpDir() + "/" + experiment + "_output.txt";
   const int status = std::system((binary + " " + flags + " > " + log + " 2>&1").c_str());
   BinaryResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ""};
@@ -89,7 +89,7 @@ BinaryResult RunExperimentBinary(const std::string& experiment, const std::strin
 
 pid_t StartExperimentBinary(const std::string& binary, const std::vector<std::string>& flags,
                             const std::string& log) {
-  const std::string path = std::string(std::getenv("TEST_SRCDIR")) + "/gan/gan/experiments/" + binary;
+  const std::string path = FindRunfile("gan/experiments/" + binary).value();
   const pid_t pid = fork();
   if (pid == 0) {
     if (std::freopen(log.c_str(), "w", stdout) == nullptr) _exit(126);

@@ -11,6 +11,7 @@
 
 #include "gan/core/config.h"
 #include "gan/core/meta_device.h"
+#include "gan/core/runfiles.h"
 #include "gan/data/dataset_source.h"
 #include "gan/experiments/experiment_config.h"
 #include "gan/experiments/experiment_test_support.h"
@@ -25,8 +26,7 @@ namespace {
 const torch::Device kMeta("meta");
 
 ExperimentConfig TinyConfig(const std::string& name) {
-  auto json = ReadJsonFile(std::string(std::getenv("TEST_SRCDIR")) +
-                           "/gan/gan/experiments/configs/" + name + ".json");
+  auto json = ReadJsonFile(FindRunfile("gan/experiments/configs/" + name + ".json").value());
   EXPECT_TRUE(json.ok()) << json.status();
   for (const char* setting : {"model.width=2", "train.batch_size=4"}) {
     EXPECT_TRUE(ApplyOverride(setting, &*json).ok()) << setting;

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "gan/core/atomic_file.h"
+#include "gan/core/runfiles.h"
 #include "gan/experiments/experiment_test_support.h"
 
 namespace gan {
@@ -27,7 +28,7 @@ using ::testing::Not;
 // SIGXFSZ ignored, so an oversized write fails instead of killing the process.
 BinaryResult RunLimited(int blocks, const std::string& flags) {
   const std::string binary =
-      std::string(std::getenv("TEST_SRCDIR")) + "/gan/gan/experiments/dcgan_fashion_mnist";
+      FindRunfile("gan/experiments/dcgan_fashion_mnist").value();
   const std::string log = TestTmpDir() + "/limited_output.txt";
   const std::string limit = blocks > 0 ? "ulimit -f " + std::to_string(blocks) + "; " : "";
   const std::string command =

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gan/core/atomic_file.h"
@@ -101,10 +102,14 @@ absl::Status Run(int argc, char** argv) {
     GAN_ASSIGN_OR_RETURN(std::string binary, FindRunfile("gan/experiments/" + experiment));
     // The binary is one of this binary's runfiles, not in its own runfiles tree: tell it
     // where the toolkit's files are (the classifier's weights), as `bazel run` would.
-    const std::string suffix = "/gan/gan/experiments/" + experiment;
-    if (std::getenv("RUNFILES_DIR") == nullptr && binary.size() > suffix.size() &&
-        binary.compare(binary.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      setenv("RUNFILES_DIR", binary.substr(0, binary.size() - suffix.size()).c_str(), 1);
+    // It is RUNFILES/REPOSITORY/gan/experiments/EXPERIMENT.
+    const std::string suffix = "/gan/experiments/" + experiment;
+    if (std::getenv("RUNFILES_DIR") == nullptr && absl::EndsWith(binary, suffix)) {
+      const std::string repository = binary.substr(0, binary.size() - suffix.size());
+      const size_t slash = repository.rfind('/');
+      if (slash != std::string::npos && slash > 0) {
+        setenv("RUNFILES_DIR", repository.substr(0, slash).c_str(), 1);
+      }
     }
     return binary;
   };

@@ -156,10 +156,13 @@ absl::StatusOr<StudyPlan> ParseStudyPlan(const nlohmann::json& json) {
   if (json.contains("grid") && json.contains("conditions")) {
     return Invalid("conditions", "and 'grid' are both given: a study has one or the other");
   }
-  absl::StatusOr<std::vector<Condition>> conditions =
-      json.contains("grid")         ? GridConditions(json["grid"])
-      : json.contains("conditions") ? NamedConditions(json["conditions"])
-                                    : std::vector<Condition>{{"base", {}}};
+  // Without a grid or conditions, one condition named "base" with no settings.
+  absl::StatusOr<std::vector<Condition>> conditions = std::vector<Condition>(1, {"base", {}});
+  if (json.contains("grid")) {
+    conditions = GridConditions(json["grid"]);
+  } else if (json.contains("conditions")) {
+    conditions = NamedConditions(json["conditions"]);
+  }
   if (!conditions.ok()) return conditions.status();
 
   if (!json.contains("seeds") || !json["seeds"].is_array() || json["seeds"].empty()) {

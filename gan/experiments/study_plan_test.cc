@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "gan/core/config.h"
+#include "gan/core/runfiles.h"
 #include "gan/experiments/experiment_test_support.h"
 
 namespace gan {
@@ -157,7 +158,7 @@ TEST(StudyPlanTest, RunSettingsAddTheBudgetAndAnEvaluationWithAKeptCheckpointAtE
 }
 
 TEST(StudyPlanTest, ShippedStudiesParseAndNameShippedExperiments) {
-  const std::string dir = std::string(std::getenv("TEST_SRCDIR")) + "/gan/gan/experiments/studies";
+  const std::string dir = FindRunfile("gan/experiments/studies").value();
   DIR* handle = opendir(dir.c_str());
   ASSERT_NE(handle, nullptr) << dir;
   int count = 0;

@@ -16,6 +16,7 @@
 #include <torch/torch.h>
 
 #include "gan/core/config.h"
+#include "gan/core/runfiles.h"
 #include "gan/experiments/experiment_config.h"
 #include "gan/experiments/experiment_test_support.h"
 #include "gan/export/state_dict.h"
@@ -32,7 +33,7 @@ constexpr int64_t kBatch = 5;  // a whole chunk and a padded one
 
 ExperimentConfig TinyConfig(const std::string& name) {
   const std::string path =
-      std::string(std::getenv("TEST_SRCDIR")) + "/gan/gan/experiments/configs/" + name + ".json";
+      FindRunfile("gan/experiments/configs/" + name + ".json").value();
   absl::StatusOr<nlohmann::json> json = ReadJsonFile(path);
   EXPECT_TRUE(json.ok()) << json.status();
   std::vector<std::string> settings;
@@ -243,7 +244,7 @@ TEST(TorchScriptPythonTest, PythonLoadsEveryExportAndItsStateDict) {
     names += " " + name;
   }
   const std::string script =
-      std::string(std::getenv("TEST_SRCDIR")) + "/gan/gan/experiments/testdata/check_exports.py";
+      FindRunfile("gan/experiments/testdata/check_exports.py").value();
   const std::string command = "HOME=" + TestTmpDir() + " " + python + " " + script + " " +
                               directory + names + " 2>&1";
   std::string output;

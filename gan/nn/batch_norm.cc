@@ -7,6 +7,8 @@
 #include <torch/csrc/autograd/function.h>
 #include <torch/torch.h>
 
+#include "gan/core/torch_compat.h"
+
 namespace gan {
 namespace {
 
@@ -35,8 +37,7 @@ torch::Tensor DifferentiableSumOverRanks(const torch::Tensor& local, const SumOv
     global = sum(local.detach().contiguous());
   }
   if (torch::GradMode::is_enabled() && local.requires_grad()) {
-    auto backward = std::shared_ptr<SumOverRanksBackward>(new SumOverRanksBackward(sum),
-                                                          torch::autograd::deleteNode);
+    auto backward = MakeAutogradNode<SumOverRanksBackward>(sum);
     backward->set_next_edges(torch::autograd::collect_next_edges(local));
     torch::autograd::create_gradient_edge(global, std::move(backward));
   }
