@@ -86,6 +86,9 @@ struct TrainConfig {
 
   // Samples and metrics come from an EMA of G (ema_decay or ema_half_life_images set).
   bool UsesEma() const { return ema_decay > 0 || ema_half_life_images > 0; }
+  // The images one iteration consumes (all ranks together): what the loader serves, and
+  // what image-counted schedules (the EMA's half-life, growth) count.
+  int64_t ImagesPerIteration() const { return batch_size * accumulation_steps; }
 };
 
 struct OutputConfig {

@@ -650,6 +650,42 @@ TEST(UpdaterFactoryTest, SkippingNonFiniteStepsIsForAdversarialUpdaters) {
   EXPECT_EQ(losses.at("skipped_steps").item<double>(), 1.0);
 }
 
+// The EMA's half-life counts every image an iteration consumes: with accumulation, all of
+// its batch parts. (Fed train.batch_size alone, it decayed accumulation_steps times too
+// slowly.) Batch 4 x 2 parts and a half-life of 8 images: one G step averages with
+// decay 0.5^(8 / 8) = 0.5, where the batch size alone would give 0.5^(4 / 8) = 0.71.
+TEST(UpdaterFactoryTest, EmaHalfLifeCountsEveryImageOfAnAccumulatedIteration) {
+  const ExperimentConfig config =
+      Parsed("dcgan_fashion_mnist", {"model.width=4", "train.batch_size=4",
+                                     "train.accumulation_steps=2", "train.ema_half_life_images=8"});
+  absl::StatusOr<Networks> networks = Build(config, 32, 1);
+  ASSERT_TRUE(networks.ok()) << networks.status();
+  networks->ema_generator = *config.model.family->BuildGenerator({32, 1});
+  auto updater = MakeUpdater(config, *networks, torch::kCPU);
+  ASSERT_TRUE(updater.ok()) << updater.status();
+  std::vector<torch::Tensor> before;
+  for (const torch::Tensor& parameter : networks->generator->parameters()) {
+    before.push_back(parameter.detach().clone());
+  }
+  torch::manual_seed(3);
+  const Batch batch{torch::rand({8, 1, 32, 32}) * 2 - 1, torch::Tensor()};
+  ASSERT_EQ((*updater)->Update(batch, 0).count("loss_g"), 1u);
+
+  // shadow = decay * before + (1 - decay) * after, so the decay is the least-squares ratio
+  // of (shadow - after) to (before - after) over all weights.
+  const auto after = networks->generator->parameters();
+  const auto shadow = (*updater)->sampling_generator()->parameters();
+  ASSERT_EQ(shadow.size(), after.size());
+  double numerator = 0, denominator = 0;
+  for (size_t i = 0; i < after.size(); ++i) {
+    const torch::Tensor moved = (before[i] - after[i]).to(torch::kDouble);
+    numerator += ((shadow[i] - after[i]).to(torch::kDouble) * moved).sum().item<double>();
+    denominator += (moved * moved).sum().item<double>();
+  }
+  ASSERT_GT(denominator, 0.0) << "G's step moved no weight";
+  EXPECT_NEAR(numerator / denominator, 0.5, 1e-3);
+}
+
 // train.channels_last reaches the networks; the energy-based updaters refuse it, and
 // mixed precision, instead of ignoring them.
 TEST(UpdaterFactoryTest, ChannelsLastAndMixedPrecisionAreForAdversarialUpdaters) {

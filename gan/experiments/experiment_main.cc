@@ -234,8 +234,7 @@ absl::StatusOr<Training> BuildTraining(const ExperimentConfig& config,
                                   DataDirectory(config.data)));
   training.fingerprint = ArchitectureFingerprint(config, training.shape);
 
-  // With accumulation, an iteration takes accumulation_steps batches at once.
-  const int64_t iteration_images = config.train.batch_size * config.train.accumulation_steps;
+  const int64_t iteration_images = config.train.ImagesPerIteration();
   if (dataset.size() < iteration_images) {
     return absl::InvalidArgumentError(absl::StrCat(
         "train.batch_size ", config.train.batch_size,

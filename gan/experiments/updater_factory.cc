@@ -157,7 +157,8 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeAveragingUpdater(
   }
   return std::unique_ptr<Updater>(std::make_unique<EmaUpdater>(
       std::move(*updater), networks.ema_generator, options,
-      EmaHalfLife{train.ema_half_life_images, train.ema_rampup, train.batch_size}, train.n_dis));
+      EmaHalfLife{train.ema_half_life_images, train.ema_rampup, train.ImagesPerIteration()},
+      train.n_dis));
 }
 
 }  // namespace
@@ -198,7 +199,7 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(const ExperimentConfig& con
   options.schedule.num_levels = generator->num_levels();
   options.schedule.stable_images = config.train.progressive_stable_images;
   options.schedule.fade_images = config.train.progressive_fade_images;
-  options.images_per_iteration = config.train.batch_size * config.train.accumulation_steps;
+  options.images_per_iteration = config.train.ImagesPerIteration();
   options.fade_reals = config.train.progressive_fade_reals;
   options.reset_optimizers = config.train.progressive_reset_optimizers;
   return std::unique_ptr<Updater>(std::make_unique<ProgressiveUpdater>(

@@ -30,7 +30,7 @@ inline constexpr char kGeneratorEmaKey[] = "generator_ema";
 struct EmaHalfLife {
   double images = 10000;         // > 0
   double rampup = 0;             // > 0: at most rampup x the images seen so far
-  int64_t images_per_iteration;  // the batch size over all ranks
+  int64_t images_per_iteration;  // over all ranks and accumulation steps
 };
 
 class EmaUpdater : public Updater {

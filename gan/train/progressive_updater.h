@@ -5,10 +5,10 @@
 // "level" / "alpha" buffers, so checkpoints carry it and Save/Load only delegate; a
 // resumed run recomputes the same phase from the restored iteration.
 //
-// images_seen = iteration * options.images_per_iteration, the configured batch size (not
-// the batch at hand): a pure function of the iteration, so resume cannot shift it. Each
-// iteration shows D one real batch, as PGGAN counts images (with n_dis > 1 this counts
-// D's images, not G's).
+// images_seen = iteration * options.images_per_iteration, the configured images per
+// iteration (batch size x accumulation steps, not the batch at hand): a pure function of
+// the iteration, so resume cannot shift it. Each iteration shows D one real batch, as
+// PGGAN counts images (with n_dis > 1 this counts D's images, not G's).
 //
 // Two options follow PGGAN's code (Karras et al.'s progressive_growing_of_gans, both on
 // there): fade_reals shows D the real images blended between two levels exactly as G's
@@ -39,7 +39,7 @@ namespace gan {
 
 struct ProgressiveUpdaterOptions {
   ProgressiveScheduleOptions schedule;  // num_levels must be the networks' num_levels()
-  int64_t images_per_iteration = 64;    // the configured batch size
+  int64_t images_per_iteration = 64;    // batch size x accumulation steps
   bool fade_reals = false;
   bool reset_optimizers = false;
 };
