@@ -73,21 +73,9 @@ absl::Status WriteResults(const StudyPlan& plan, const std::string& dir) {
   return WriteStudyReport(plan, results, dir, command);
 }
 
-absl::Status Run(int argc, char** argv) {
-  if (absl::GetFlag(FLAGS_study).empty()) {
-    return absl::InvalidArgumentError("--study=FILE is required (a study file; see README.md)");
-  }
-  const std::string file = ResolveUserPath(absl::GetFlag(FLAGS_study));
-  GAN_ASSIGN_OR_RETURN(const nlohmann::json json, ReadJsonFile(file));
-  absl::StatusOr<StudyPlan> parsed = ParseStudyPlan(json);
-  if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat(file, ": ", parsed.status().message()));
-  const StudyPlan& plan = *parsed;
-  std::string dir = absl::GetFlag(FLAGS_out_dir);
-  dir = ResolveUserPath(dir.empty() ? "studies/" + plan.name : dir);
-  GAN_RETURN_IF_ERROR(MakeDirectories(dir));
-  GAN_RETURN_IF_ERROR(RecordStudy(json, dir, CommandLine(argc, argv)));
-  if (absl::GetFlag(FLAGS_report_only)) return WriteResults(plan, dir);
-
+// How the runs are started: the flags' jobs, threads and data directory, and where each
+// experiment's binary is.
+StudyRunnerOptions RunnerOptions(const StudyPlan& plan) {
   const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   StudyRunnerOptions options;
   options.jobs = absl::GetFlag(FLAGS_jobs) > 0
@@ -114,6 +102,32 @@ absl::Status Run(int argc, char** argv) {
     return binary;
   };
   options.progress_seconds = absl::GetFlag(FLAGS_progress_seconds);
+  return options;
+}
+
+absl::Status Run(int argc, char** argv) {
+  if (absl::GetFlag(FLAGS_study).empty()) {
+    return absl::InvalidArgumentError("--study=FILE is required (a study file; see README.md)");
+  }
+  const std::string file = ResolveUserPath(absl::GetFlag(FLAGS_study));
+  GAN_ASSIGN_OR_RETURN(const nlohmann::json json, ReadJsonFile(file));
+  absl::StatusOr<StudyPlan> parsed = ParseStudyPlan(json);
+  if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat(file, ": ", parsed.status().message()));
+  const StudyPlan& plan = *parsed;
+  std::string dir = absl::GetFlag(FLAGS_out_dir);
+  dir = ResolveUserPath(dir.empty() ? "studies/" + plan.name : dir);
+  const StudyRunnerOptions options = RunnerOptions(plan);
+  if (!absl::GetFlag(FLAGS_report_only)) {
+    // Refused before its directory exists: an unknown experiment or key fails no run.
+    const absl::Status can_start = CheckStudyCanStart(plan, options);
+    if (!can_start.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(file, ": ", can_start.message()));
+    }
+  }
+  GAN_RETURN_IF_ERROR(MakeDirectories(dir));
+  GAN_RETURN_IF_ERROR(RecordStudy(json, dir, CommandLine(argc, argv)));
+  if (absl::GetFlag(FLAGS_report_only)) return WriteResults(plan, dir);
+
   std::fprintf(stderr, "study %s: %zu runs (%zu conditions x %zu seeds), %d at once with %d threads each, in %s\n",
                plan.name.c_str(), plan.runs.size(), plan.conditions.size(), plan.seeds.size(),
                options.jobs, options.threads_per_run, dir.c_str());

@@ -11,7 +11,9 @@
 #include <cstring>
 #include <deque>
 #include <optional>
+#include <set>
 #include <thread>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +23,7 @@
 #include "gan/checkpoint/checkpoint.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/run_directory.h"
+#include "gan/core/status_macros.h"
 #include "gan/core/stop_signal.h"
 #include "gan/core/subprocess.h"
 #include "gan/outputs/progress_extension.h"
@@ -69,23 +72,14 @@ struct Running {
   bool signalled = false;
 };
 
-// The arguments of a run: --resume for one with checkpoints, else a fresh start with its
-// settings (the experiment's batch size, for the budget, from --print_config).
-absl::StatusOr<std::vector<std::string>> RunArguments(const StudyPlan& plan, const StudyRun& run,
-                                                      const std::string& binary,
-                                                      const std::string& directory,
-                                                      const StudyRunnerOptions& options) {
-  std::vector<std::string> argv = {binary, "--out_dir=" + directory,
-                                   absl::StrCat("--threads=", options.threads_per_run)};
-  if (!ListCheckpoints(directory + "/checkpoints").empty()) {
-    argv.push_back("--resume");
-    return argv;
-  }
+// The config `binary` resolves with the condition's settings (--print_config), or why it
+// refuses them (an unknown key or a bad value, in the experiment's own words).
+absl::StatusOr<nlohmann::json> ResolvedConfig(const std::string& binary,
+                                              const std::vector<std::string>& settings) {
   std::vector<std::string> probe = {binary, "--print_config"};
-  if (!run.settings.empty()) probe.push_back("--set=" + absl::StrJoin(run.settings, ","));
+  if (!settings.empty()) probe.push_back("--set=" + absl::StrJoin(settings, ","));
   const CapturedRun printed = RunAndCapture(probe);
-  const nlohmann::json config =
-      nlohmann::json::parse(printed.output, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json config = nlohmann::json::parse(printed.output, nullptr, /*allow_exceptions=*/false);
   if (printed.exit_code != 0 || !config.is_object()) {
     return absl::InvalidArgumentError(
         absl::StrCat("the condition's settings were refused (", absl::StrJoin(probe, " "),
@@ -97,6 +91,23 @@ absl::StatusOr<std::vector<std::string>> RunArguments(const StudyPlan& plan, con
     return absl::InvalidArgumentError(absl::StrCat("the resolved config of ", absl::StrJoin(probe, " "),
                                                    " has no train.batch_size >= 1"));
   }
+  return config;
+}
+
+// The arguments of a run: --resume for one with checkpoints, else a fresh start with its
+// settings (the experiment's batch size, for the budget, from its resolved config).
+absl::StatusOr<std::vector<std::string>> RunArguments(const StudyPlan& plan, const StudyRun& run,
+                                                      const std::string& binary,
+                                                      const std::string& directory,
+                                                      const StudyRunnerOptions& options) {
+  std::vector<std::string> argv = {binary, "--out_dir=" + directory,
+                                   absl::StrCat("--threads=", options.threads_per_run)};
+  if (!ListCheckpoints(directory + "/checkpoints").empty()) {
+    argv.push_back("--resume");
+    return argv;
+  }
+  GAN_ASSIGN_OR_RETURN(const nlohmann::json config, ResolvedConfig(binary, run.settings));
+  const int64_t batch_size = config["train"]["batch_size"].get<int64_t>();
   argv.push_back(absl::StrCat("--seed=", run.seed));
   argv.push_back("--set=" + absl::StrJoin(StudyRunSettings(plan, run, batch_size), ","));
   for (const std::string& flag : options.extra_flags) argv.push_back(flag);
@@ -111,6 +122,25 @@ std::string StudyProgressLine(int done, int running, int left, int failed, doubl
   if (failed > 0) absl::StrAppend(&line, ", ", failed, " failed");
   absl::StrAppend(&line, "; ETA ", eta_seconds >= 0 ? FormatDuration(eta_seconds) : "?");
   return line;
+}
+
+absl::Status CheckStudyCanStart(const StudyPlan& plan, const StudyRunnerOptions& options) {
+  std::set<std::pair<std::string, std::vector<std::string>>> checked;
+  for (const StudyRun& run : plan.runs) {
+    if (!checked.insert({run.experiment, run.settings}).second) continue;
+    const absl::StatusOr<std::string> binary = options.binary(run.experiment);
+    if (!binary.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("experiment '", run.experiment, "' is not one of the toolkit's experiments (",
+                       binary.status().message(), ")"));
+    }
+    const absl::StatusOr<nlohmann::json> config = ResolvedConfig(*binary, run.settings);
+    if (!config.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("condition '", run.condition, "' of ",
+                                                     run.experiment, ": ", config.status().message()));
+    }
+  }
+  return absl::OkStatus();
 }
 
 std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& study_dir,

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "gan/experiments/study_plan.h"
 
@@ -37,6 +38,11 @@ struct StudyRunOutcome {
   std::string state;  // finished | skipped (finished before) | stopped | failed | not started
   std::string message;  // for a failed run: why, with the end of its output
 };
+
+// Whether every run can start, checked before anything is written: each experiment's
+// binary exists and accepts each condition's settings. The error names the experiment, or
+// the condition and what its experiment said of the settings (an unknown key, a bad value).
+absl::Status CheckStudyCanStart(const StudyPlan& plan, const StudyRunnerOptions& options);
 
 // Runs the plan's runs under `study_dir` (which exists); returns every run's outcome.
 std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& study_dir,

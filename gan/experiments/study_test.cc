@@ -145,24 +145,49 @@ TEST(StudyTest, AFailingConditionIsReportedAndTheOthersFinish) {
   const std::string study = WriteStudy("failing", std::string(R"({
       "name": "failing", "experiment": "dcgan_fashion_mnist",
       "conditions": {"good": ["data.dir=)") + data + "\", " + kTiny + R"(],
-                     "no_data": ["data.dir=/nonexistent/fashion", )" + kTiny + R"(],
-                     "no_such_loss": ["loss=nope"]},
+                     "no_data": ["data.dir=/nonexistent/fashion", )" + kTiny + R"(]},
       "seeds": [0], "budget": {"iterations": 2},
       "evaluation": {"samples": 64, "extractor": "fmnist-classifier"}})");
   const BinaryResult result = RunExperimentBinary("study", "--study=" + study + " --out_dir=" + dir);
   EXPECT_EQ(result.exit_code, 1) << result.output;
-  EXPECT_THAT(result.output, HasSubstr("2 of 3 runs failed: no_data/seed_0, no_such_loss/seed_0"));
-  // Each failure says why: the run's own error, and the refused setting.
+  EXPECT_THAT(result.output, HasSubstr("1 of 2 runs failed: no_data/seed_0"));
+  // The failure says why: the run's own error.
   EXPECT_THAT(result.output, HasSubstr("run no_data/seed_0 failed: exit code 1"));
   EXPECT_THAT(result.output, HasSubstr("/nonexistent/fashion"));
-  EXPECT_THAT(result.output, HasSubstr("run no_such_loss/seed_0 failed: the condition's settings were refused"));
-  EXPECT_THAT(result.output, HasSubstr("'nope' is not a loss"));
   EXPECT_EQ(Status(dir + "/good/seed_0")["state"], "finished");
   // good's evaluations: 5 in the budget by default, so at every one of its 2 iterations.
   EXPECT_EQ(ReadCsv(dir + "/results.csv").size(), 2u);
   const std::string html = Read(dir + "/study.html");
   EXPECT_THAT(html, HasSubstr("<th>no_data</th><td>0 of 1</td>"));
   EXPECT_THAT(html, HasSubstr("did not train; see no_data/seed_0/output.txt"));
+}
+
+// A study that names an experiment the toolkit does not have, or settings its experiment
+// refuses (an unknown key, a bad value), is refused before anything is written, naming
+// the experiment or the condition and the key.
+TEST(StudyTest, AStudyThatCannotStartIsRefusedBeforeItsDirectoryExists) {
+  const std::map<std::string, std::pair<std::string, std::vector<std::string>>> studies = {
+      {"no_experiment",
+       {R"("experiment": "dcgan_fashion_mnistt")",
+        {"experiment 'dcgan_fashion_mnistt' is not one of the toolkit's experiments"}}},
+      {"unknown_key",
+       {R"("experiment": "dcgan_fashion_mnist", "conditions": {"typo": ["train.n_diss=2"]})",
+        {"condition 'typo' of dcgan_fashion_mnist", "n_diss"}}},
+      {"bad_value",
+       {R"("experiment": "dcgan_fashion_mnist", "grid": {"loss": ["hinge", "nope"]})",
+        {"of dcgan_fashion_mnist: the condition's settings were refused", "'nope' is not a loss"}}},
+  };
+  for (const auto& [name, study] : studies) {
+    const std::string file = WriteStudy(name, R"({"name": ")" + name + "\", " + study.first +
+                                                   R"(, "seeds": [0], "budget": {"iterations": 2}})");
+    const std::string dir = TestTmpDir() + "/study_" + name;
+    const BinaryResult result = RunExperimentBinary("study", "--study=" + file + " --out_dir=" + dir);
+    EXPECT_EQ(result.exit_code, 1) << name << ": " << result.output;
+    for (const std::string& words : study.second) {
+      EXPECT_THAT(result.output, HasSubstr(words)) << name;
+    }
+    EXPECT_NE(access(dir.c_str(), F_OK), 0) << name << ": " << dir << " was created";
+  }
 }
 
 // Waits (up to 3 minutes) until `done` holds.
@@ -242,10 +267,11 @@ TEST(StudyTest, StoppedOrKilledStudiesContinueWithoutRedoingFinishedRuns) {
 
 TEST(StudyTest, ADifferentStudyInTheSameDirectoryIsRefused) {
   const std::string dir = TestTmpDir() + "/study_other";
+  // Runs that fail at once (no data), so that study a is recorded but trains nothing.
   const std::string a = WriteStudy("a", R"({"name": "a", "experiment": "dcgan_fashion_mnist",
-      "conditions": {"x": ["loss=nope"]}, "seeds": [0], "budget": {"iterations": 2}})");
+      "conditions": {"x": ["data.dir=/nonexistent/fashion"]}, "seeds": [0], "budget": {"iterations": 2}})");
   const std::string b = WriteStudy("b", R"({"name": "b", "experiment": "dcgan_fashion_mnist",
-      "conditions": {"x": ["loss=nope"]}, "seeds": [1], "budget": {"iterations": 2}})");
+      "conditions": {"x": ["data.dir=/nonexistent/fashion"]}, "seeds": [1], "budget": {"iterations": 2}})");
   EXPECT_EQ(RunExperimentBinary("study", "--study=" + a + " --out_dir=" + dir).exit_code, 1);
   const BinaryResult other = RunExperimentBinary("study", "--study=" + b + " --out_dir=" + dir);
   EXPECT_EQ(other.exit_code, 1);

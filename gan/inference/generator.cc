@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "gan/core/exception_message.h"
 
 namespace gan {
 
@@ -21,7 +22,8 @@ absl::StatusOr<InferenceGenerator> InferenceGenerator::Load(const std::string& p
     module = torch::jit::load(path, device);
   } catch (const std::exception& e) {
     return absl::InvalidArgumentError(
-        absl::StrCat(path, ": not a TorchScript module that LibTorch can load: ", e.what()));
+        absl::StrCat(path, ": not a TorchScript module that LibTorch can load: ",
+                     ExceptionMessage(e)));
   }
   return FromModule(std::move(module), path, device);
 }

@@ -90,6 +90,19 @@ TEST(InferenceGeneratorTest, ErrorsNameTheFileAndWhatWasExpected) {
   EXPECT_NE(InferenceGenerator::Load(TmpFile("missing.pt")).status().message().find(
                 TmpFile("missing.pt") + ": not a TorchScript module that LibTorch can load"),
             std::string::npos);
+  // A file that is no archive: LibTorch's reason, without its C++ backtrace.
+  {
+    std::FILE* text = std::fopen(TmpFile("text.pt").c_str(), "w");
+    ASSERT_NE(text, nullptr);
+    std::fputs("not an archive\n", text);
+    std::fclose(text);
+  }
+  const std::string not_archive =
+      std::string(InferenceGenerator::Load(TmpFile("text.pt")).status().message());
+  EXPECT_EQ(not_archive.rfind(TmpFile("text.pt") + ": not a TorchScript module", 0), 0u)
+      << not_archive;
+  EXPECT_EQ(not_archive.find("frame #"), std::string::npos) << not_archive;
+  EXPECT_EQ(not_archive.find("Exception raised from"), std::string::npos) << not_archive;
   torch::jit::Module plain("__torch__.Plain");
   plain.register_attribute("training", c10::BoolType::get(), false);
   plain.save(TmpFile("plain.pt"));

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gan/core/exception_message.h"
 #include "gan/core/stop_signal.h"
 
 namespace gan {
@@ -49,10 +50,8 @@ absl::Status Trainer::Run() {
       std::string failure;
       try {
         state_.losses = updater_.Update(*batch, state_.iteration);
-      } catch (const c10::Error& e) {
-        failure = e.what_without_backtrace();
       } catch (const std::exception& e) {
-        failure = e.what();
+        failure = ExceptionMessage(e);
       }
       if (!failure.empty()) {
         return absl::InternalError(absl::StrCat("iteration ", state_.iteration + 1, " failed: ",
