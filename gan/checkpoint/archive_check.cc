@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "gan/core/exception_message.h"
 
 namespace gan {
 namespace {
@@ -373,10 +374,8 @@ absl::Status CheckArchiveStructure(const std::string& path) {
       }
     }
     if (ordered != incoming.size()) return problem("its class definitions refer to each other in a cycle");
-  } catch (const c10::Error& e) {
-    return problem(e.what_without_backtrace());
   } catch (const std::exception& e) {
-    return problem(e.what());
+    return problem(ExceptionMessage(e));
   }
   return absl::OkStatus();
 }
