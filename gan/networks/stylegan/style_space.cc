@@ -32,7 +32,9 @@ torch::Tensor BatchStyles(const torch::Tensor& w, int64_t layers, bool training,
   if (training) {
     {
       torch::NoGradGuard no_grad;
-      w_average.copy_(torch::lerp(w.mean(0), w_average, settings.w_average_decay));
+      // In float32 whatever precision autocast computed w in, as the reference keeps it.
+      w_average.copy_(torch::lerp(w.mean(0).to(w_average.scalar_type()), w_average,
+                                  settings.w_average_decay));
     }
     // One draw per batch decides whether the whole batch is mixed, as in StyleGAN.
     if (torch::rand({1}).item<double>() < settings.mixing_probability) {

@@ -54,5 +54,18 @@ TEST(StyleSpaceTest, TrainingBatchesUpdateTheAverageAndMixWithTheGivenProbabilit
   for (int64_t layer = 0; layer < 4; ++layer) EXPECT_TRUE(plain.select(1, layer).equal(w));
 }
 
+// Under bf16 or fp16 autocast the mapping network's w is reduced precision; the average
+// stays float32 (mixed types made lerp throw: StyleGAN2 with train.mixed_precision=bf16).
+TEST(StyleSpaceTest, AReducedPrecisionWUpdatesTheFloat32Average) {
+  const torch::Tensor w = torch::tensor({{1.0, 2.0}, {3.0, 6.0}}).to(torch::kBFloat16);
+  torch::Tensor average = torch::zeros({2});
+  StyleSettings settings;
+  settings.w_average_decay = 0.5;
+  settings.mixing_probability = 0.0;
+  BatchStyles(w, 3, /*training=*/true, average, settings, [] { return torch::Tensor(); });
+  EXPECT_EQ(average.scalar_type(), torch::kFloat);
+  EXPECT_TRUE(average.equal(torch::tensor({1.0f, 2.0f})));  // 0.5 * mean (2, 4)
+}
+
 }  // namespace
 }  // namespace gan
