@@ -26,9 +26,15 @@
 # tests that need none (the GPU tests skip themselves). cuDNN and the driver's libcuda are
 # NVIDIA downloads, not Debian packages: the root holds empty stand-ins for them, so it can
 # never run on a GPU.
+#
+# GAN_DEBIAN_PACKAGES=FILE installs FILE's list instead, in a root of its own (named after
+# FILE): tools/gpu_check/rehearse.sh makes a bare root of what a GPU machine has with it.
 set -euo pipefail
 
 checkout="$(cd "$(dirname "$0")/.." && pwd)"
+package_list="$(realpath "${GAN_DEBIAN_PACKAGES:-$checkout/tools/debian_packages.txt}")"
+list_name=""
+if [ -n "${GAN_DEBIAN_PACKAGES:-}" ]; then list_name="-$(basename "$package_list" .txt)"; fi
 usage="usage: tools/debian_root.sh trixie|forky COMMAND [ARGS...]   (e.g. ... forky bazel test //...)"
 if [ $# -lt 2 ]; then
   echo "$usage" >&2
@@ -42,15 +48,15 @@ case "$suite" in
   *) echo "debian_root: unknown suite '$suite'; $usage" >&2; exit 2 ;;
 esac
 cuda="${GAN_DEBIAN_CUDA:-}"
-root="${GAN_DEBIAN_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/$default_name${cuda:+-cuda}}"
+root="${GAN_DEBIAN_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/$default_name${cuda:+-cuda}$list_name}"
 
 if [ "$(id -u)" -ne 0 ]; then
-  exec sudo --preserve-env=GAN_DEBIAN_ROOT,GAN_DEBIAN_CUDA,DEBIAN_MIRROR,CI \
-    GAN_DEBIAN_ROOT="$root" "$0" "$suite" "$@"
+  exec sudo --preserve-env=GAN_DEBIAN_ROOT,GAN_DEBIAN_CUDA,GAN_DEBIAN_PACKAGES,DEBIAN_MIRROR,CI \
+    GAN_DEBIAN_ROOT="$root" GAN_DEBIAN_PACKAGES="${GAN_DEBIAN_PACKAGES:+$package_list}" "$0" "$suite" "$@"
 fi
 
 mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' \
-  "$checkout/tools/debian_packages.txt")
+  "$package_list")
 components="main"
 if [ -n "$cuda" ]; then
   # The CUDA builds of LibTorch and Gloo replace the CPU ones; NCCL and the CUDA runtime's
@@ -183,7 +189,7 @@ if [ ! -f "$root/.gan-packages" ]; then
   rm -rf "$root"
   mv "$partial" "$root"
 elif [ "$(printf '%s\n' "${packages[@]}")" != "$(cat "$root/.gan-packages")" ]; then
-  echo "debian_root: tools/debian_packages.txt changed; updating the $suite root"
+  echo "debian_root: $package_list changed; updating the $suite root"
   install_packages "$root"
   if [ -n "$cuda" ]; then make_cuda_stand_in_libraries "$root"; fi
 fi
