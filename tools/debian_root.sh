@@ -62,7 +62,8 @@ if [ -n "$cuda" ]; then
   # The CUDA builds of LibTorch and Gloo replace the CPU ones; NCCL and the CUDA runtime's
   # headers are what LibTorch's CUDA and NCCL headers include.
   mapfile -t packages < <(printf '%s\n' "${packages[@]}" |
-    sed -e 's/^libtorch-dev$/libtorch-cuda-dev/' -e 's/^libgloo-dev$/libgloo-cuda-dev/')
+    sed -e 's/^libtorch-dev$/libtorch-cuda-dev/' -e 's/^libgloo-dev$/libgloo-cuda-dev/' \
+      -e 's/^python3-torch$/python3-torch-cuda/')
   packages+=(libnccl-dev nvidia-cuda-dev)
   components="main contrib non-free"
 fi

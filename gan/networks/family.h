@@ -12,7 +12,7 @@
 //   GAN_ASSIGN_OR_RETURN(gan::Networks networks, model.family->Build({32, 1}));
 //
 // A family's registration is a static initializer: its cc_library sets alwayslink, and a
-// binary links the families it offers (gan/experiments:network_families has them all).
+// binary links the families it offers (//gan/networks:all_families has them all).
 #ifndef GAN_NETWORKS_FAMILY_H_
 #define GAN_NETWORKS_FAMILY_H_
 

@@ -54,8 +54,9 @@ class Rewriter:
             "external/libtorch/include": os.path.join(args.torch, "include"),
             "external/libtorch/include/torch/csrc/api/include":
                 os.path.join(args.torch, "include/torch/csrc/api/include"),
-            "external/libtorch/cuda_include": args.cuda_include,
-            "external/libtorch/nccl_include": args.nccl_include,
+            # The compiler searches /usr/include anyway; naming it would break #include_next.
+            "external/libtorch/cuda_include": "" if args.cuda_include == "/usr/include" else args.cuda_include,
+            "external/libtorch/nccl_include": "" if args.nccl_include == "/usr/include" else args.nccl_include,
             self.bazel_bin.rstrip("/"): args.build_dir,
         }
         bundle_include = os.path.join(args.bundle, "include")
@@ -107,7 +108,8 @@ class Rewriter:
             elif word.startswith(self.bazel_bin + "external/"):
                 continue  # @libtorch's C++ standard check: cxx_standard() stands for it
             elif word == "-L" + self.placeholder_lib:
-                out += ["-L" + self.torch_lib] + self.library_flags
+                # The bundle's first: a LibTorch directory may hold other versions of them.
+                out += self.library_flags + ["-L" + self.torch_lib]
             elif word == "-Wl,-rpath," + self.placeholder_lib:
                 out.append("-Wl,-rpath," + self.torch_lib)
             else:
