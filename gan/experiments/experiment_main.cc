@@ -19,6 +19,7 @@
 #include "gan/core/atomic_file.h"
 #include "gan/core/command_line.h"
 #include "gan/core/config.h"
+#include "gan/core/exception_message.h"
 #include "gan/core/log.h"
 #include "gan/core/repeated_flag.h"
 #include "gan/core/run_directory.h"
@@ -363,7 +364,7 @@ absl::Status BroadcastWeights(DataParallel& group, const Networks& networks) {
     if (networks.ema_generator) group.Broadcast(*networks.ema_generator);
   } catch (const std::exception& e) {
     return absl::UnavailableError(
-        absl::StrCat("rank ", group.rank(), ": broadcasting rank 0's weights failed: ", e.what()));
+        absl::StrCat("rank ", group.rank(), ": broadcasting rank 0's weights failed: ", ExceptionMessage(e)));
   }
   return absl::OkStatus();
 }

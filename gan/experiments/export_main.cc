@@ -16,6 +16,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "gan/core/atomic_file.h"
+#include "gan/core/exception_message.h"
 #include "gan/core/run_directory.h"
 #include "gan/core/runtime.h"
 #include "gan/core/status_macros.h"
@@ -73,7 +74,7 @@ absl::Status WriteTorchScript(const RunGenerator& run, const std::string& out) {
     try {
       module.save(temporary);
     } catch (const std::exception& e) {
-      return absl::InternalError(absl::StrCat("writing ", temporary, ": ", e.what()));
+      return absl::InternalError(absl::StrCat("writing ", temporary, ": ", ExceptionMessage(e)));
     }
     return absl::OkStatus();
   });

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gan/core/exception_message.h"
 #include "gan/networks/style_based_generator.h"
 
 namespace gan {
@@ -85,7 +86,7 @@ absl::Status AddTracedMethod(torch::jit::Module& module, const std::string& name
         c10::QualifiedName(*module.type()->name(), name), std::get<0>(traced)->graph);
     module.type()->addMethod(method);
   } catch (const std::exception& e) {
-    return absl::FailedPreconditionError(absl::StrCat("tracing ", name, " failed: ", e.what()));
+    return absl::FailedPreconditionError(absl::StrCat("tracing ", name, " failed: ", ExceptionMessage(e)));
   }
   return absl::OkStatus();
 }
@@ -279,7 +280,7 @@ absl::StatusOr<torch::jit::Module> TraceGenerator(GeneratorModule& generator,
       }
     }
   } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat("defining the exported methods failed: ", e.what()));
+    return absl::InternalError(absl::StrCat("defining the exported methods failed: ", ExceptionMessage(e)));
   }
   module.eval();
   return module;

@@ -9,6 +9,7 @@
 #include <torch/utils.h>
 
 #include "absl/strings/str_cat.h"
+#include "gan/core/exception_message.h"
 #include "gan/core/torch_compat.h"
 #include "gan/train/collectives.h"
 #include "gan/train/nccl_collectives.h"
@@ -94,7 +95,7 @@ absl::StatusOr<std::unique_ptr<DataParallel>> DataParallel::Connect(
     return absl::UnavailableError(absl::StrCat(
         "rank ", options.rank, " of ", options.world_size, " could not join the group at ",
         options.master_addr, ":", options.master_port, " within ", options.timeout.count(),
-        " ms: ", e.what()));
+        " ms: ", ExceptionMessage(e)));
   }
   return std::unique_ptr<DataParallel>(new DataParallel(options, std::move(group)));
 }

@@ -7,6 +7,7 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "gan/core/exception_message.h"
 
 namespace gan {
 
@@ -24,7 +25,7 @@ absl::StatusOr<std::unique_ptr<Collectives>> MakeNcclCollectives(
         new C10dCollectives<c10d::ProcessGroupNCCL>(std::move(group)));
   } catch (const std::exception& e) {
     return absl::UnavailableError(
-        absl::StrCat("rank ", rank, " of ", world_size, " could not create its NCCL group: ", e.what()));
+        absl::StrCat("rank ", rank, " of ", world_size, " could not create its NCCL group: ", ExceptionMessage(e)));
   }
 }
 
