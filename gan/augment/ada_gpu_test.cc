@@ -19,6 +19,8 @@ torch::Device DeviceUnderTest() {
   return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
 }
 
+torch::TensorOptions OnTheDevice() { return torch::TensorOptions().device(DeviceUnderTest()); }
+
 AdaOptions FullPipeline(double p) {
   AdaOptions options;
   options.initial_p = p;
@@ -27,7 +29,7 @@ AdaOptions FullPipeline(double p) {
 
 TEST(AdaGpuTest, AtPZeroTheImagesPassUnchangedOnTheDevice) {
   AdaptiveAugment augment(FullPipeline(0.0));
-  const torch::Tensor images = torch::rand({4, 3, 8, 8}, torch::TensorOptions().device(DeviceUnderTest()));
+  const torch::Tensor images = torch::rand({4, 3, 8, 8}, OnTheDevice());
   EXPECT_TRUE(augment.Apply(images).equal(images));
 }
 
@@ -60,7 +62,8 @@ TEST(AdaGpuTest, TheFullPipelinesImagesAreDistributedAsOnTheCpu) {
   torch::manual_seed(22);
   const torch::Tensor cpu = on_cpu.Apply(batch).to(torch::kDouble);
   if (DeviceUnderTest().is_cuda()) torch::cuda::manual_seed(22);
-  const torch::Tensor device = on_device.Apply(batch.to(DeviceUnderTest())).cpu().to(torch::kDouble);
+  const torch::Tensor device =
+      on_device.Apply(batch.to(DeviceUnderTest())).cpu().to(torch::kDouble);
   ASSERT_TRUE(torch::isfinite(device).all().item<bool>());
   const torch::Tensor standard_error =
       ((cpu.var(0) + device.var(0)) / n).sqrt().clamp_min(1e-6);
@@ -74,7 +77,7 @@ TEST(AdaGpuTest, GradientReachesTheImagesThroughEveryTransformOnTheDevice) {
   torch::manual_seed(15);
   AdaptiveAugment augment(FullPipeline(1.0));
   const torch::Tensor images =
-      torch::rand({8, 3, 16, 16}, torch::TensorOptions().device(DeviceUnderTest())).requires_grad_(true);
+      torch::rand({8, 3, 16, 16}, OnTheDevice()).requires_grad_(true);
   augment.Apply(images).pow(2).sum().backward();
   ASSERT_TRUE(images.grad().defined());
   EXPECT_GT(images.grad().abs().sum().item<double>(), 0);

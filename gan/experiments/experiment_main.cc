@@ -440,7 +440,10 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   // after the training's own outcome).
   const bool stopped = absl::IsCancelled(trained);
   const absl::Status recorded =
-      status->Finish(trainer.state(), trained.ok() ? "finished" : stopped ? "stopped" : "failed",
+      status->Finish(trainer.state(),
+                     trained.ok() ? RunState::kFinished
+                     : stopped    ? RunState::kStopped
+                                  : RunState::kFailed,
                      trained.ok() ? "" : std::string(trained.message()));
   const absl::Status reported = WriteRunReport(out_dir);
   if (stopped) {

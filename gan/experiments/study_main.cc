@@ -137,8 +137,8 @@ absl::Status Run(int argc, char** argv) {
 
   std::vector<std::string> failed, unfinished;
   for (const StudyRunOutcome& outcome : outcomes) {
-    if (outcome.state == "failed") failed.push_back(outcome.run.directory);
-    if (outcome.state == "stopped" || outcome.state == "not started") {
+    if (outcome.state == StudyRunState::kFailed) failed.push_back(outcome.run.directory);
+    if (outcome.state == StudyRunState::kStopped || outcome.state == StudyRunState::kNotStarted) {
       unfinished.push_back(outcome.run.directory);
     }
   }

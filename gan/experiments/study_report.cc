@@ -105,7 +105,7 @@ ConditionSummary Summarize(const StudyPlan& plan, const StudyResults& results,
     if (run.condition != condition) continue;
     ++summary.runs;
     const absl::StatusOr<RunStatus> status = ReadRunStatus(study_dir + "/" + run.directory);
-    if (status.ok() && status->state == "finished") {
+    if (status.ok() && status->state == RunState::kFinished) {
       ++summary.finished;
       seconds.push_back(status->seconds);
     }

@@ -150,8 +150,8 @@ std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& 
   for (const StudyRun& run : plan.runs) {
     const std::string directory = study_dir + "/" + run.directory;
     const absl::StatusOr<RunStatus> status = ReadRunStatus(directory);
-    const bool finished = status.ok() && status->state == "finished";
-    outcomes.push_back({run, finished ? "skipped" : "not started", ""});
+    const bool finished = status.ok() && status->state == RunState::kFinished;
+    outcomes.push_back({run, finished ? StudyRunState::kSkipped : StudyRunState::kNotStarted, ""});
     if (!finished) pending.push_back(outcomes.size() - 1);
   }
   const bool terminal = isatty(fileno(options.progress)) != 0;
@@ -159,7 +159,7 @@ std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& 
   std::vector<double> run_seconds;  // of the runs finished in this session
   Clock::time_point last_progress = Clock::now();
   bool stopping = false;
-  auto count = [&](const char* state) {
+  auto count = [&](StudyRunState state) {
     return static_cast<int>(std::count_if(outcomes.begin(), outcomes.end(),
                                           [&](const StudyRunOutcome& o) { return o.state == state; }));
   };
@@ -177,7 +177,7 @@ std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& 
     bool known = true;
     for (const Running& r : running) {
       const absl::StatusOr<RunStatus> status = ReadRunStatus(r.directory);
-      if (!status.ok() || status->state != "running" || status->iterations_per_second <= 0) {
+      if (!status.ok() || status->state != RunState::kRunning || status->iterations_per_second <= 0) {
         // Not under way yet (or resuming): a typical run's time, less what it has had.
         const double had = std::chrono::duration<double>(Clock::now() - r.start).count();
         if (!run_seconds.empty()) {
@@ -193,12 +193,12 @@ std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& 
     if (!pending.empty() && typical < 0) known = false;
     left_seconds += pending.size() * std::max(0.0, typical);
     const double eta = known ? left_seconds / std::max(1, options.jobs) : -1;
-    const std::string line =
-        absl::StrCat("study ", plan.name, ": ",
-                     StudyProgressLine(count("finished") + count("skipped"),
-                                       static_cast<int>(running.size()),
-                                       static_cast<int>(pending.size()) + count("stopped"),
-                                       count("failed"), eta));
+    const int done = count(StudyRunState::kFinished) + count(StudyRunState::kSkipped);
+    const int left = static_cast<int>(pending.size()) + count(StudyRunState::kStopped);
+    const std::string line = absl::StrCat(
+        "study ", plan.name, ": ",
+        StudyProgressLine(done, static_cast<int>(running.size()), left,
+                          count(StudyRunState::kFailed), eta));
     std::fprintf(options.progress, terminal ? "\r%s\033[K" : "%s\n", line.c_str());
     std::fflush(options.progress);
   };
@@ -232,7 +232,7 @@ std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& 
           : !made.ok() ? absl::StatusOr<std::vector<std::string>>(made)
                        : RunArguments(plan, outcome.run, *binary, directory, options);
       if (!argv.ok()) {
-        outcome.state = "failed";
+        outcome.state = StudyRunState::kFailed;
         outcome.message = std::string(argv.status().message());
         if (made.ok()) (void)AppendToFile(directory + "/output.txt", outcome.message + "\n");
         report_failure(outcome);
@@ -242,12 +242,12 @@ std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& 
                          absl::StrCat("study ", plan.name, ": ", absl::StrJoin(*argv, " "), "\n"));
       const pid_t pid = Spawn(*argv, directory + "/output.txt");
       if (pid < 0) {
-        outcome.state = "failed";
+        outcome.state = StudyRunState::kFailed;
         outcome.message = absl::StrCat("fork failed: ", std::strerror(errno));
         report_failure(outcome);
         continue;
       }
-      outcome.state = "running";
+      outcome.state = StudyRunState::kRunning;
       running.push_back({index, pid, directory, Clock::now()});
       print_progress(true);
     }
@@ -260,15 +260,15 @@ std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& 
       const int code = ExitCode(status);
       StudyRunOutcome& outcome = outcomes[it->index];
       const absl::StatusOr<RunStatus> run_status = ReadRunStatus(it->directory);
-      if (code == 0 && run_status.ok() && run_status->state == "finished") {
-        outcome.state = "finished";
+      if (code == 0 && run_status.ok() && run_status->state == RunState::kFinished) {
+        outcome.state = StudyRunState::kFinished;
         run_seconds.push_back(std::chrono::duration<double>(Clock::now() - it->start).count());
       } else if (it->signalled && (code == 128 + SIGINT || code == 128 + SIGTERM)) {
-        outcome.state = "stopped";
+        outcome.state = StudyRunState::kStopped;
       } else {
         std::string output;
         (void)ReadFile(it->directory + "/output.txt", &output);
-        outcome.state = "failed";
+        outcome.state = StudyRunState::kFailed;
         outcome.message = absl::StrCat("exit code ", code, "; the end of ", it->directory,
                                        "/output.txt:\n", LastLines(output, 5));
         report_failure(outcome);

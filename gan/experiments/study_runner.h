@@ -33,9 +33,13 @@ struct StudyRunnerOptions {
   std::FILE* progress = stderr;
 };
 
+// Where a study's run stands: kSkipped is finished in an earlier session; kStopped, a
+// requested stop (the next session resumes it).
+enum class StudyRunState { kNotStarted, kRunning, kFinished, kSkipped, kStopped, kFailed };
+
 struct StudyRunOutcome {
   StudyRun run;
-  std::string state;  // finished | skipped (finished before) | stopped | failed | not started
+  StudyRunState state = StudyRunState::kNotStarted;
   std::string message;  // for a failed run: why, with the end of its output
 };
 

@@ -120,18 +120,18 @@ std::string DescribeRunStatus(const std::string& run_dir) {
                                             status->total_iterations, " (", status->epoch,
                                             " epochs done), ", speed);
   std::string text;
-  if (status->state == "finished") {
+  if (status->state == RunState::kFinished) {
     text = absl::StrCat("Finished: ", status->iteration, " iterations (", status->epoch,
                         " epochs), ", speed);
-  } else if (status->state == "stopped") {
+  } else if (status->state == RunState::kStopped) {
     text = absl::StrCat("Stopped at ", progress, "; continue it with the same command and --resume");
-  } else if (status->state == "failed") {
+  } else if (status->state == RunState::kFailed) {
     text = "Failed at " + progress;
   } else {
     text = "Running (or killed): " + progress;
   }
   // A stop's message only repeats the header; a failure's says why.
-  if (status->state != "stopped" && !status->message.empty()) {
+  if (status->state != RunState::kStopped && !status->message.empty()) {
     absl::StrAppend(&text, ". ", status->message);
   }
   return text;

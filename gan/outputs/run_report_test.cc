@@ -63,14 +63,15 @@ TEST(RunReportTest, ShowsLossesMetricsSamplesConfigAndCommand) {
 TEST(RunReportTest, StatusHeaderSaysWhereTheRunStands) {
   const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/status_run";
   ASSERT_TRUE(MakeDirectories(dir).ok());
-  ASSERT_TRUE(WriteRunStatus(dir, {"stopped", 855, 4690, 0, 701, 1.22, "stopped by Interrupt"}).ok());
+  ASSERT_TRUE(
+      WriteRunStatus(dir, {RunState::kStopped, 855, 4690, 0, 701, 1.22, "stopped by Interrupt"}).ok());
   EXPECT_EQ(DescribeRunStatus(dir),
             "Stopped at iteration 855 of 4690 (0 epochs done), 11m41s of training, "
             "1.22 it/s; continue it with the same command and --resume");
-  ASSERT_TRUE(WriteRunStatus(dir, {"finished", 4690, 4690, 5, 3723, 1.26, ""}).ok());
+  ASSERT_TRUE(WriteRunStatus(dir, {RunState::kFinished, 4690, 4690, 5, 3723, 1.26, ""}).ok());
   EXPECT_EQ(DescribeRunStatus(dir),
             "Finished: 4690 iterations (5 epochs), 1h02m03s of training, 1.26 it/s");
-  ASSERT_TRUE(WriteRunStatus(dir, {"failed", 3, 10, 0, 2, 1.5, "NaN in loss_d"}).ok());
+  ASSERT_TRUE(WriteRunStatus(dir, {RunState::kFailed, 3, 10, 0, 2, 1.5, "NaN in loss_d"}).ok());
   EXPECT_THAT(DescribeRunStatus(dir), HasSubstr("Failed at iteration 3 of 10"));
   EXPECT_THAT(DescribeRunStatus(dir), HasSubstr(". NaN in loss_d"));
   ASSERT_TRUE(WriteRunReport(dir).ok());

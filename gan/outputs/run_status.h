@@ -20,8 +20,13 @@
 
 namespace gan {
 
+enum class RunState { kRunning, kFinished, kStopped, kFailed };
+
+// "running", "finished", "stopped", "failed": the words status.json holds.
+const char* RunStateName(RunState state);
+
 struct RunStatus {
-  std::string state;  // running | finished | stopped | failed
+  RunState state = RunState::kRunning;
   int64_t iteration = 0;
   int64_t total_iterations = 0;
   int64_t epoch = 0;
@@ -33,7 +38,7 @@ struct RunStatus {
 // Atomically, as <run_dir>/status.json.
 absl::Status WriteRunStatus(const std::string& run_dir, const RunStatus& status);
 
-// NotFound when the run has none; errors name the file.
+// NotFound when the run has none; errors name the file (and a state it does not know).
 absl::StatusOr<RunStatus> ReadRunStatus(const std::string& run_dir);
 
 // Writes "running" whenever it fires; Finish writes the final state. A resumed run adds
@@ -46,11 +51,10 @@ class RunStatusExtension : public Extension {
   absl::Status Start(const TrainingState& state) override;
   absl::Status Run(TrainingState& state) override;
   // The run's final state at `state`'s iteration.
-  absl::Status Finish(const TrainingState& state, const std::string& final_state,
-                      const std::string& message);
+  absl::Status Finish(const TrainingState& state, RunState final_state, const std::string& message);
 
  private:
-  RunStatus Current(const TrainingState& state, const std::string& state_name) const;
+  RunStatus Current(const TrainingState& state, RunState run_state) const;
 
   std::string run_dir_;
   double previous_seconds_ = 0;

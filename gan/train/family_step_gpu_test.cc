@@ -89,7 +89,8 @@ struct StepResult {
 torch::Tensor FlatParameters(const torch::nn::Module& module) {
   std::vector<torch::Tensor> flat;
   for (const auto& p : module.named_parameters()) {
-    if (p.key().find("noise") == std::string::npos) flat.push_back(p.value().detach().reshape(-1).cpu());
+    if (p.key().find("noise") != std::string::npos) continue;
+    flat.push_back(p.value().detach().reshape(-1).cpu());
   }
   return torch::cat(flat);
 }
