@@ -38,7 +38,7 @@ TEST(StudyReportTest, FinalTableFromTheRunsRowsAndCurves) {
     const std::string run = "a/seed_" + std::to_string(seed);
     plan.runs.push_back({"dcgan_fashion_mnist", "a", {"loss=bce"}, seed, run});
     ASSERT_TRUE(MakeDirectories(dir + "/" + run).ok());
-    ASSERT_TRUE(WriteRunStatus(dir + "/" + run, {"finished", 100, 100, 1, 60.0 + 60 * seed, 2, ""}).ok());
+    ASSERT_TRUE(WriteRunStatus(dir + "/" + run, {RunState::kFinished, 100, 100, 1, 60.0 + 60 * seed, 2, ""}).ok());
   }
   StudyResults results;
   results.keys = {"fid", "loss_d"};
