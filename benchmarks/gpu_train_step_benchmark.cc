@@ -31,10 +31,6 @@ namespace {
 
 constexpr int64_t kBatchSize = 64;
 
-torch::Device BenchmarkDevice() {
-  return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
-}
-
 // Waits for the device's queued work, so that a timer around it measures the work.
 void Synchronize(const torch::Device& device) {
   if (device.is_cuda()) torch::cuda::synchronize(device.index());
@@ -66,7 +62,7 @@ Networks StyleGan2() {
 // state.range(0): 0 float32, 1 bfloat16, 2 float16 with loss scaling.
 void RunUpdater(benchmark::State& state, Networks (*make)(), const std::string& loss,
                 bool generator_first) {
-  const torch::Device device = BenchmarkDevice();
+  const torch::Device device = FirstGpuOrCpu();
   AlternatingUpdaterOptions options;
   options.device = device;
   options.generator_first = generator_first;
@@ -117,7 +113,7 @@ BENCHMARK(BM_StyleGan2_64)->DenseRange(0, 2)->Unit(benchmark::kMillisecond)->Use
 
 int main(int argc, char** argv) {
   gan::PreferPassiveOpenMpWaiting(argv);  // as the experiments do
-  const torch::Device device = gan::BenchmarkDevice();
+  const torch::Device device = gan::FirstGpuOrCpu();
   benchmark::AddCustomContext("device", device.str());
   benchmark::AddCustomContext("cuda_devices", std::to_string(torch::cuda::device_count()));
   benchmark::Initialize(&argc, argv);

@@ -11,15 +11,12 @@
 #include <torch/torch.h>
 
 #include "gan/augment/ada.h"
+#include "gan/core/runtime.h"
 
 namespace gan {
 namespace {
 
-torch::Device DeviceUnderTest() {
-  return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
-}
-
-torch::TensorOptions OnTheDevice() { return torch::TensorOptions().device(DeviceUnderTest()); }
+torch::TensorOptions OnTheDevice() { return torch::TensorOptions().device(FirstGpuOrCpu()); }
 
 AdaOptions FullPipeline(double p) {
   AdaOptions options;
@@ -39,7 +36,7 @@ TEST(AdaGpuTest, BlitTransformsHappenWithTheProbabilityOfTheReference) {
   // an integer translation that is not zero p * 63/64.
   const double p = 0.6;
   const torch::Tensor images =
-      torch::rand({1, 1, 32, 32}).expand({6000, 1, 32, 32}).contiguous().to(DeviceUnderTest());
+      torch::rand({1, 1, 32, 32}).expand({6000, 1, 32, 32}).contiguous().to(FirstGpuOrCpu());
   AdaOptions options = FullPipeline(p);
   options.geometric = options.color = false;
   AdaptiveAugment augment(options);
@@ -61,9 +58,9 @@ TEST(AdaGpuTest, TheFullPipelinesImagesAreDistributedAsOnTheCpu) {
   AdaptiveAugment on_cpu(FullPipeline(0.5)), on_device(FullPipeline(0.5));
   torch::manual_seed(22);
   const torch::Tensor cpu = on_cpu.Apply(batch).to(torch::kDouble);
-  if (DeviceUnderTest().is_cuda()) torch::cuda::manual_seed(22);
+  if (FirstGpuOrCpu().is_cuda()) torch::cuda::manual_seed(22);
   const torch::Tensor device =
-      on_device.Apply(batch.to(DeviceUnderTest())).cpu().to(torch::kDouble);
+      on_device.Apply(batch.to(FirstGpuOrCpu())).cpu().to(torch::kDouble);
   ASSERT_TRUE(torch::isfinite(device).all().item<bool>());
   const torch::Tensor standard_error =
       ((cpu.var(0) + device.var(0)) / n).sqrt().clamp_min(1e-6);

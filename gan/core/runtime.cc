@@ -42,4 +42,8 @@ absl::StatusOr<torch::Device> ParseDevice(const std::string& name) {
       absl::StrCat("device '", name, "' is not one of cpu, cuda, cuda:N"));
 }
 
+torch::Device FirstGpuOrCpu() {
+  return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+}
+
 }  // namespace gan

@@ -28,6 +28,10 @@ void SeedEverything(uint64_t seed);
 // error that says so.
 absl::StatusOr<torch::Device> ParseDevice(const std::string& name);
 
+// The first CUDA device, or the CPU where LibTorch has none: for the GPU tests and
+// benchmark, which also run (comparing the CPU with itself) without a GPU.
+torch::Device FirstGpuOrCpu();
+
 }  // namespace gan
 
 #endif  // GAN_CORE_RUNTIME_H_

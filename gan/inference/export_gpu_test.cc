@@ -8,9 +8,9 @@
 #include <string>
 
 #include <gtest/gtest.h>
-#include <torch/cuda.h>
 #include <torch/torch.h>
 
+#include "gan/core/runtime.h"
 #include "gan/export/torchscript_generator.h"
 #include "gan/inference/generator.h"
 #include "gan/networks/dcgan/dcgan.h"
@@ -18,10 +18,6 @@
 
 namespace gan {
 namespace {
-
-torch::Device DeviceUnderTest() {
-  return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
-}
 
 std::string TmpFile(const std::string& name) {
   const char* directory = std::getenv("TEST_TMPDIR");
@@ -35,7 +31,7 @@ void ExpectClose(const torch::Tensor& actual, const torch::Tensor& expected) {
 }
 
 TEST(ExportGpuTest, ADcganExportedOnTheDeviceGeneratesItsImagesThereAndOnTheCpu) {
-  const torch::Device device = DeviceUnderTest();
+  const torch::Device device = FirstGpuOrCpu();
   torch::manual_seed(0);
   auto g = MakeDcganGenerator(StandardDcganSpec(32, 3, 8, 16));
   g->to(device);
@@ -60,7 +56,7 @@ TEST(ExportGpuTest, ADcganExportedOnTheDeviceGeneratesItsImagesThereAndOnTheCpu)
 }
 
 TEST(ExportGpuTest, AStyleGan2ExportedOnTheDeviceSynthesizesItsImagesWithoutNoise) {
-  const torch::Device device = DeviceUnderTest();
+  const torch::Device device = FirstGpuOrCpu();
   StyleGan2Spec spec = *StyleGan2SpecFor(16, 3, /*width=*/4, /*latent_dim=*/16);
   spec.style.mapping_layers = 2;
   torch::manual_seed(0);

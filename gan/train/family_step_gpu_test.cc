@@ -28,9 +28,9 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <torch/cuda.h>
 
 #include "gan/core/config.h"
+#include "gan/core/runtime.h"
 #include "gan/losses/adversarial_loss.h"
 #include "gan/losses/energy_based.h"
 #include "gan/networks/family.h"
@@ -149,9 +149,7 @@ TEST_P(FamilyStepGpuTest, OneIterationOnTheGpuIsTheCpusUpToFloat32Rounding) {
   at::globalContext().setAllowTF32CuDNN(false);
   at::globalContext().setAllowTF32CuBLAS(false);
   const StepResult cpu = OneIteration(GetParam(), torch::kCPU);
-  const StepResult gpu = OneIteration(GetParam(), torch::cuda::is_available()
-                                                      ? torch::Device(torch::kCUDA, 0)
-                                                      : torch::Device(torch::kCPU));
+  const StepResult gpu = OneIteration(GetParam(), FirstGpuOrCpu());
   ASSERT_EQ(cpu.losses.size(), gpu.losses.size());
   for (const auto& [name, value] : cpu.losses) {
     EXPECT_NEAR(gpu.losses.at(name), value, 1e-3 * std::max(1.0, std::abs(value))) << name;
