@@ -7,7 +7,7 @@
 #include <torch/torch.h>
 
 #include "absl/strings/str_cat.h"
-#include "gan/checkpoint/strict_load.h"
+#include "gan/core/strict_load.h"
 #include "gan/nn/image_augment.h"
 
 namespace gan {

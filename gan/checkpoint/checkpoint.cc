@@ -13,7 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "gan/checkpoint/archive_check.h"
-#include "gan/checkpoint/strict_load.h"
+#include "gan/core/strict_load.h"
 #include "gan/core/archive_file.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/log.h"

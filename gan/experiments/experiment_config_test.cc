@@ -14,7 +14,7 @@
 #include "gan/experiments/experiment_test_support.h"
 #include "gan/experiments/updater_factory.h"
 #include "gan/networks/progressive/progressive.h"
-#include "gan/networks/progressive/progressive_schedule.h"
+#include "gan/train/progressive_schedule.h"
 #include "gan/networks/stylegan/stylegan.h"
 
 namespace gan {

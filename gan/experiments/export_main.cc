@@ -57,7 +57,7 @@ absl::Status WriteStateDict(const RunGenerator& run, const std::string& out) {
       {"images", "[N, image_channels, image_size, image_size] in [-1, 1]"},
       {"checkpoint", run.checkpoint},
       {"moving_average", run.moving_average}};
-  if (auto* style_based = dynamic_cast<StyleBasedGenerator*>(&g)) {
+  if (auto* style_based = g.style_based()) {
     architecture["num_ws"] = style_based->num_ws();
     architecture["w_dim"] = style_based->w_dim();
   }

@@ -9,7 +9,6 @@
 #include "gan/losses/adversarial_loss.h"
 #include "gan/losses/energy_based.h"
 #include "gan/losses/terms/loss_term.h"
-#include "gan/networks/progressive/progressive.h"
 #include "gan/train/alternating_updater.h"
 #include "gan/train/ema_updater.h"
 #include "gan/train/learning_rate_schedule.h"
@@ -173,9 +172,9 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(const ExperimentConfig& con
   if (!updater.ok()) return updater;
   // Networks that grow are PGGAN's; the schedule is outermost, so that the phase is set on
   // the EMA shadow too before every iteration.
-  auto generator = std::dynamic_pointer_cast<ProgressiveGenerator>(networks.generator);
-  auto discriminator = std::dynamic_pointer_cast<ProgressiveDiscriminator>(networks.discriminator);
-  if (!generator || !discriminator) {
+  GrowingNetwork* growing = networks.generator->growing();
+  if (growing == nullptr || networks.discriminator == nullptr ||
+      networks.discriminator->growing() == nullptr) {
     const TrainConfig defaults;
     const std::pair<const char*, bool> schedule[] = {
         {"progressive_stable_images",
@@ -196,14 +195,14 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(const ExperimentConfig& con
     return updater;
   }
   ProgressiveUpdaterOptions options;
-  options.schedule.num_levels = generator->num_levels();
+  options.schedule.num_levels = growing->num_levels();
   options.schedule.stable_images = config.train.progressive_stable_images;
   options.schedule.fade_images = config.train.progressive_fade_images;
   options.images_per_iteration = config.train.ImagesPerIteration();
   options.fade_reals = config.train.progressive_fade_reals;
   options.reset_optimizers = config.train.progressive_reset_optimizers;
   return std::unique_ptr<Updater>(std::make_unique<ProgressiveUpdater>(
-      std::move(*updater), std::move(generator), std::move(discriminator), options));
+      std::move(*updater), networks.generator, networks.discriminator, options));
 }
 
 }  // namespace gan

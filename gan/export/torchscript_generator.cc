@@ -274,7 +274,7 @@ absl::StatusOr<torch::jit::Module> TraceGenerator(GeneratorModule& generator,
         "def forward(self, ", latents.signature, ") -> Tensor:\n",
         LatentChecks("forward", generator.latent_dim(), generator.num_classes()),
         ChunkLoop(latents.names, "self.generate_chunk(" + latents.chunk_arguments + ")")));
-    if (auto* style_based = dynamic_cast<StyleBasedGenerator*>(&generator)) {
+    if (auto* style_based = generator.style_based()) {
       if (absl::Status added = AddStyleMethods(module, *style_based, latents); !added.ok()) {
         return added;
       }

@@ -16,6 +16,19 @@
 
 namespace gan {
 
+class StyleBasedGenerator;  // gan/networks/style_based_generator.h
+
+// Networks that grow during training (PGGAN's, Karras et al. 2018): they train at one
+// resolution level at a time, the newest fading in with weight alpha; the phase lives in
+// their buffers, so checkpoints carry it. gan/train:progressive_updater sets it.
+class GrowingNetwork {
+ public:
+  virtual ~GrowingNetwork() = default;
+  virtual int64_t num_levels() const = 0;
+  // 0 <= level < num_levels(), alpha in [0, 1] (it only matters for level >= 1).
+  virtual void set_phase(int64_t level, double alpha) = 0;
+};
+
 class GeneratorModule : public torch::nn::Module {
  public:
   // z: [N, latent_dim]; labels: int64 [N] or undefined for unconditional networks.
@@ -36,6 +49,12 @@ class GeneratorModule : public torch::nn::Module {
   // toward its running mean): sets psi and returns true where there is one; false means
   // callers truncate z instead.
   virtual bool SetIntermediateTruncation(double psi) { return false; }
+
+  // The generator's style space (a mapping and a synthesis network, StyleGAN's), which
+  // path-length regularization, export and projection use; null where there is none.
+  virtual StyleBasedGenerator* style_based() { return nullptr; }
+  // The generator as a network that grows; null for one of fixed size.
+  virtual GrowingNetwork* growing() { return nullptr; }
 };
 
 // Everything a discriminator computes for a batch: `logits` always, and the auxiliary
@@ -77,6 +96,9 @@ class DiscriminatorModule : public torch::nn::Module {
   virtual torch::Tensor features(const torch::Tensor& images, const torch::Tensor& labels) {
     TORCH_CHECK(false, "this discriminator does not expose its features");
   }
+
+  // The discriminator as a network that grows; null for one of fixed size.
+  virtual GrowingNetwork* growing() { return nullptr; }
 };
 
 using Generator = std::shared_ptr<GeneratorModule>;

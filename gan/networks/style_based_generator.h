@@ -13,6 +13,7 @@ namespace gan {
 
 class StyleBasedGenerator : public GeneratorModule {
  public:
+  StyleBasedGenerator* style_based() final { return this; }
   // The number of w inputs of the synthesis network, and w's size.
   virtual int64_t num_ws() const = 0;
   virtual int64_t w_dim() const = 0;

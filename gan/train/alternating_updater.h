@@ -5,6 +5,12 @@
 // During the G step D's parameters are excluded from autograd, so D accumulates no
 // gradients there (and no time is spent computing them).
 //
+// The updater owns the step order and the two objectives; each other concern is a
+// collaborator with its own tests: an OptimizerStep per network (optimizer, learning-rate
+// schedule, data-parallel averaging, loss scaling, non-finite skipping), BackwardOverParts
+// (gradient accumulation), UnrolledLookAhead, FrozenBlocks (FreezeD, clipping) and
+// AuxiliaryState (the terms' and the augmentation's state).
+//
 // Loss terms (gan/losses/terms): penalties, regularizers and auxiliary class losses
 // (WGAN-GP, R1, drift, ACGAN, D2D-CE, LeCam, CR/bCR/zCR, orthogonal regularization,
 // feature matching, ...) are added to D's and G's adversarial losses in the order of their
@@ -79,62 +85,16 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/status.h"
-#include "gan/augment/augmentation.h"
 #include "gan/losses/adversarial_loss.h"
-#include "gan/losses/terms/loss_term.h"
-#include "gan/train/data_parallel.h"
-#include "gan/train/learning_rate_schedule.h"
+#include "gan/train/alternating_updater_options.h"
+#include "gan/train/auxiliary_state.h"
+#include "gan/train/frozen_blocks.h"
 #include "gan/train/loss_scaler.h"
-#include "gan/train/mixed_precision.h"
-#include "gan/train/optimization.h"
+#include "gan/train/optimizer_step.h"
+#include "gan/train/unrolled_look_ahead.h"
 #include "gan/train/updater.h"
 
 namespace gan {
-
-struct AlternatingUpdaterOptions {
-  bool generator_first = false;
-  int n_dis = 1;  // D steps per G step
-  OptimizerOptions optimizer_g;
-  OptimizerOptions optimizer_d;
-  // Both optimizers' rates over the run (gan/train/learning_rate_schedule.h), set from the
-  // iteration before each Update's steps.
-  LearningRateSchedule learning_rate_schedule;
-  torch::Device device = torch::kCPU;
-  std::vector<NamedLossTerm> terms;  // in name order (ReadLossTerms keeps them so)
-  // Applied to every image D sees, real and fake, in both steps (null: none); see above.
-  std::shared_ptr<Augmentation> augmentation;
-  double weight_clip = 0.0;  // 0 = no clipping
-  bool joint_batch_norm = false;
-  int unroll_steps = 0;
-  bool unroll_second_order = false;
-  bool skip_nonfinite_steps = false;
-  int64_t max_skipped_steps = 100;
-  std::shared_ptr<DataParallel> data_parallel;  // null: one process
-  // Forward passes and losses under autocast (bf16 on the CPU, fp16/bf16 on CUDA).
-  MixedPrecision mixed_precision = MixedPrecision::kNone;
-  // Dynamic loss scaling (see above; the experiments turn it on for fp16). Off: the
-  // losses are backpropagated as they are.
-  bool loss_scaling = false;
-  LossScalerOptions loss_scaler;
-  // G, D and the real batches in channels-last memory format (gan/train/memory_format.h).
-  bool channels_last = false;
-  // Gradient accumulation (see above): each step over this many parts of the batch in turn.
-  int accumulation_steps = 1;
-  // With data_parallel: the networks' BatchNorm layers (gan/nn/batch_norm.h) normalize
-  // with the statistics of the global batch during Update (synchronized BatchNorm).
-  bool sync_batch_norm = false;
-  // FreezeD (Mo et al. 2020): D's first N blocks (DiscriminatorModule::block_parameters)
-  // are not trained; their BatchNorm running statistics still follow the batches.
-  int freeze_discriminator_blocks = 0;
-};
-
-// Whether `options` can train `discriminator` (an error names the config key): no term that
-// needs the whole batch under accumulation, none that runs G again on D's fakes' latents
-// (zCR) in G-first order, no more frozen blocks than D has, second-order unrolling only
-// where its steps can be replayed exactly (see above). The constructor checks it too.
-absl::Status CheckAlternatingUpdaterOptions(const AlternatingUpdaterOptions& options,
-                                            DiscriminatorModule& discriminator);
 
 class AlternatingUpdater : public Updater {
  public:
@@ -149,10 +109,10 @@ class AlternatingUpdater : public Updater {
   torch::Device device() const override { return options_.device; }
   // Both optimizers start over (Adam's moments and step count); learning rates stay.
   void ResetOptimizerState() override;
-  const DynamicLossScaler& loss_scaler_g() const { return loss_scaler_g_; }
-  const torch::optim::Optimizer& optimizer_g() const { return *optimizer_g_; }
-  const torch::optim::Optimizer& optimizer_d() const { return *optimizer_d_; }
-  const DynamicLossScaler& loss_scaler_d() const { return loss_scaler_d_; }
+  const DynamicLossScaler& loss_scaler_g() const { return step_g_.loss_scaler(); }
+  const torch::optim::Optimizer& optimizer_g() const { return step_g_.optimizer(); }
+  const torch::optim::Optimizer& optimizer_d() const { return step_d_.optimizer(); }
+  const DynamicLossScaler& loss_scaler_d() const { return step_d_.loss_scaler(); }
 
   // The two halves of an iteration, public for tests and composite updaters.
   // GeneratorStep makes real.size(0) fakes (the real batch is used by feature matching
@@ -172,87 +132,38 @@ class AlternatingUpdater : public Updater {
   Discriminator discriminator_;
   AdversarialLoss loss_;
   AlternatingUpdaterOptions options_;
-  std::unique_ptr<torch::optim::Optimizer> optimizer_g_;
-  std::unique_ptr<torch::optim::Optimizer> optimizer_d_;
-  std::unique_ptr<ScheduledLearningRates> rates_g_, rates_d_;
+  OptimizerStep step_g_, step_d_;
+  AuxiliaryState auxiliary_state_;  // the terms' and the augmentation's
+  std::map<std::string, torch::Tensor> term_logs_d_, term_logs_g_;  // of the last steps
+  int64_t loaded_skipped_steps_ = 0;  // counted before the checkpoint this run resumed
+  bool generator_skipped_ = false, discriminator_skipped_ = false;  // in this Update
+  FrozenBlocks frozen_blocks_;  // FreezeD's (none when off)
 
+  // Non-finite steps skipped over the run (resumes included).
+  int64_t SkippedSteps() const;
   // Adds the D parts (`discriminator`) or G parts of the terms to `loss` (undefined: none
   // yet), recording the logged ones in `logs` under "<log name><suffix>".
   torch::Tensor AddTerms(torch::Tensor loss, StepContext& step, bool discriminator,
                          std::map<std::string, torch::Tensor>& logs);
-  std::map<std::string, torch::Tensor> term_logs_d_, term_logs_g_;  // of the last steps
   // Gives a step's terms means over the data-parallel ranks and D's view of images.
   void PrepareStep(StepContext& step) const;
   // The mean over the data-parallel ranks (null in one process).
   RankMean MeanOverRanks() const;
   // `images` as D sees them (augmented, if an augmentation is on).
   torch::Tensor DiscriminatorView(const torch::Tensor& images) const;
-  // The state of the terms, under "terms/<name>/", and of the augmentation, under
-  // "augment/" (LeCam's averages, ADA's p); as bytes, to undo a step's updates of it.
-  void SaveAuxiliaryState(torch::serialize::OutputArchive& archive) const;
-  void LoadAuxiliaryState(torch::serialize::InputArchive& archive);
-  std::string AuxiliaryState() const;
-  void RestoreAuxiliaryState(const std::string& state);
-  // Whether there is such state (found once): only then do steps copy it to undo them.
-  bool has_auxiliary_state_ = false;
-
-  // D's parameters that FreezeD keeps fixed: they never require gradients, so no step
-  // changes them.
-  std::vector<torch::Tensor> frozen_;
-  // D's parameters require gradients (D's step) or not (G's), the frozen ones never.
-  void SetDiscriminatorTrainable(bool trainable);
-  // WGAN's clipping of D's parameters after its step; frozen blocks keep theirs.
-  void ClipTrainedWeights();
-
-  // Backpropagates `loss` (scaled when loss scaling is on), adding to the gradients.
-  void Backward(const torch::Tensor& loss, DynamicLossScaler& scaler);
-  // Steps `optimizer` on the gradients backpropagated since they were cleared, unless the
-  // step (`loss`, its whole-batch loss, or its gradients) is not finite and skipping (or
-  // loss scaling) is on; see above.
-  bool Step(torch::optim::Optimizer& optimizer, const torch::Tensor& loss,
-            torch::nn::Module& module, DynamicLossScaler& scaler);
-  DynamicLossScaler loss_scaler_g_, loss_scaler_d_;
   // n latent vectors for this rank (of the same draw every rank makes for the group).
   torch::Tensor SampleLatent(int64_t n) const;
-  int64_t skipped_steps_ = 0;
-  bool generator_skipped_ = false, discriminator_skipped_ = false;  // in this Update
-
-  // G's step's unrolled look-ahead: K D steps on the real batch (the caller's snapshot of D
-  // undoes them; the skip count, D's term logs and the terms' state are restored here).
-  // With second order, `replay` gets where each step started, to differentiate through it.
-  struct LookAheadStart;
-  void LookAhead(const torch::Tensor& real, const torch::Tensor& labels,
-                 std::vector<LookAheadStart>* replay);
-  // Adds to G's gradients the part of G's loss's gradient that flows through the look-ahead
-  // steps, given D's gradients from G's loss (gan/train/unrolled_gradient.h).
-  void BackpropagateThroughLookAhead(const torch::Tensor& real, const torch::Tensor& labels,
-                                     std::vector<LookAheadStart>& starts);
+  // What the unrolled look-ahead of G's step needs to take D's steps on `real`.
+  LookAheadHooks LookAheadHooksFor(const torch::Tensor& real, const torch::Tensor& labels);
   torch::Tensor GeneratorObjective(const torch::Tensor& real, const torch::Tensor& fakes,
                                    const torch::Tensor& latents, const torch::Tensor& labels);
   // D's loss, terms included, on one part of a batch; sets `real_logits` (detached).
   torch::Tensor DiscriminatorObjective(const torch::Tensor& real, const torch::Tensor& labels,
                                        const torch::Tensor& fakes, const torch::Tensor& latents,
                                        torch::Tensor& real_logits);
-
-  // Rows [begin, end) of a batch, whose loss counts with weight `share` (its fraction of
-  // the batch): a part's gradients summed over the parts are the whole batch's.
-  struct BatchPart {
-    int64_t begin, end;
-    double share;
-    torch::Tensor Of(const torch::Tensor& batch) const;  // undefined stays undefined
-    torch::Tensor Weighted(const torch::Tensor& value) const;
-    torch::Tensor Accumulate(const torch::Tensor& total, const torch::Tensor& value) const;
-    void Accumulate(std::map<std::string, torch::Tensor>& totals,
-                    const std::map<std::string, torch::Tensor>& values) const;
-  };
-  // The accumulation_steps parts of a batch of n rows (one, the whole, by default).
-  std::vector<BatchPart> Parts(int64_t n) const;
-  // Backpropagates `part_loss` of each part of a batch of n rows, weighted by its share;
-  // returns the whole batch's loss (detached), and sets `term_logs` (which `part_loss`
-  // sets per part) to the whole batch's.
-  torch::Tensor BackwardOverParts(int64_t n, DynamicLossScaler& scaler,
-                                  std::map<std::string, torch::Tensor>& term_logs,
-                                  const std::function<torch::Tensor(const BatchPart&)>& part_loss);
+  // Both steps' losses and logs for Update's result (see "Divergence" above).
+  std::map<std::string, torch::Tensor> Report(std::map<std::string, torch::Tensor> losses,
+                                              bool generator_stepped) const;
 };
 
 }  // namespace gan

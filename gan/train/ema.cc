@@ -8,7 +8,7 @@
 #include <torch/ordered_dict.h>
 #include <torch/utils.h>
 
-#include "gan/checkpoint/strict_load.h"
+#include "gan/core/strict_load.h"
 
 namespace gan {
 namespace {

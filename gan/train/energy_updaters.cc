@@ -3,7 +3,7 @@
 #include <torch/utils.h>
 
 #include "absl/strings/str_cat.h"
-#include "gan/checkpoint/strict_load.h"
+#include "gan/core/strict_load.h"
 
 namespace gan {
 AutoencoderGanUpdater::AutoencoderGanUpdater(Generator generator, Autoencoder discriminator,

@@ -4,7 +4,7 @@
 
 #include <torch/utils.h>
 
-#include "gan/checkpoint/strict_load.h"
+#include "gan/core/strict_load.h"
 
 namespace gan {
 

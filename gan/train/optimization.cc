@@ -5,7 +5,7 @@
 #include <torch/optim/sgd.h>
 #include <torch/utils.h>
 
-#include "gan/checkpoint/strict_load.h"
+#include "gan/core/strict_load.h"
 
 namespace gan {
 

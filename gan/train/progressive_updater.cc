@@ -5,31 +5,34 @@
 
 namespace gan {
 
-ProgressiveUpdater::ProgressiveUpdater(std::unique_ptr<Updater> inner,
-                                       std::shared_ptr<ProgressiveGenerator> generator,
-                                       std::shared_ptr<ProgressiveDiscriminator> discriminator,
+ProgressiveUpdater::ProgressiveUpdater(std::unique_ptr<Updater> inner, Generator generator,
+                                       Discriminator discriminator,
                                        ProgressiveUpdaterOptions options)
     : inner_(std::move(inner)),
       generator_(std::move(generator)),
       discriminator_(std::move(discriminator)),
+      growing_generator_(generator_ ? generator_->growing() : nullptr),
+      growing_discriminator_(discriminator_ ? discriminator_->growing() : nullptr),
       options_(options) {
   TORCH_CHECK(inner_ && generator_ && discriminator_, "ProgressiveUpdater: null argument");
+  TORCH_CHECK(growing_generator_ && growing_discriminator_,
+              "ProgressiveUpdater: the generator and the discriminator must be networks that grow");
   TORCH_CHECK(inner_->generator() == generator_,
               "ProgressiveUpdater: `generator` must be the inner updater's generator()");
   const absl::Status valid = ValidateProgressiveScheduleOptions(options_.schedule);
   TORCH_CHECK(valid.ok(), "ProgressiveUpdater: ", std::string(valid.message()));
-  TORCH_CHECK(options_.schedule.num_levels == generator_->num_levels() &&
-                  options_.schedule.num_levels == discriminator_->num_levels(),
+  TORCH_CHECK(options_.schedule.num_levels == growing_generator_->num_levels() &&
+                  options_.schedule.num_levels == growing_discriminator_->num_levels(),
               "ProgressiveUpdater: the schedule has ", options_.schedule.num_levels,
-              " levels, the generator ", generator_->num_levels(), " and the discriminator ",
-              discriminator_->num_levels());
+              " levels, the generator ", growing_generator_->num_levels(),
+              " and the discriminator ", growing_discriminator_->num_levels());
   TORCH_CHECK(options_.images_per_iteration > 0,
               "ProgressiveUpdater: images_per_iteration must be positive, got ",
               options_.images_per_iteration);
   // An EMA shadow samples at the trained G's phase from the first iteration on, not only
   // after the average's next buffer copy.
   if (inner_->sampling_generator() != inner_->generator()) {
-    sampler_ = std::dynamic_pointer_cast<ProgressiveGenerator>(inner_->sampling_generator());
+    growing_sampler_ = inner_->sampling_generator()->growing();
   }
   SetPhase(PhaseAt(0));
 }
@@ -59,9 +62,9 @@ ProgressivePhase ProgressiveUpdater::PhaseAt(int64_t iteration) const {
 }
 
 void ProgressiveUpdater::SetPhase(const ProgressivePhase& phase) {
-  generator_->set_phase(phase.level, phase.alpha);
-  discriminator_->set_phase(phase.level, phase.alpha);
-  if (sampler_) sampler_->set_phase(phase.level, phase.alpha);
+  growing_generator_->set_phase(phase.level, phase.alpha);
+  growing_discriminator_->set_phase(phase.level, phase.alpha);
+  if (growing_sampler_) growing_sampler_->set_phase(phase.level, phase.alpha);
 }
 
 bool ProgressiveUpdater::StartsAPhase(int64_t iteration) const {

@@ -1,6 +1,6 @@
 // Progressive growing (PGGAN) as a wrapper around any updater: before each iteration it
-// puts the progressive generator and discriminator (and the sampling generator, when that
-// is another progressive generator such as an EMA shadow) into the schedule's phase for
+// puts the growing generator and discriminator (and the sampling generator, when that is
+// another growing generator such as an EMA shadow) into the schedule's phase for
 // the images seen so far, then runs the inner updater. The phase lives in the networks'
 // "level" / "alpha" buffers, so checkpoints carry it and Save/Load only delegate; a
 // resumed run recomputes the same phase from the restored iteration.
@@ -31,8 +31,7 @@
 #include <memory>
 #include <string>
 
-#include "gan/networks/progressive/progressive.h"
-#include "gan/networks/progressive/progressive_schedule.h"
+#include "gan/train/progressive_schedule.h"
 #include "gan/train/updater.h"
 
 namespace gan {
@@ -52,12 +51,11 @@ torch::Tensor BlendRealsForFade(const torch::Tensor& images, int64_t level, doub
 
 class ProgressiveUpdater : public Updater {
  public:
-  // `inner` trains `generator` (its generator()) and `discriminator`. Checks the options
-  // and sets the phase of iteration 0, which a checkpoint's Load then overrides.
-  ProgressiveUpdater(std::unique_ptr<Updater> inner,
-                     std::shared_ptr<ProgressiveGenerator> generator,
-                     std::shared_ptr<ProgressiveDiscriminator> discriminator,
-                     ProgressiveUpdaterOptions options);
+  // `inner` trains `generator` (its generator()) and `discriminator`, networks that grow
+  // (GeneratorModule::growing). Checks the options and sets the phase of iteration 0,
+  // which a checkpoint's Load then overrides.
+  ProgressiveUpdater(std::unique_ptr<Updater> inner, Generator generator,
+                     Discriminator discriminator, ProgressiveUpdaterOptions options);
 
   std::map<std::string, torch::Tensor> Update(const Batch& batch, int64_t iteration) override;
   void Save(torch::serialize::OutputArchive& archive) const override { inner_->Save(archive); }
@@ -75,9 +73,11 @@ class ProgressiveUpdater : public Updater {
   bool StartsAPhase(int64_t iteration) const;
 
   std::unique_ptr<Updater> inner_;
-  std::shared_ptr<ProgressiveGenerator> generator_;
-  std::shared_ptr<ProgressiveDiscriminator> discriminator_;
-  std::shared_ptr<ProgressiveGenerator> sampler_;  // null unless a separate progressive G
+  Generator generator_;
+  Discriminator discriminator_;
+  GrowingNetwork* growing_generator_;
+  GrowingNetwork* growing_discriminator_;
+  GrowingNetwork* growing_sampler_ = nullptr;  // null unless a separate growing G
   ProgressiveUpdaterOptions options_;
 };
 

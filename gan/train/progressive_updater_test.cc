@@ -10,6 +10,7 @@
 
 #include "gan/checkpoint/checkpoint.h"
 #include "gan/losses/adversarial_loss.h"
+#include "gan/networks/progressive/progressive.h"
 #include "gan/train/alternating_updater.h"
 #include "gan/train/ema_updater.h"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <utility>
 
-#include "gan/checkpoint/strict_load.h"
+#include "gan/core/strict_load.h"
 #include "gan/losses/gradient_penalty.h"
 #include "gan/losses/terms/loss_term.h"
 

@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-#include "gan/checkpoint/strict_load.h"
+#include "gan/core/strict_load.h"
 #include "gan/losses/terms/loss_term.h"
 
 namespace gan {

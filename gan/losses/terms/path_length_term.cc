@@ -16,7 +16,7 @@
 #include <torch/autograd.h>
 
 #include "absl/strings/str_cat.h"
-#include "gan/checkpoint/strict_load.h"
+#include "gan/core/strict_load.h"
 #include "gan/losses/terms/loss_term.h"
 #include "gan/networks/style_based_generator.h"
 
@@ -38,7 +38,7 @@ class PathLengthTerm : public LossTerm {
     const bool due = steps_ % options_.interval == 0;
     ++steps_;
     if (!due) return {};
-    auto* generator = dynamic_cast<StyleBasedGenerator*>(&step.generator());
+    auto* generator = step.generator().style_based();
     TORCH_CHECK(generator != nullptr, "config key 'terms.path_length': the generator has no "
                 "style space (a mapping and a synthesis network, as StyleGAN2's)");
     TORCH_CHECK(step.latents().defined(), "the path-length term needs the latents of the step's fakes");

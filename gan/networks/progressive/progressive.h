@@ -86,7 +86,7 @@ TORCH_MODULE(ProgressiveDiscriminatorBlock);
 
 // Submodules: "input" (z -> 4x4), "input_conv", "block1" ... "block{n-1}" (block L makes
 // level L from level L - 1), "to_rgb0" ... "to_rgb{n-1}"; buffers "level" and "alpha".
-class ProgressiveGenerator : public GeneratorModule {
+class ProgressiveGenerator : public GeneratorModule, public GrowingNetwork {
  public:
   // Starts at the final level with alpha 1: the full network, for users who do not grow.
   explicit ProgressiveGenerator(const ProgressiveSpec& spec);
@@ -104,10 +104,11 @@ class ProgressiveGenerator : public GeneratorModule {
   EqualizedConv2d to_rgb(int64_t level) const { return to_rgb_.at(level); }
 
   // 0 <= level < num_levels(), alpha in [0, 1] (it only matters for level >= 1).
-  void set_phase(int64_t level, double alpha);
+  void set_phase(int64_t level, double alpha) override;
   int64_t phase_level() const;
   double phase_alpha() const;
-  int64_t num_levels() const { return static_cast<int64_t>(spec_.channels.size()); }
+  int64_t num_levels() const override { return static_cast<int64_t>(spec_.channels.size()); }
+  GrowingNetwork* growing() override { return this; }
 
   int64_t latent_dim() const override { return spec_.latent_dim; }
   int64_t image_size() const override { return spec_.image_size; }  // the final size
@@ -127,7 +128,7 @@ class ProgressiveGenerator : public GeneratorModule {
 // Submodules: "from_rgb0" ... "from_rgb{n-1}", "block1" ... "block{n-1}" (block L takes
 // level L down to L - 1), then the 4x4 head "final_conv", "final_linear", "output";
 // buffers "level" and "alpha".
-class ProgressiveDiscriminator : public DiscriminatorModule {
+class ProgressiveDiscriminator : public DiscriminatorModule, public GrowingNetwork {
  public:
   // Starts at the final level with alpha 1, like the generator.
   explicit ProgressiveDiscriminator(const ProgressiveSpec& spec);
@@ -139,10 +140,11 @@ class ProgressiveDiscriminator : public DiscriminatorModule {
   // The same at an explicit phase, from images already at the level's resolution.
   torch::Tensor FeaturesAtLevel(const torch::Tensor& x, int64_t level, double alpha);
 
-  void set_phase(int64_t level, double alpha);
+  void set_phase(int64_t level, double alpha) override;
   int64_t phase_level() const;
   double phase_alpha() const;
-  int64_t num_levels() const { return static_cast<int64_t>(spec_.channels.size()); }
+  int64_t num_levels() const override { return static_cast<int64_t>(spec_.channels.size()); }
+  GrowingNetwork* growing() override { return this; }
   const ProgressiveSpec& spec() const { return spec_; }
 
  private:

@@ -1,4 +1,4 @@
-#include "gan/networks/progressive/progressive_schedule.h"
+#include "gan/train/progressive_schedule.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "gan/checkpoint/strict_load.h"
+#include "gan/core/strict_load.h"
 
 #include <string>
 

@@ -12,8 +12,8 @@
 //   torch::serialize::InputArchive weights;
 //   archive.read("generator", weights);
 //   gan::LoadModuleStrictly(*generator, weights, "generator");  // throws c10::Error
-#ifndef GAN_CHECKPOINT_STRICT_LOAD_H_
-#define GAN_CHECKPOINT_STRICT_LOAD_H_
+#ifndef GAN_CORE_STRICT_LOAD_H_
+#define GAN_CORE_STRICT_LOAD_H_
 
 #include <cstdint>
 #include <string>
@@ -64,4 +64,4 @@ int64_t ReadIntStrictly(torch::serialize::InputArchive& archive, const std::stri
 
 }  // namespace gan
 
-#endif  // GAN_CHECKPOINT_STRICT_LOAD_H_
+#endif  // GAN_CORE_STRICT_LOAD_H_

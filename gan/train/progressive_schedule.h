@@ -9,8 +9,8 @@
 //   gan::ProgressivePhase phase = gan::ProgressivePhaseAt(schedule, images_seen);
 //   generator->set_phase(phase.level, phase.alpha);
 //   discriminator->set_phase(phase.level, phase.alpha);
-#ifndef GAN_NETWORKS_PROGRESSIVE_PROGRESSIVE_SCHEDULE_H_
-#define GAN_NETWORKS_PROGRESSIVE_PROGRESSIVE_SCHEDULE_H_
+#ifndef GAN_TRAIN_PROGRESSIVE_SCHEDULE_H_
+#define GAN_TRAIN_PROGRESSIVE_SCHEDULE_H_
 
 #include <cstdint>
 
@@ -43,4 +43,4 @@ int64_t ProgressiveScheduleImages(const ProgressiveScheduleOptions& options);
 
 }  // namespace gan
 
-#endif  // GAN_NETWORKS_PROGRESSIVE_PROGRESSIVE_SCHEDULE_H_
+#endif  // GAN_TRAIN_PROGRESSIVE_SCHEDULE_H_
