@@ -28,7 +28,6 @@
 #include "absl/status/statusor.h"
 #include "gan/core/config.h"
 #include "gan/core/registry.h"
-#include "gan/networks/autoencoder/autoencoder_discriminator.h"
 #include "gan/networks/gan_modules.h"
 
 namespace gan {
@@ -42,7 +41,7 @@ struct ImageShape {
 struct Networks {
   Generator generator;
   Discriminator discriminator;  // logit discriminators
-  std::shared_ptr<AutoencoderDiscriminator> autoencoder;  // energy-based families
+  std::shared_ptr<AutoencoderModule> autoencoder;  // energy-based families
   Generator ema_generator;  // a second G for the weight average, when the config averages G (TrainConfig::UsesEma)
 };
 

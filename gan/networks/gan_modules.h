@@ -101,6 +101,16 @@ class DiscriminatorModule : public torch::nn::Module {
   virtual GrowingNetwork* growing() { return nullptr; }
 };
 
+// The discriminator of energy-based GANs (EBGAN, BEGAN): an autoencoder, whose
+// reconstruction error of an image is its energy.
+class AutoencoderModule : public torch::nn::Module {
+ public:
+  virtual torch::Tensor Encode(const torch::Tensor& images) = 0;
+  virtual torch::Tensor Decode(const torch::Tensor& code) = 0;
+  // The reconstruction of `images`.
+  torch::Tensor forward(const torch::Tensor& images) { return Decode(Encode(images)); }
+};
+
 using Generator = std::shared_ptr<GeneratorModule>;
 using Discriminator = std::shared_ptr<DiscriminatorModule>;
 

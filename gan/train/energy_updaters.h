@@ -12,13 +12,13 @@
 
 #include "absl/status/statusor.h"
 #include "gan/losses/energy_based.h"
-#include "gan/networks/autoencoder/autoencoder_discriminator.h"
+#include "gan/networks/gan_modules.h"
 #include "gan/train/optimization.h"
 #include "gan/train/updater.h"
 
 namespace gan {
 
-using Autoencoder = std::shared_ptr<AutoencoderDiscriminator>;
+using Autoencoder = std::shared_ptr<AutoencoderModule>;
 
 // What both share: networks, two optimizers, device, checkpointing.
 class AutoencoderGanUpdater : public Updater {

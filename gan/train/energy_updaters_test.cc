@@ -4,6 +4,7 @@
 #include <torch/utils.h>
 
 #include "gan/core/archive_file.h"
+#include "gan/networks/autoencoder/autoencoder_discriminator.h"
 #include "gan/networks/dcgan/dcgan.h"
 
 namespace gan {

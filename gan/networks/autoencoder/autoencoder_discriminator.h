@@ -18,6 +18,7 @@
 #include <torch/types.h>
 
 #include "absl/status/status.h"
+#include "gan/networks/gan_modules.h"
 
 namespace gan {
 
@@ -32,13 +33,11 @@ struct AutoencoderOptions {
 
 absl::Status ValidateAutoencoderOptions(const AutoencoderOptions& options);
 
-class AutoencoderDiscriminator : public torch::nn::Module {
+class AutoencoderDiscriminator : public AutoencoderModule {
  public:
   explicit AutoencoderDiscriminator(const AutoencoderOptions& options);
-  torch::Tensor Encode(const torch::Tensor& images);
-  torch::Tensor Decode(const torch::Tensor& code);
-  // The reconstruction of `images`.
-  torch::Tensor forward(const torch::Tensor& images) { return Decode(Encode(images)); }
+  torch::Tensor Encode(const torch::Tensor& images) override;
+  torch::Tensor Decode(const torch::Tensor& code) override;
   const AutoencoderOptions& options() const { return options_; }
 
  private:
