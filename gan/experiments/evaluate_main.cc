@@ -6,6 +6,7 @@
 //   bazel run //gan/experiments:evaluate -- --images=fakes/ --dataset=fashion_mnist --pad=2
 #include <cstdio>
 #include <string>
+#include <utility>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
@@ -72,38 +73,16 @@ EvaluationOptions OptionsFromFlags() {
   return options;
 }
 
-absl::Status Run() {
-  SetThreadCount(static_cast<int>(absl::GetFlag(FLAGS_threads)));
-  GAN_ASSIGN_OR_RETURN(const torch::Device device, ParseDevice(absl::GetFlag(FLAGS_device)));
-  const std::string run_dir = ResolveUserPath(absl::GetFlag(FLAGS_run_dir));
-  const std::string images_dir = ResolveUserPath(absl::GetFlag(FLAGS_images));
-  const std::string fake_split = absl::GetFlag(FLAGS_fake_split);
-  if (!run_dir.empty() + !images_dir.empty() + !fake_split.empty() != 1) {
-    return absl::InvalidArgumentError("give exactly one of --run_dir, --images and --fake_split");
-  }
-  EvaluationOptions options = OptionsFromFlags();
-  DataOptions data;
+// What is evaluated: a run's generator, a folder of images or a split of the data, with
+// the reference data it is compared with (the run's data, edited by the flags).
+struct FakeSource {
   FakeImages fakes;
-  int64_t num_classes = 0;
   nlohmann::json source;
-  ImageDataset stored;
-  if (!run_dir.empty()) {
-    const std::string checkpoint = ResolveUserPath(absl::GetFlag(FLAGS_checkpoint));
-    GAN_ASSIGN_OR_RETURN(RunGenerator run, LoadRunGenerator(run_dir, checkpoint, absl::GetFlag(FLAGS_ema)));
-    data = run.config.data;
-    run.generator->to(device);
-    num_classes = run.generator->num_classes();
-    fakes = GeneratorImages(run.generator, options, device);
-    source = {{"run_dir", run_dir},
-              {"checkpoint", run.checkpoint},
-              {"weights", run.moving_average ? "moving average (EMA) of G" : "trained G"}};
-  } else if (!images_dir.empty()) {
-    ImageFolderOptions folder_options;
-    GAN_ASSIGN_OR_RETURN(stored, LoadImageFolder(images_dir, folder_options));
-    if (stored.size() < options.num_fake) options.num_fake = stored.size();
-    fakes = StoredImages(stored);
-    source = {{"images", images_dir}, {"count", stored.size()}};
-  }
+  DataOptions data;
+  int64_t num_classes = 0;
+};
+
+absl::Status ApplyDataFlags(DataOptions& data) {
   if (!absl::GetFlag(FLAGS_dataset).empty()) data.dataset = absl::GetFlag(FLAGS_dataset);
   if (!absl::GetFlag(FLAGS_data_dir).empty()) data.dir = ResolveUserPath(absl::GetFlag(FLAGS_data_dir));
   if (absl::GetFlag(FLAGS_pad).has_value()) data.pad = *absl::GetFlag(FLAGS_pad);
@@ -114,27 +93,62 @@ absl::Status Run() {
                                                      data.max_examples));
     }
   }
-  const std::string split = absl::GetFlag(FLAGS_split);
+  return absl::OkStatus();
+}
+
+nlohmann::json RunSource(const std::string& run_dir, const RunGenerator& run) {
+  return {{"run_dir", run_dir},
+          {"checkpoint", run.checkpoint},
+          {"weights", run.moving_average ? "moving average (EMA) of G" : "trained G"}};
+}
+
+// The images of --run_dir, --images or --fake_split (exactly one is given); a folder or a
+// split with fewer images than options.num_fake lowers it.
+absl::StatusOr<FakeSource> LoadFakes(const std::string& run_dir, const std::string& images_dir,
+                                     const std::string& fake_split, EvaluationOptions& options,
+                                     const torch::Device& device) {
+  FakeSource loaded;
+  if (!run_dir.empty()) {
+    const std::string checkpoint = ResolveUserPath(absl::GetFlag(FLAGS_checkpoint));
+    GAN_ASSIGN_OR_RETURN(RunGenerator run, LoadRunGenerator(run_dir, checkpoint, absl::GetFlag(FLAGS_ema)));
+    loaded.data = run.config.data;
+    run.generator->to(device);
+    loaded.num_classes = run.generator->num_classes();
+    loaded.fakes = GeneratorImages(run.generator, options, device);
+    loaded.source = RunSource(run_dir, run);
+  } else if (!images_dir.empty()) {
+    GAN_ASSIGN_OR_RETURN(const ImageDataset stored, LoadImageFolder(images_dir, ImageFolderOptions()));
+    if (stored.size() < options.num_fake) options.num_fake = stored.size();
+    loaded.fakes = StoredImages(stored);
+    loaded.source = {{"images", images_dir}, {"count", stored.size()}};
+  }
+  GAN_RETURN_IF_ERROR(ApplyDataFlags(loaded.data));
   if (!fake_split.empty()) {
-    DataOptions fake_data = data;
+    DataOptions fake_data = loaded.data;
     fake_data.split = fake_split;
     fake_data.random_flip = false;
-    GAN_ASSIGN_OR_RETURN(stored, LoadDataset(fake_data));
+    GAN_ASSIGN_OR_RETURN(const ImageDataset stored, LoadDataset(fake_data));
     if (stored.size() < options.num_fake) options.num_fake = stored.size();
-    fakes = ImagesInOrder(DatasetImages(stored, MakeTransforms(fake_data)));
-    source = {{"real_split_as_fakes", fake_split}, {"count", stored.size()}};
+    loaded.fakes = ImagesInOrder(DatasetImages(stored, MakeTransforms(fake_data)));
+    loaded.source = {{"real_split_as_fakes", fake_split}, {"count", stored.size()}};
   }
+  return loaded;
+}
 
-  GAN_ASSIGN_OR_RETURN(EvaluationSetup setup,
-                       PrepareEvaluation(data, split, absl::GetFlag(FLAGS_extractor),
-                                         absl::GetFlag(FLAGS_resize),
-                                         ResolveUserPath(absl::GetFlag(FLAGS_cache_dir)), options,
-                                         device));
-  // Evaluates `images`, writes the JSON next to the run's checkpoints (or as --out) and
-  // prints the summary.
-  auto evaluate = [&](const FakeImages& images, nlohmann::json from) -> absl::Status {
+// Evaluates images against the prepared reference, writes the JSON next to the run's
+// checkpoints (or as --out) and prints the summary.
+class MetricsWriter {
+ public:
+  MetricsWriter(std::string run_dir, std::string images_dir, std::string fake_split,
+                std::string split, const DataOptions& data, int64_t num_classes,
+                const EvaluationOptions& options, const EvaluationSetup& setup)
+      : run_dir_(std::move(run_dir)), images_dir_(std::move(images_dir)),
+        fake_split_(std::move(fake_split)), split_(std::move(split)), data_(data),
+        num_classes_(num_classes), options_(options), setup_(setup) {}
+
+  absl::Status Write(const FakeImages& images, const nlohmann::json& from) const {
     GAN_ASSIGN_OR_RETURN(nlohmann::json result,
-                         Evaluate(images, num_classes, *setup.extractor, setup.reference, options));
+                         Evaluate(images, num_classes_, *setup_.extractor, setup_.reference, options_));
     result["source"] = from;
     const std::string spec = absl::GetFlag(FLAGS_extractor);
     if (spec.find(':') != std::string::npos) {
@@ -143,39 +157,70 @@ absl::Status Run() {
       GAN_ASSIGN_OR_RETURN(const std::string hash, FileHash(weights));
       result["protocol"]["extractor_weights"] = {{"file", weights}, {"hash", hash}};
     }
-    std::string out = ResolveUserPath(absl::GetFlag(FLAGS_out));
-    if (out.empty() || absl::GetFlag(FLAGS_all_checkpoints)) {
-      if (from.contains("checkpoint")) {
-        const std::string checkpoint = from["checkpoint"];
-        const std::string name = checkpoint.substr(checkpoint.rfind('/') + 1);
-        GAN_RETURN_IF_ERROR(MakeDirectories(run_dir + "/metrics"));
-        out = absl::StrCat(run_dir, "/metrics/", name.substr(0, name.rfind('.')), "_", split, ".json");
-      } else {
-        out = ResolveUserPath(images_dir.empty()
-                                  ? absl::StrCat("metrics_", fake_split, "_vs_", split, ".json")
-                                  : images_dir + "/metrics.json");
-      }
-    }
+    GAN_ASSIGN_OR_RETURN(const std::string out, OutputPath(from));
     GAN_RETURN_IF_ERROR(WriteFileAtomically(out, result.dump(2) + "\n"));
     std::printf("%s%s\n(n_fake %lld vs %lld real images of %s %s; written to %s)\n",
                 from.contains("checkpoint") ? absl::StrCat(from["checkpoint"].get<std::string>(), ": ").c_str() : "",
-                DescribeMetrics(result).c_str(), static_cast<long long>(options.num_fake),
-                static_cast<long long>(setup.reference.statistics.count()), data.dataset.c_str(),
-                split.c_str(), out.c_str());
+                DescribeMetrics(result).c_str(), static_cast<long long>(options_.num_fake),
+                static_cast<long long>(setup_.reference.statistics.count()), data_.dataset.c_str(),
+                split_.c_str(), out.c_str());
     std::fflush(stdout);
     return absl::OkStatus();
-  };
-  if (!absl::GetFlag(FLAGS_all_checkpoints)) return evaluate(fakes, source);
-  if (run_dir.empty()) return absl::InvalidArgumentError("--all_checkpoints needs --run_dir");
+  }
+
+ private:
+  absl::StatusOr<std::string> OutputPath(const nlohmann::json& from) const {
+    const std::string out = ResolveUserPath(absl::GetFlag(FLAGS_out));
+    if (!out.empty() && !absl::GetFlag(FLAGS_all_checkpoints)) return out;
+    if (from.contains("checkpoint")) {
+      const std::string checkpoint = from["checkpoint"];
+      const std::string name = checkpoint.substr(checkpoint.rfind('/') + 1);
+      GAN_RETURN_IF_ERROR(MakeDirectories(run_dir_ + "/metrics"));
+      return absl::StrCat(run_dir_, "/metrics/", name.substr(0, name.rfind('.')), "_", split_, ".json");
+    }
+    return ResolveUserPath(images_dir_.empty()
+                               ? absl::StrCat("metrics_", fake_split_, "_vs_", split_, ".json")
+                               : images_dir_ + "/metrics.json");
+  }
+
+  const std::string run_dir_, images_dir_, fake_split_, split_;
+  const DataOptions& data_;
+  const int64_t num_classes_;
+  const EvaluationOptions& options_;
+  const EvaluationSetup& setup_;
+};
+
+absl::Status Run() {
+  SetThreadCount(static_cast<int>(absl::GetFlag(FLAGS_threads)));
+  GAN_ASSIGN_OR_RETURN(const torch::Device device, ParseDevice(absl::GetFlag(FLAGS_device)));
+  const std::string run_dir = ResolveUserPath(absl::GetFlag(FLAGS_run_dir));
+  const std::string images_dir = ResolveUserPath(absl::GetFlag(FLAGS_images));
+  const std::string fake_split = absl::GetFlag(FLAGS_fake_split);
+  if (!run_dir.empty() + !images_dir.empty() + !fake_split.empty() != 1) {
+    return absl::InvalidArgumentError("give exactly one of --run_dir, --images and --fake_split");
+  }
+  if (absl::GetFlag(FLAGS_all_checkpoints) && run_dir.empty()) {
+    return absl::InvalidArgumentError("--all_checkpoints needs --run_dir");
+  }
+  EvaluationOptions options = OptionsFromFlags();
+  GAN_ASSIGN_OR_RETURN(const FakeSource loaded,
+                       LoadFakes(run_dir, images_dir, fake_split, options, device));
+  const std::string split = absl::GetFlag(FLAGS_split);
+  GAN_ASSIGN_OR_RETURN(EvaluationSetup setup,
+                       PrepareEvaluation(loaded.data, split, absl::GetFlag(FLAGS_extractor),
+                                         absl::GetFlag(FLAGS_resize),
+                                         ResolveUserPath(absl::GetFlag(FLAGS_cache_dir)), options,
+                                         device));
+  const MetricsWriter writer(run_dir, images_dir, fake_split, split, loaded.data,
+                             loaded.num_classes, options, setup);
+  if (!absl::GetFlag(FLAGS_all_checkpoints)) return writer.Write(loaded.fakes, loaded.source);
   for (const auto& [iteration, path] : ListCheckpoints(run_dir + "/checkpoints")) {
     GAN_ASSIGN_OR_RETURN(RunGenerator run, LoadRunGenerator(run_dir, path, absl::GetFlag(FLAGS_ema)));
     run.generator->to(device);
-    GAN_RETURN_IF_ERROR(evaluate(GeneratorImages(run.generator, options, device),
-                                 {{"run_dir", run_dir},
-                                  {"checkpoint", path},
-                                  {"iteration", iteration},
-                                  {"weights", run.moving_average ? "moving average (EMA) of G"
-                                                                 : "trained G"}}));
+    nlohmann::json source = RunSource(run_dir, run);
+    source["checkpoint"] = path;
+    source["iteration"] = iteration;
+    GAN_RETURN_IF_ERROR(writer.Write(GeneratorImages(run.generator, options, device), source));
   }
   return absl::OkStatus();
 }

@@ -46,8 +46,31 @@ constexpr std::pair<const char*, const char*> kMovedTrainKeys[] = {
     {"pull_away_weight", "the loss section: \"loss\": {\"name\": \"ebgan\", \"pull_away_weight\": ...}"},
     {"began_gamma", "the loss section: \"loss\": {\"name\": \"began\", \"gamma\": ...}"},
     {"began_lambda_k", "the loss section: \"loss\": {\"name\": \"began\", \"lambda_k\": ...}"},
-    {"ema_start", "train.ema_start_g_steps, counted in G steps (one per n_dis iterations) "
-                  "instead of iterations"}};
+    {"ema_start", "ema.start_g_steps, counted in G steps (one per n_dis iterations) "
+                  "instead of iterations"},
+    {"ema_decay", "the ema section: \"ema\": {\"decay\": ...}"},
+    {"ema_half_life_images", "the ema section: \"ema\": {\"half_life_images\": ...}"},
+    {"ema_rampup", "the ema section: \"ema\": {\"rampup\": ...}"},
+    {"ema_start_g_steps", "the ema section: \"ema\": {\"start_g_steps\": ...}"},
+    {"ema_buffers", "the ema section: \"ema\": {\"buffers\": ...}"}};
+
+// The optimizers' settings and their learning-rate schedule.
+void ValidateOptimizers(ConfigReader& reader, const TrainConfig& train) {
+  RequirePositive(reader, "lr_g", train.lr_g);
+  RequirePositive(reader, "lr_d", train.lr_d);
+  for (const auto& [key, beta] : {std::pair{"beta1", train.beta1}, {"beta2", train.beta2}}) {
+    if (beta < 0 || beta >= 1) reader.Invalid(key, absl::StrCat("must be in [0, 1), got ", beta));
+  }
+  LearningRateSchedule::Kind schedule;
+  if (!ParseLearningRateScheduleKind(train.lr_schedule, &schedule)) {
+    reader.Invalid("lr_schedule", "must be constant, linear or cosine, got '" + train.lr_schedule + "'");
+  }
+  RequireNonNegative(reader, "lr_decay_start", static_cast<double>(train.lr_decay_start));
+  OptimizerOptions::Kind kind;
+  if (!ParseOptimizerKind(train.optimizer, &kind)) {
+    reader.Invalid("optimizer", "must be adam, rmsprop or sgd, got '" + train.optimizer + "'");
+  }
+}
 
 void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   for (const auto& [key, where] : kMovedTrainKeys) {
@@ -70,11 +93,6 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("joint_batch_norm", &train.joint_batch_norm);
   reader.Read("unroll_steps", &train.unroll_steps);
   reader.Read("unroll_order", &train.unroll_order);
-  reader.Read("ema_decay", &train.ema_decay);
-  reader.Read("ema_half_life_images", &train.ema_half_life_images);
-  reader.Read("ema_rampup", &train.ema_rampup);
-  reader.Read("ema_start_g_steps", &train.ema_start_g_steps);
-  reader.Read("ema_buffers", &train.ema_buffers);
   reader.Read("progressive_stable_images", &train.progressive_stable_images);
   reader.Read("progressive_fade_images", &train.progressive_fade_images);
   reader.Read("progressive_fade_reals", &train.progressive_fade_reals);
@@ -97,42 +115,12 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   if (train.epochs == 0 && train.max_iterations == 0) {
     reader.Invalid("epochs", "and train.max_iterations are both 0: nothing to train");
   }
-  RequirePositive(reader, "lr_g", train.lr_g);
-  RequirePositive(reader, "lr_d", train.lr_d);
-  for (const auto& [key, beta] : {std::pair{"beta1", train.beta1}, {"beta2", train.beta2}}) {
-    if (beta < 0 || beta >= 1) reader.Invalid(key, absl::StrCat("must be in [0, 1), got ", beta));
-  }
+  ValidateOptimizers(reader, train);
   RequirePositive(reader, "n_dis", train.n_dis);
-  LearningRateSchedule::Kind schedule;
-  if (!ParseLearningRateScheduleKind(train.lr_schedule, &schedule)) {
-    reader.Invalid("lr_schedule", "must be constant, linear or cosine, got '" + train.lr_schedule + "'");
-  }
-  RequireNonNegative(reader, "lr_decay_start", static_cast<double>(train.lr_decay_start));
-  OptimizerOptions::Kind kind;
-  if (!ParseOptimizerKind(train.optimizer, &kind)) {
-    reader.Invalid("optimizer", "must be adam, rmsprop or sgd, got '" + train.optimizer + "'");
-  }
   RequireNonNegative(reader, "weight_clip", train.weight_clip);
   RequireNonNegative(reader, "unroll_steps", train.unroll_steps);
   if (train.unroll_order != "first" && train.unroll_order != "second") {
     reader.Invalid("unroll_order", "must be first or second, got '" + train.unroll_order + "'");
-  }
-  if (train.ema_decay < 0 || train.ema_decay >= 1) {
-    reader.Invalid("ema_decay", absl::StrCat("must be in [0, 1) (0 = off), got ", train.ema_decay));
-  }
-  RequireNonNegative(reader, "ema_half_life_images", train.ema_half_life_images);
-  RequireNonNegative(reader, "ema_rampup", train.ema_rampup);
-  if (train.ema_decay > 0 && train.ema_half_life_images > 0) {
-    reader.Invalid("ema_half_life_images",
-                   absl::StrCat("sets the EMA's decay, which train.ema_decay (", train.ema_decay,
-                                ") sets too: give one of them"));
-  }
-  if (train.ema_rampup > 0 && train.ema_half_life_images == 0) {
-    reader.Invalid("ema_rampup", "shortens train.ema_half_life_images, which is not set");
-  }
-  RequireNonNegative(reader, "ema_start_g_steps", static_cast<double>(train.ema_start_g_steps));
-  if (train.ema_buffers != "copy" && train.ema_buffers != "average") {
-    reader.Invalid("ema_buffers", "must be copy or average, got '" + train.ema_buffers + "'");
   }
   RequireNonNegative(reader, "progressive_stable_images",
                      static_cast<double>(train.progressive_stable_images));
@@ -296,8 +284,28 @@ nlohmann::json PinEarlierDefaults(nlohmann::json json) {
 
 }  // namespace
 
+namespace {
+
+// The average of G's train.ema_* keys, in the ema section they moved to.
+nlohmann::json MoveEmaKeys(nlohmann::json json) {
+  if (!json.is_object() || !json.contains("train") || !json["train"].is_object()) return json;
+  nlohmann::json& train = json["train"];
+  nlohmann::json ema = json.contains("ema") && !json["ema"].is_null() ? json["ema"]
+                                                                     : nlohmann::json::object();
+  for (const char* key : {"decay", "half_life_images", "rampup", "start_g_steps", "buffers"}) {
+    const std::string former = std::string("ema_") + key;
+    if (!train.contains(former)) continue;
+    if (ema.is_object()) ema[key] = train[former];
+    train.erase(former);
+  }
+  if (!ema.empty()) json["ema"] = ema;
+  return json;
+}
+
+}  // namespace
+
 nlohmann::json TranslateSavedConfig(nlohmann::json json) {
-  return PinEarlierDefaults(TranslateFormerLayout(std::move(json)));
+  return MoveEmaKeys(PinEarlierDefaults(TranslateFormerLayout(std::move(json))));
 }
 
 absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& json) {
@@ -328,6 +336,9 @@ absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& jso
   absl::StatusOr<ModelSection> model = ReadModelSection(root.Section("model"));
   if (model.ok()) config.model = std::move(*model);
   root.Absorb(model.status());
+  ConfigReader ema = root.Child("ema");
+  config.ema = ReadEmaSection(ema);
+  root.Absorb(ema.Finish());
   ReadTrain(root.Child("train"), config.train, root);
   ReadOutput(root.Child("output"), config.output, root);
   const absl::Status status = root.Finish();
@@ -345,7 +356,7 @@ std::string ArchitectureFingerprint(const ExperimentConfig& config, const ImageS
   return nlohmann::json{{"model", config.model.settings},
                         {"image_size", shape.size},
                         {"image_channels", shape.channels},
-                        {"ema", config.train.UsesEma()}}
+                        {"ema", config.ema.enabled()}}
       .dump();
 }
 

@@ -18,6 +18,7 @@
 #include "gan/losses/loss_section.h"
 #include "gan/losses/terms/loss_term.h"
 #include "gan/networks/family.h"
+#include "gan/train/ema_section.h"
 
 namespace gan {
 
@@ -51,16 +52,6 @@ struct TrainConfig {
   // "first": G's gradient treats the advanced D as fixed; "second": it flows back through
   // the look-ahead steps too (the paper's method; needs optimizer sgd with beta1 0).
   std::string unroll_order = "first";
-  double ema_decay = 0.0;            // > 0: sample from an EMA of G's weights
-  // > 0 instead of ema_decay: the EMA's half-life in images shown to D (StyleGAN2-ADA's
-  // form; 10000 is its decay 0.99778 at batch 32), capped at ema_rampup x the images seen
-  // so far when ema_rampup > 0 (the reference's 0.05).
-  double ema_half_life_images = 0.0;
-  double ema_rampup = 0.0;
-  int64_t ema_start_g_steps = 0;     // G steps before averaging starts (plain copy)
-  // The average's buffers (BatchNorm statistics, spectral-norm vectors): "copy" G's
-  // (StyleGAN) or "average" them like the weights (BigGAN-PyTorch, StudioGAN).
-  std::string ema_buffers = "copy";
   // Growing networks (model.family pggan) only: images per stable phase and per fade-in
   // of a new level (PGGAN: 800k each); iteration i trains at the phase of i * batch_size
   // images.
@@ -84,8 +75,6 @@ struct TrainConfig {
   int workers = 2;  // data loader threads
   std::string device = "cpu";
 
-  // Samples and metrics come from an EMA of G (ema_decay or ema_half_life_images set).
-  bool UsesEma() const { return ema_decay > 0 || ema_half_life_images > 0; }
   // The images one iteration consumes (all ranks together): what the loader serves, and
   // what image-counted schedules (the EMA's half-life, growth) count.
   int64_t ImagesPerIteration() const { return batch_size * accumulation_steps; }
@@ -125,6 +114,9 @@ struct ExperimentConfig {
   LossTerms terms;
   // The augmentation of every image D sees (gan/augment/augmentation.h); none when absent.
   AugmentSection augment;
+  // The average of G's weights that samples and metrics come from (gan/train/ema_section.h);
+  // none when absent.
+  EmaSection ema;
   TrainConfig train;
   OutputConfig output;
 };
@@ -135,7 +127,8 @@ struct ExperimentConfig {
 // (model.attention_pool_keys), SNGAN's D blocks and initialization
 // (model.d_hidden_channels input, model.residual_init_gain sqrt(2)) and PGGAN's fade
 // (train.progressive_fade_reals, train.progressive_reset_optimizers), and counts
-// train.ema_start_g_steps in G steps (it was train.ema_start, in iterations). A run writes
+// the average's start in G steps (ema.start_g_steps; it was train.ema_start, in
+// iterations). A run writes
 // its version into its saved config.json; a saved config without one is version 1
 // (TranslateSavedConfig).
 inline constexpr int kConfigVersion = 3;
@@ -144,12 +137,12 @@ inline constexpr int kConfigVersion = 3;
 absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& json);
 
 // A run directory's saved config in the current layout: one written before the loss
-// terms and the loss had sections of their own (train.penalty, train.class_loss,
-// loss_options, train.ebgan_margin, ...) is translated, and one of an earlier
-// config_version keeps that version's defaults where they changed (written out), so that
-// such runs still
-// resume and sample as they trained. Configs a user passes are not translated: their former keys are errors that
-// say where each moved.
+// terms, the loss and the average of G had sections of their own (train.penalty,
+// train.class_loss, loss_options, train.ebgan_margin, train.ema_decay, ...) is
+// translated, and one of an earlier config_version keeps that version's defaults where
+// they changed (written out), so that such runs still resume and sample as they trained.
+// Configs a user passes are not translated: their former keys are errors that say where
+// each moved.
 nlohmann::json TranslateSavedConfig(nlohmann::json json);
 
 // What determines the networks' shapes: the model section (every key in force), the image

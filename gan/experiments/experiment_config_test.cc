@@ -61,7 +61,7 @@ std::string UpdaterError(const std::string& name, const std::vector<std::string>
   absl::StatusOr<Networks> networks = Build(config, 32, 1);
   EXPECT_TRUE(networks.ok()) << networks.status();
   if (!networks.ok()) return "";
-  if (config.train.UsesEma()) {
+  if (config.ema.enabled()) {
     networks->ema_generator = *config.model.family->BuildGenerator({32, 1});
   }
   const auto updater = MakeUpdater(config, *networks, torch::kCPU);
@@ -205,8 +205,8 @@ TEST(ExperimentConfigTest, ModelKeysBelongToTheirFamily) {
               HasSubstr("'model.d_hidden_channels' must be input or output, got 'middle'"));
   EXPECT_THAT(Error(Shipped("sngan_resnet"), "model.residual_init_gain=0"),
               HasSubstr("'model.residual_init_gain' must be > 0, got 0"));
-  EXPECT_THAT(Error(Shipped("biggan"), "train.ema_buffers=\"mean\""),
-              HasSubstr("'train.ema_buffers' must be copy or average, got 'mean'"));
+  EXPECT_THAT(Error(Shipped("biggan"), "ema.buffers=\"mean\""),
+              HasSubstr("'ema.buffers' must be copy or average, got 'mean'"));
 }
 
 TEST(ExperimentConfigTest, FormerNamesSayWhatTheyAreCalledNow) {
@@ -264,6 +264,18 @@ TEST(ExperimentConfigTest, SavedConfigsOfTheFormerLayoutAreTranslated) {
   const nlohmann::json began = TranslateSavedConfig(
       Edited("began", {"loss=began", "train.began_gamma=0.7"}));
   EXPECT_EQ(began["loss"], nlohmann::json::parse(R"({"name": "began", "gamma": 0.7})"));
+
+  // The average of G's train keys, before it had the ema section.
+  const nlohmann::json averaged = TranslateSavedConfig(Edited(
+      "biggan", {"ema=null", "train.ema_decay=0.99", "train.ema_start_g_steps=7",
+                 "train.ema_buffers=average"}));
+  EXPECT_EQ(averaged["ema"],
+            nlohmann::json::parse(R"({"decay": 0.99, "start_g_steps": 7, "buffers": "average"})"));
+  parsed = ParseExperimentConfig(averaged);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->ema.decay, 0.99);
+  EXPECT_EQ(parsed->ema.start_g_steps, 7);
+  EXPECT_EQ(parsed->ema.buffers, EmaSection::Buffers::kAverage);
   // A config in the current layout and version is left as it is.
   nlohmann::json current = Shipped("lecam_resnet");
   current["config_version"] = kConfigVersion;
@@ -327,15 +339,15 @@ TEST(ExperimentConfigTest, SavedVersionTwoConfigsKeepTheirFormerDefaults) {
   for (const bool generator_first : {false, true}) {
     nlohmann::json biggan = Shipped("biggan");
     biggan["config_version"] = 2;
-    biggan["train"].erase("ema_start_g_steps");
+    biggan["ema"].erase("start_g_steps");
     biggan["train"]["ema_start"] = 202;
     biggan["train"]["generator_first"] = generator_first;
     absl::StatusOr<ExperimentConfig> parsed = ParseExperimentConfig(TranslateSavedConfig(biggan));
     ASSERT_TRUE(parsed.ok()) << parsed.status();
-    EXPECT_EQ(parsed->train.ema_start_g_steps, generator_first ? 51 : 50);
+    EXPECT_EQ(parsed->ema.start_g_steps, generator_first ? 51 : 50);
   }
   EXPECT_THAT(Error(Shipped("biggan"), "train.ema_start=200"),
-              HasSubstr("'train.ema_start' has moved to train.ema_start_g_steps, counted in G steps"));
+              HasSubstr("'train.ema_start' has moved to ema.start_g_steps, counted in G steps"));
 }
 
 TEST(ExperimentConfigTest, ArchitectureExperimentsBuildTheirNetworksAndHeads) {
@@ -352,7 +364,7 @@ TEST(ExperimentConfigTest, ArchitectureExperimentsBuildTheirNetworksAndHeads) {
                                          {"reacgan", 10, false, true, true}}) {
     SCOPED_TRACE(c.name);
     const ExperimentConfig config = Parsed(c.name, {"model.width=2"});
-    EXPECT_EQ(config.train.UsesEma(), c.ema);
+    EXPECT_EQ(config.ema.enabled(), c.ema);
     auto networks = Build(config, 32, 1);
     ASSERT_TRUE(networks.ok()) << networks.status();
     EXPECT_EQ(networks->generator->num_classes(), c.classes);
@@ -397,11 +409,13 @@ TEST(ExperimentConfigTest, ConditionalSettingsMustAgree) {
   EXPECT_THAT(Error(acgan, "model.num_classes=0"),
               HasSubstr("'model.head' 'acgan' is conditional: set model.num_classes"));
   EXPECT_THAT(Error(acgan, "model.head=contrastive"), HasSubstr("'model.head' must be one of"));
-  EXPECT_THAT(Error(acgan, "train.ema_decay=1.0"), HasSubstr("'train.ema_decay' must be in [0, 1)"));
-  EXPECT_THAT(Error(Shipped("biggan"), "train.ema_half_life_images=10000"),
-              HasSubstr("'train.ema_half_life_images' sets the EMA's decay, which train.ema_decay"));
-  EXPECT_THAT(Error(Shipped("dcgan_fashion_mnist"), "train.ema_rampup=0.05"),
-              HasSubstr("'train.ema_rampup' shortens train.ema_half_life_images, which is not set"));
+  EXPECT_THAT(Error(acgan, "ema.decay=1.0"), HasSubstr("'ema.decay' must be in [0, 1)"));
+  EXPECT_THAT(Error(Shipped("biggan"), "ema.half_life_images=10000"),
+              HasSubstr("'ema.half_life_images' sets the average's decay, which ema.decay"));
+  EXPECT_THAT(Error(Shipped("dcgan_fashion_mnist"), "ema.rampup=0.05"),
+              HasSubstr("'ema.rampup' shortens ema.half_life_images, which is not set"));
+  EXPECT_THAT(Error(Shipped("dcgan_fashion_mnist"), "train.ema_decay=0.999"),
+              HasSubstr("'train.ema_decay' has moved to the ema section: \"ema\": {\"decay\""));
   EXPECT_THAT(Error(Shipped("reacgan"), "terms.d2d_ce.temperature=0"),
               HasSubstr("'terms.d2d_ce.temperature' must be positive"));
   EXPECT_THAT(Build(Parsed("biggan", {"model.latent_dim=81"}), 32, 1).status().message(),
@@ -456,8 +470,8 @@ TEST(ExperimentConfigTest, StyleGanAndPgganExperimentsBuildTheirNetworks) {
   EXPECT_EQ(pggan.loss.name, "wasserstein");
   EXPECT_EQ(pggan.terms.settings,
             nlohmann::json::parse(R"({"drift": {"weight": 0.001}, "wgan_gp": {"weight": 10.0}})"));
-  EXPECT_GT(style.train.ema_decay, 0);
-  EXPECT_GT(pggan.train.ema_decay, 0);
+  EXPECT_GT(style.ema.decay, 0);
+  EXPECT_GT(pggan.ema.decay, 0);
   EXPECT_EQ(pggan.data.pad, 2);
 
   auto style_nets = Build(style, 32, 1);
@@ -565,7 +579,7 @@ TEST(ArchitectureFingerprintTest, IsTheModelSectionWithDefaultsAndTheShape) {
   EXPECT_NE(ArchitectureFingerprint(Parsed("dcgan_fashion_mnist", {"model.width=64"}), {32, 1}),
             base);
   EXPECT_NE(ArchitectureFingerprint(config, {32, 3}), base);
-  EXPECT_NE(ArchitectureFingerprint(Parsed("dcgan_fashion_mnist", {"train.ema_decay=0.999"}),
+  EXPECT_NE(ArchitectureFingerprint(Parsed("dcgan_fashion_mnist", {"ema.decay=0.999"}),
                                     {32, 1}),
             base);
 }
@@ -657,7 +671,7 @@ TEST(UpdaterFactoryTest, SkippingNonFiniteStepsIsForAdversarialUpdaters) {
 TEST(UpdaterFactoryTest, EmaHalfLifeCountsEveryImageOfAnAccumulatedIteration) {
   const ExperimentConfig config =
       Parsed("dcgan_fashion_mnist", {"model.width=4", "train.batch_size=4",
-                                     "train.accumulation_steps=2", "train.ema_half_life_images=8"});
+                                     "train.accumulation_steps=2", "ema.half_life_images=8"});
   absl::StatusOr<Networks> networks = Build(config, 32, 1);
   ASSERT_TRUE(networks.ok()) << networks.status();
   networks->ema_generator = *config.model.family->BuildGenerator({32, 1});

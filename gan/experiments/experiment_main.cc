@@ -224,7 +224,7 @@ absl::StatusOr<Training> BuildTraining(const ExperimentConfig& config,
   }
   training.shape = {TransformedSize(config.data, dataset.images.size(2)), dataset.images.size(1)};
   GAN_ASSIGN_OR_RETURN(training.networks, config.model.family->Build(training.shape));
-  if (config.train.UsesEma()) {
+  if (config.ema.enabled()) {
     // A whole second pair, of which the EMA keeps G (its weights are copied from G's):
     // building D too keeps its initialization's random draws in the sequence that the
     // recorded runs (testdata/golden_runs.json) drew.
@@ -369,6 +369,59 @@ absl::Status BroadcastWeights(DataParallel& group, const Networks& networks) {
   return absl::OkStatus();
 }
 
+// The run directory: created by the writing rank (others only train); a fresh run refuses
+// one that has checkpoints.
+absl::StatusOr<RunDirectory> OpenRunDirectory(const RunPlan& plan, bool writer) {
+  GAN_ASSIGN_OR_RETURN(RunDirectory run,
+                       writer ? RunDirectory::Create(plan.out_dir)
+                              : absl::StatusOr<RunDirectory>(RunDirectory::At(plan.out_dir)));
+  if (writer && !plan.resume && !ListCheckpoints(run.checkpoints()).empty()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "run directory '", plan.out_dir, "' already has checkpoints: pass --resume to continue "
+        "it, or choose another --out_dir"));
+  }
+  return run;
+}
+
+// Trains to the end (or a stop signal), records how the run ended in status.json and its
+// report, and says what to do next.
+absl::Status TrainAndRecord(Trainer& trainer, RunStatusExtension& status, const RunDirectory& run,
+                            const RunPlan& plan) {
+  const ExperimentConfig& config = plan.config;
+  const std::string& out_dir = plan.out_dir;
+  InstallStopSignalHandlers();
+  const absl::Status trained = trainer.Run();
+  // The final state, and the report that shows it (a failure to write either is reported
+  // after the training's own outcome).
+  const bool stopped = absl::IsCancelled(trained);
+  const absl::Status recorded =
+      status.Finish(trainer.state(),
+                    trained.ok() ? RunState::kFinished
+                    : stopped    ? RunState::kStopped
+                                 : RunState::kFailed,
+                    trained.ok() ? "" : std::string(trained.message()));
+  const absl::Status reported = WriteRunReport(out_dir);
+  if (stopped) {
+    std::fprintf(stderr,
+                 "%s. Checkpoint %s written.\nTo continue: the same command with --out_dir=%s "
+                 "--resume\n",
+                 std::string(trained.message()).c_str(),
+                 CheckpointPath(run.checkpoints(), trainer.state().iteration).c_str(),
+                 out_dir.c_str());
+    return trained;
+  }
+  GAN_RETURN_IF_ERROR(trained);
+  GAN_RETURN_IF_ERROR(recorded);
+  GAN_RETURN_IF_ERROR(reported);
+  std::fprintf(stderr,
+               "Done: %lld iterations. Samples in %s, losses in %s, checkpoints in %s.\n"
+               "To train further: add --out_dir=%s --resume --%s=N (N = the new total).\n",
+               static_cast<long long>(trainer.state().iteration), run.samples().c_str(),
+               run.File("log.jsonl").c_str(), run.checkpoints().c_str(), out_dir.c_str(),
+               config.train.max_iterations > 0 ? "max_iterations" : "epochs");
+  return absl::OkStatus();
+}
+
 absl::Status Run(int argc, char** argv, const char* embedded) {
   GAN_ASSIGN_OR_RETURN(const RunPlan plan, ResolveRun(embedded, RepeatedFlagValues(argc, argv, "set")));
   const ExperimentConfig& config = plan.config;
@@ -394,14 +447,7 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   // Rank 0 (or the only process) writes the run directory; other ranks only train.
   const bool writer = group == nullptr || group->rank() == 0;
   const std::string& out_dir = plan.out_dir;
-  GAN_ASSIGN_OR_RETURN(RunDirectory run,
-                       writer ? RunDirectory::Create(out_dir)
-                              : absl::StatusOr<RunDirectory>(RunDirectory::At(out_dir)));
-  if (writer && !plan.resume && !ListCheckpoints(run.checkpoints()).empty()) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "run directory '", out_dir, "' already has checkpoints: pass --resume to continue "
-        "it, or choose another --out_dir"));
-  }
+  GAN_ASSIGN_OR_RETURN(RunDirectory run, OpenRunDirectory(plan, writer));
 
   Trainer trainer(*training.updater, *training.loader, training.total_iterations);
   if (plan.resume) {
@@ -434,37 +480,7 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
             << training.loader->batches_per_epoch() << " iterations per epoch, "
             << training.total_iterations << " in all, " << training.threads << " threads on "
             << training.device << "; writing to " << out_dir;
-  InstallStopSignalHandlers();
-  const absl::Status trained = trainer.Run();
-  // The final state, and the report that shows it (a failure to write either is reported
-  // after the training's own outcome).
-  const bool stopped = absl::IsCancelled(trained);
-  const absl::Status recorded =
-      status->Finish(trainer.state(),
-                     trained.ok() ? RunState::kFinished
-                     : stopped    ? RunState::kStopped
-                                  : RunState::kFailed,
-                     trained.ok() ? "" : std::string(trained.message()));
-  const absl::Status reported = WriteRunReport(out_dir);
-  if (stopped) {
-    std::fprintf(stderr,
-                 "%s. Checkpoint %s written.\nTo continue: the same command with --out_dir=%s "
-                 "--resume\n",
-                 std::string(trained.message()).c_str(),
-                 CheckpointPath(run.checkpoints(), trainer.state().iteration).c_str(),
-                 out_dir.c_str());
-    return trained;
-  }
-  GAN_RETURN_IF_ERROR(trained);
-  GAN_RETURN_IF_ERROR(recorded);
-  GAN_RETURN_IF_ERROR(reported);
-  std::fprintf(stderr,
-               "Done: %lld iterations. Samples in %s, losses in %s, checkpoints in %s.\n"
-               "To train further: add --out_dir=%s --resume --%s=N (N = the new total).\n",
-               static_cast<long long>(trainer.state().iteration), run.samples().c_str(),
-               run.File("log.jsonl").c_str(), run.checkpoints().c_str(), out_dir.c_str(),
-               config.train.max_iterations > 0 ? "max_iterations" : "epochs");
-  return absl::OkStatus();
+  return TrainAndRecord(trainer, *status, run, plan);
 }
 
 }  // namespace

@@ -64,11 +64,11 @@ std::string TinySettings(const std::string& experiment) {
   if (experiment == "ebgan" || experiment == "began") settings += ",model.code_dim=8";
   // The average copies G for the first two iterations' G steps, then averages (biggan's
   // n_dis 4 leaves it one G step, at iteration 3).
-  if (experiment == "biggan") settings += ",train.ema_start_g_steps=0";
-  if (experiment == "reacgan") settings += ",train.ema_start_g_steps=1";  // n_dis 2
+  if (experiment == "biggan") settings += ",ema.start_g_steps=0";
+  if (experiment == "reacgan") settings += ",ema.start_g_steps=1";  // n_dis 2
   if (experiment == "stylegan_fashion_mnist" || experiment == "stylegan2_fashion_mnist" ||
       experiment == "stylegan2_ada_fashion_mnist_10pct" || experiment == "pggan_fashion_mnist") {
-    settings += ",train.ema_start_g_steps=2";
+    settings += ",ema.start_g_steps=2";
   }
   if (experiment == "pggan_fashion_mnist") {
     settings += ",train.progressive_stable_images=8,train.progressive_fade_images=16";

@@ -65,7 +65,7 @@ TEST_P(OtherDeviceTest, TrainingIterationsRunOnTheMetaDevice) {
   const int64_t size = TransformedSize(config.data, native);
   auto networks = config.model.family->Build({size, channels});
   ASSERT_TRUE(networks.ok()) << networks.status();
-  if (config.train.UsesEma()) {
+  if (config.ema.enabled()) {
     auto ema = config.model.family->BuildGenerator({size, channels});
     ASSERT_TRUE(ema.ok()) << ema.status();
     networks->ema_generator = *ema;

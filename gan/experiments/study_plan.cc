@@ -123,6 +123,87 @@ absl::StatusOr<StudyEvaluation> ParseEvaluation(const nlohmann::json& json,
 
 }  // namespace
 
+namespace {
+
+// "experiment" (one name) or "experiments" (a list), exactly one of them.
+absl::StatusOr<std::vector<std::string>> ParseExperiments(const nlohmann::json& json) {
+  if (json.contains("experiment") == json.contains("experiments")) {
+    return Invalid("experiment", "or 'experiments' must be given (one of them)");
+  }
+  const nlohmann::json experiments =
+      json.contains("experiment") ? nlohmann::json::array({json["experiment"]}) : json["experiments"];
+  if (!experiments.is_array() || experiments.empty()) {
+    return Invalid("experiments", "must be a non-empty list of experiment names");
+  }
+  std::vector<std::string> names;
+  for (const nlohmann::json& experiment : experiments) {
+    if (!experiment.is_string() || experiment.get<std::string>().empty() ||
+        experiment.get<std::string>().find_first_of("/ ") != std::string::npos) {
+      return Invalid(json.contains("experiment") ? "experiment" : "experiments",
+                     "must name experiments (//gan/experiments:<name>), got " + experiment.dump());
+    }
+    names.push_back(experiment.get<std::string>());
+  }
+  return names;
+}
+
+// The "grid" or the "conditions" (not both); without either, one condition named "base"
+// with no settings. No setting may hold a comma (runs take them as one --set flag).
+absl::StatusOr<std::vector<Condition>> ParseConditions(const nlohmann::json& json) {
+  if (json.contains("grid") && json.contains("conditions")) {
+    return Invalid("conditions", "and 'grid' are both given: a study has one or the other");
+  }
+  absl::StatusOr<std::vector<Condition>> conditions = std::vector<Condition>(1, {"base", {}});
+  if (json.contains("grid")) {
+    conditions = GridConditions(json["grid"]);
+  } else if (json.contains("conditions")) {
+    conditions = NamedConditions(json["conditions"]);
+  }
+  if (!conditions.ok()) return conditions.status();
+  for (const Condition& condition : *conditions) {
+    for (const std::string& setting : condition.settings) {
+      if (setting.find(',') != std::string::npos) {
+        return Invalid(json.contains("grid") ? "grid" : "conditions",
+                       "has a value with a comma, which --set cannot pass: '" + setting + "'");
+      }
+    }
+  }
+  return conditions;
+}
+
+absl::StatusOr<std::vector<int64_t>> ParseSeeds(const nlohmann::json& json) {
+  if (!json.contains("seeds") || !json["seeds"].is_array() || json["seeds"].empty()) {
+    return Invalid("seeds", "must be a non-empty list of integers");
+  }
+  std::vector<int64_t> seeds;
+  std::set<int64_t> seen;
+  for (const nlohmann::json& seed : json["seeds"]) {
+    if (!seed.is_number_integer() || !seen.insert(seed.get<int64_t>()).second) {
+      return Invalid("seeds", "must be a list of distinct integers, got " + json["seeds"].dump());
+    }
+    seeds.push_back(seed.get<int64_t>());
+  }
+  return seeds;
+}
+
+absl::StatusOr<StudyBudget> ParseBudget(const nlohmann::json& json) {
+  const nlohmann::json budget = json.value("budget", nlohmann::json());
+  if (!budget.is_object() || budget.size() != 1) {
+    return Invalid("budget", "must be one of {\"epochs\": N}, {\"iterations\": N}, {\"images\": N}");
+  }
+  StudyBudget parsed;
+  parsed.unit = budget.begin().key();
+  if ((parsed.unit != "epochs" && parsed.unit != "iterations" && parsed.unit != "images") ||
+      !budget.begin().value().is_number_integer() || budget.begin().value().get<int64_t>() < 1) {
+    return Invalid("budget", "must be one of {\"epochs\": N}, {\"iterations\": N}, {\"images\": N} "
+                             "with N >= 1, got " + budget.dump());
+  }
+  parsed.amount = budget.begin().value().get<int64_t>();
+  return parsed;
+}
+
+}  // namespace
+
 absl::StatusOr<StudyPlan> ParseStudyPlan(const nlohmann::json& json) {
   if (!json.is_object()) return absl::InvalidArgumentError("a study must be a JSON object");
   static const std::set<std::string> kKeys = {"name",  "experiment", "experiments", "grid",
@@ -137,74 +218,17 @@ absl::StatusOr<StudyPlan> ParseStudyPlan(const nlohmann::json& json) {
     return Invalid("name", "must be a non-empty string");
   }
   plan.name = json["name"].get<std::string>();
-  if (json.contains("experiment") == json.contains("experiments")) {
-    return Invalid("experiment", "or 'experiments' must be given (one of them)");
-  }
-  const nlohmann::json experiments =
-      json.contains("experiment") ? nlohmann::json::array({json["experiment"]}) : json["experiments"];
-  if (!experiments.is_array() || experiments.empty()) {
-    return Invalid("experiments", "must be a non-empty list of experiment names");
-  }
-  for (const nlohmann::json& experiment : experiments) {
-    if (!experiment.is_string() || experiment.get<std::string>().empty() ||
-        experiment.get<std::string>().find_first_of("/ ") != std::string::npos) {
-      return Invalid(json.contains("experiment") ? "experiment" : "experiments",
-                     "must name experiments (//gan/experiments:<name>), got " + experiment.dump());
-    }
-    plan.experiments.push_back(experiment.get<std::string>());
-  }
-  if (json.contains("grid") && json.contains("conditions")) {
-    return Invalid("conditions", "and 'grid' are both given: a study has one or the other");
-  }
-  // Without a grid or conditions, one condition named "base" with no settings.
-  absl::StatusOr<std::vector<Condition>> conditions = std::vector<Condition>(1, {"base", {}});
-  if (json.contains("grid")) {
-    conditions = GridConditions(json["grid"]);
-  } else if (json.contains("conditions")) {
-    conditions = NamedConditions(json["conditions"]);
-  }
-  if (!conditions.ok()) return conditions.status();
-
-  if (!json.contains("seeds") || !json["seeds"].is_array() || json["seeds"].empty()) {
-    return Invalid("seeds", "must be a non-empty list of integers");
-  }
-  std::set<int64_t> seen;
-  for (const nlohmann::json& seed : json["seeds"]) {
-    if (!seed.is_number_integer() || !seen.insert(seed.get<int64_t>()).second) {
-      return Invalid("seeds", "must be a list of distinct integers, got " + json["seeds"].dump());
-    }
-    plan.seeds.push_back(seed.get<int64_t>());
-  }
-
-  const nlohmann::json budget = json.value("budget", nlohmann::json());
-  if (!budget.is_object() || budget.size() != 1) {
-    return Invalid("budget", "must be one of {\"epochs\": N}, {\"iterations\": N}, {\"images\": N}");
-  }
-  plan.budget.unit = budget.begin().key();
-  if ((plan.budget.unit != "epochs" && plan.budget.unit != "iterations" &&
-       plan.budget.unit != "images") ||
-      !budget.begin().value().is_number_integer() || budget.begin().value().get<int64_t>() < 1) {
-    return Invalid("budget", "must be one of {\"epochs\": N}, {\"iterations\": N}, {\"images\": N} "
-                             "with N >= 1, got " + budget.dump());
-  }
-  plan.budget.amount = budget.begin().value().get<int64_t>();
+  GAN_ASSIGN_OR_RETURN(plan.experiments, ParseExperiments(json));
+  GAN_ASSIGN_OR_RETURN(const std::vector<Condition> conditions, ParseConditions(json));
+  GAN_ASSIGN_OR_RETURN(plan.seeds, ParseSeeds(json));
+  GAN_ASSIGN_OR_RETURN(plan.budget, ParseBudget(json));
   GAN_ASSIGN_OR_RETURN(plan.evaluation,
                        ParseEvaluation(json.value("evaluation", nlohmann::json::object()), plan.budget));
-
-  for (const Condition& condition : *conditions) {
-    for (const std::string& setting : condition.settings) {
-      // The runs take them as one comma-separated --set flag.
-      if (setting.find(',') != std::string::npos) {
-        return Invalid(json.contains("grid") ? "grid" : "conditions",
-                       "has a value with a comma, which --set cannot pass: '" + setting + "'");
-      }
-    }
-  }
   std::set<std::string> directories;
   const bool several = plan.experiments.size() > 1;
   const bool base = !json.contains("grid") && !json.contains("conditions");
   for (const std::string& experiment : plan.experiments) {
-    for (const Condition& condition : *conditions) {
+    for (const Condition& condition : conditions) {
       const std::string name = !several ? condition.name
                                : base   ? experiment
                                         : experiment + ":" + condition.name;

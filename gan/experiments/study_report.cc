@@ -12,11 +12,14 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "gan/core/atomic_file.h"
+#include "gan/core/config.h"
 #include "gan/core/status_macros.h"
+#include "gan/experiments/experiment_config.h"
 #include "gan/outputs/progress_extension.h"
 #include "gan/outputs/run_report.h"
 #include "gan/outputs/run_status.h"
 #include "gan/outputs/svg_chart.h"
+#include "gan/train/ema_section.h"
 
 namespace gan {
 namespace {
@@ -55,12 +58,13 @@ std::string Protocol(const StudyPlan& plan, const std::string& study_dir) {
   for (const StudyRun& run : plan.runs) {
     std::string text;
     if (!ReadFile(study_dir + "/" + run.directory + "/config.json", &text).ok()) continue;
-    const nlohmann::json config = nlohmann::json::parse(text, nullptr, false);
+    const nlohmann::json config =
+        TranslateSavedConfig(nlohmann::json::parse(text, nullptr, false));
     if (!config.is_object()) continue;
     if (output.is_null()) output = config.value("output", nlohmann::json::object());
-    const nlohmann::json train = config.value("train", nlohmann::json::object());
-    const bool ema = train.value("ema_decay", 0.0) > 0 || train.value("ema_half_life_images", 0.0) > 0;
-    ++(ema ? with_ema : without_ema);
+    const nlohmann::json ema_section = config.value("ema", nlohmann::json::object());
+    ConfigReader ema(ema_section, "ema");
+    ++(ReadEmaSection(ema).enabled() ? with_ema : without_ema);
   }
   if (output.is_null()) return "";
   const char* generator = without_ema == 0 ? "G's moving average"

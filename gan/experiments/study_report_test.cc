@@ -122,7 +122,7 @@ TEST(StudyReportTest, ProtocolSaysWhichGeneratorTheRunsSampled) {
   ASSERT_TRUE(MakeDirectories(dir + "/dcgan_fashion_mnist/seed_0").ok());
   ASSERT_TRUE(MakeDirectories(dir + "/biggan/seed_0").ok());
   ASSERT_TRUE(WriteFileAtomically(dir + "/dcgan_fashion_mnist/seed_0/config.json",
-                                  "{" + output + R"(, "train": {"ema_decay": 0}})")
+                                  "{" + output + R"(, "ema": {}})")
                   .ok());
   ASSERT_TRUE(WriteFileAtomically(dir + "/biggan/seed_0/config.json",
                                   "{" + output + R"(, "train": {"ema_decay": 0.999}})")

@@ -143,44 +143,133 @@ absl::Status CheckStudyCanStart(const StudyPlan& plan, const StudyRunnerOptions&
   return absl::OkStatus();
 }
 
-std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& study_dir,
-                                      const StudyRunnerOptions& options) {
-  std::vector<StudyRunOutcome> outcomes;
-  std::deque<size_t> pending;
-  for (const StudyRun& run : plan.runs) {
-    const std::string directory = study_dir + "/" + run.directory;
-    const absl::StatusOr<RunStatus> status = ReadRunStatus(directory);
-    const bool finished = status.ok() && status->state == RunState::kFinished;
-    outcomes.push_back({run, finished ? StudyRunState::kSkipped : StudyRunState::kNotStarted, ""});
-    if (!finished) pending.push_back(outcomes.size() - 1);
+namespace {
+
+// Runs a plan's runs, options.jobs at a time, as child processes, and keeps their outcomes.
+class StudyScheduler {
+ public:
+  StudyScheduler(const StudyPlan& plan, const std::string& study_dir,
+                 const StudyRunnerOptions& options)
+      : plan_(plan), study_dir_(study_dir), options_(options),
+        terminal_(isatty(fileno(options.progress)) != 0) {
+    for (const StudyRun& run : plan.runs) {
+      const absl::StatusOr<RunStatus> status = ReadRunStatus(study_dir + "/" + run.directory);
+      const bool finished = status.ok() && status->state == RunState::kFinished;
+      outcomes_.push_back(
+          {run, finished ? StudyRunState::kSkipped : StudyRunState::kNotStarted, ""});
+      if (!finished) pending_.push_back(outcomes_.size() - 1);
+    }
   }
-  const bool terminal = isatty(fileno(options.progress)) != 0;
-  std::vector<Running> running;
-  std::vector<double> run_seconds;  // of the runs finished in this session
-  Clock::time_point last_progress = Clock::now();
-  bool stopping = false;
-  auto count = [&](StudyRunState state) {
-    return static_cast<int>(std::count_if(outcomes.begin(), outcomes.end(),
+
+  std::vector<StudyRunOutcome> Run() {
+    while (!running_.empty() || (!pending_.empty() && !stopping_)) {
+      if (StopSignal() != 0 && !stopping_) StopRunning();
+      while (!stopping_ && !pending_.empty() &&
+             running_.size() < static_cast<size_t>(options_.jobs)) {
+        const size_t index = pending_.front();
+        pending_.pop_front();
+        Start(index);
+      }
+      ReapFinished();
+      PrintProgress(false);
+      if (!running_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (terminal_) std::fputc('\n', options_.progress);
+    return outcomes_;
+  }
+
+ private:
+  int Count(StudyRunState state) const {
+    return static_cast<int>(std::count_if(outcomes_.begin(), outcomes_.end(),
                                           [&](const StudyRunOutcome& o) { return o.state == state; }));
-  };
-  auto print_progress = [&](bool force) {
-    const double since = std::chrono::duration<double>(Clock::now() - last_progress).count();
-    if (!force && since < (terminal ? 1.0 : options.progress_seconds)) return;
-    last_progress = Clock::now();
-    // ETA: what the running runs have left at their own speed, plus the pending runs at
-    // the mean duration of those finished (or, before any, of the running runs' whole).
+  }
+
+  // Every running run is asked once to stop: it writes a checkpoint and exits.
+  void StopRunning() {
+    stopping_ = true;
+    for (Running& r : running_) {
+      kill(r.pid, SIGINT);
+      r.signalled = true;
+    }
+    if (terminal_) std::fputc('\n', options_.progress);
+    std::fprintf(options_.progress, "study %s: stopping %zu running runs (they write checkpoints)\n",
+                 plan_.name.c_str(), running_.size());
+  }
+
+  void Start(size_t index) {
+    StudyRunOutcome& outcome = outcomes_[index];
+    const std::string directory = study_dir_ + "/" + outcome.run.directory;
+    absl::StatusOr<std::string> binary = options_.binary(outcome.run.experiment);
+    absl::Status made = MakeDirectories(directory);
+    absl::StatusOr<std::vector<std::string>> argv =
+        !binary.ok() ? binary.status()
+        : !made.ok() ? absl::StatusOr<std::vector<std::string>>(made)
+                     : RunArguments(plan_, outcome.run, *binary, directory, options_);
+    if (!argv.ok()) {
+      outcome.state = StudyRunState::kFailed;
+      outcome.message = std::string(argv.status().message());
+      if (made.ok()) (void)AppendToFile(directory + "/output.txt", outcome.message + "\n");
+      ReportFailure(outcome);
+      return;
+    }
+    (void)AppendToFile(directory + "/output.txt",
+                       absl::StrCat("study ", plan_.name, ": ", absl::StrJoin(*argv, " "), "\n"));
+    const pid_t pid = Spawn(*argv, directory + "/output.txt");
+    if (pid < 0) {
+      outcome.state = StudyRunState::kFailed;
+      outcome.message = absl::StrCat("fork failed: ", std::strerror(errno));
+      ReportFailure(outcome);
+      return;
+    }
+    outcome.state = StudyRunState::kRunning;
+    running_.push_back({index, pid, directory, Clock::now()});
+    PrintProgress(true);
+  }
+
+  // The outcomes of the runs whose processes have exited.
+  void ReapFinished() {
+    for (auto it = running_.begin(); it != running_.end();) {
+      int status = 0;
+      if (waitpid(it->pid, &status, WNOHANG) != it->pid) {
+        ++it;
+        continue;
+      }
+      const int code = ExitCode(status);
+      StudyRunOutcome& outcome = outcomes_[it->index];
+      const absl::StatusOr<RunStatus> run_status = ReadRunStatus(it->directory);
+      if (code == 0 && run_status.ok() && run_status->state == RunState::kFinished) {
+        outcome.state = StudyRunState::kFinished;
+        run_seconds_.push_back(std::chrono::duration<double>(Clock::now() - it->start).count());
+      } else if (it->signalled && (code == 128 + SIGINT || code == 128 + SIGTERM)) {
+        outcome.state = StudyRunState::kStopped;
+      } else {
+        std::string output;
+        (void)ReadFile(it->directory + "/output.txt", &output);
+        outcome.state = StudyRunState::kFailed;
+        outcome.message = absl::StrCat("exit code ", code, "; the end of ", it->directory,
+                                       "/output.txt:\n", LastLines(output, 5));
+        ReportFailure(outcome);
+      }
+      it = running_.erase(it);
+      PrintProgress(true);
+    }
+  }
+
+  // What the running runs have left at their own speed, plus the pending runs at the mean
+  // duration of those finished (or, before any, of the running runs' whole); -1: unknown.
+  double EtaSeconds() const {
     double left_seconds = 0, typical = -1;
-    if (!run_seconds.empty()) {
+    if (!run_seconds_.empty()) {
       typical = 0;
-      for (double s : run_seconds) typical += s / run_seconds.size();
+      for (double s : run_seconds_) typical += s / run_seconds_.size();
     }
     bool known = true;
-    for (const Running& r : running) {
+    for (const Running& r : running_) {
       const absl::StatusOr<RunStatus> status = ReadRunStatus(r.directory);
       if (!status.ok() || status->state != RunState::kRunning || status->iterations_per_second <= 0) {
         // Not under way yet (or resuming): a typical run's time, less what it has had.
         const double had = std::chrono::duration<double>(Clock::now() - r.start).count();
-        if (!run_seconds.empty()) {
+        if (!run_seconds_.empty()) {
           left_seconds += std::max(0.0, typical - had);
         } else {
           known = false;
@@ -190,97 +279,48 @@ std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& 
       left_seconds += (status->total_iterations - status->iteration) / status->iterations_per_second;
       if (typical < 0) typical = status->total_iterations / status->iterations_per_second;
     }
-    if (!pending.empty() && typical < 0) known = false;
-    left_seconds += pending.size() * std::max(0.0, typical);
-    const double eta = known ? left_seconds / std::max(1, options.jobs) : -1;
-    const int done = count(StudyRunState::kFinished) + count(StudyRunState::kSkipped);
-    const int left = static_cast<int>(pending.size()) + count(StudyRunState::kStopped);
-    const std::string line = absl::StrCat(
-        "study ", plan.name, ": ",
-        StudyProgressLine(done, static_cast<int>(running.size()), left,
-                          count(StudyRunState::kFailed), eta));
-    std::fprintf(options.progress, terminal ? "\r%s\033[K" : "%s\n", line.c_str());
-    std::fflush(options.progress);
-  };
-
-  auto report_failure = [&](const StudyRunOutcome& outcome) {
-    if (terminal) std::fputc('\n', options.progress);
-    std::fprintf(options.progress, "study %s: run %s failed: %s\n", plan.name.c_str(),
-                 outcome.run.directory.c_str(), outcome.message.c_str());
-  };
-
-  while (!running.empty() || (!pending.empty() && !stopping)) {
-    if (StopSignal() != 0 && !stopping) {
-      stopping = true;
-      for (Running& r : running) {
-        kill(r.pid, SIGINT);  // once: the run checkpoints and exits
-        r.signalled = true;
-      }
-      if (terminal) std::fputc('\n', options.progress);
-      std::fprintf(options.progress, "study %s: stopping %zu running runs (they write checkpoints)\n",
-                   plan.name.c_str(), running.size());
-    }
-    while (!stopping && !pending.empty() && running.size() < static_cast<size_t>(options.jobs)) {
-      const size_t index = pending.front();
-      pending.pop_front();
-      StudyRunOutcome& outcome = outcomes[index];
-      const std::string directory = study_dir + "/" + outcome.run.directory;
-      absl::StatusOr<std::string> binary = options.binary(outcome.run.experiment);
-      absl::Status made = MakeDirectories(directory);
-      absl::StatusOr<std::vector<std::string>> argv =
-          !binary.ok() ? binary.status()
-          : !made.ok() ? absl::StatusOr<std::vector<std::string>>(made)
-                       : RunArguments(plan, outcome.run, *binary, directory, options);
-      if (!argv.ok()) {
-        outcome.state = StudyRunState::kFailed;
-        outcome.message = std::string(argv.status().message());
-        if (made.ok()) (void)AppendToFile(directory + "/output.txt", outcome.message + "\n");
-        report_failure(outcome);
-        continue;
-      }
-      (void)AppendToFile(directory + "/output.txt",
-                         absl::StrCat("study ", plan.name, ": ", absl::StrJoin(*argv, " "), "\n"));
-      const pid_t pid = Spawn(*argv, directory + "/output.txt");
-      if (pid < 0) {
-        outcome.state = StudyRunState::kFailed;
-        outcome.message = absl::StrCat("fork failed: ", std::strerror(errno));
-        report_failure(outcome);
-        continue;
-      }
-      outcome.state = StudyRunState::kRunning;
-      running.push_back({index, pid, directory, Clock::now()});
-      print_progress(true);
-    }
-    for (auto it = running.begin(); it != running.end();) {
-      int status = 0;
-      if (waitpid(it->pid, &status, WNOHANG) != it->pid) {
-        ++it;
-        continue;
-      }
-      const int code = ExitCode(status);
-      StudyRunOutcome& outcome = outcomes[it->index];
-      const absl::StatusOr<RunStatus> run_status = ReadRunStatus(it->directory);
-      if (code == 0 && run_status.ok() && run_status->state == RunState::kFinished) {
-        outcome.state = StudyRunState::kFinished;
-        run_seconds.push_back(std::chrono::duration<double>(Clock::now() - it->start).count());
-      } else if (it->signalled && (code == 128 + SIGINT || code == 128 + SIGTERM)) {
-        outcome.state = StudyRunState::kStopped;
-      } else {
-        std::string output;
-        (void)ReadFile(it->directory + "/output.txt", &output);
-        outcome.state = StudyRunState::kFailed;
-        outcome.message = absl::StrCat("exit code ", code, "; the end of ", it->directory,
-                                       "/output.txt:\n", LastLines(output, 5));
-        report_failure(outcome);
-      }
-      it = running.erase(it);
-      print_progress(true);
-    }
-    print_progress(false);
-    if (!running.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!pending_.empty() && typical < 0) known = false;
+    left_seconds += pending_.size() * std::max(0.0, typical);
+    return known ? left_seconds / std::max(1, options_.jobs) : -1;
   }
-  if (terminal) std::fputc('\n', options.progress);
-  return outcomes;
+
+  void PrintProgress(bool force) {
+    const double since = std::chrono::duration<double>(Clock::now() - last_progress_).count();
+    if (!force && since < (terminal_ ? 1.0 : options_.progress_seconds)) return;
+    last_progress_ = Clock::now();
+    const int done = Count(StudyRunState::kFinished) + Count(StudyRunState::kSkipped);
+    const int left = static_cast<int>(pending_.size()) + Count(StudyRunState::kStopped);
+    const std::string line = absl::StrCat(
+        "study ", plan_.name, ": ",
+        StudyProgressLine(done, static_cast<int>(running_.size()), left,
+                          Count(StudyRunState::kFailed), EtaSeconds()));
+    std::fprintf(options_.progress, terminal_ ? "\r%s\033[K" : "%s\n", line.c_str());
+    std::fflush(options_.progress);
+  }
+
+  void ReportFailure(const StudyRunOutcome& outcome) {
+    if (terminal_) std::fputc('\n', options_.progress);
+    std::fprintf(options_.progress, "study %s: run %s failed: %s\n", plan_.name.c_str(),
+                 outcome.run.directory.c_str(), outcome.message.c_str());
+  }
+
+  const StudyPlan& plan_;
+  const std::string study_dir_;
+  const StudyRunnerOptions& options_;
+  const bool terminal_;
+  std::vector<StudyRunOutcome> outcomes_;
+  std::deque<size_t> pending_;
+  std::vector<Running> running_;
+  std::vector<double> run_seconds_;  // of the runs finished in this session
+  Clock::time_point last_progress_ = Clock::now();
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& study_dir,
+                                      const StudyRunnerOptions& options) {
+  return StudyScheduler(plan, study_dir, options).Run();
 }
 
 }  // namespace gan

@@ -10,7 +10,7 @@
 #include "gan/losses/energy_based.h"
 #include "gan/losses/terms/loss_term.h"
 #include "gan/train/alternating_updater.h"
-#include "gan/train/ema_updater.h"
+#include "gan/train/ema_section.h"
 #include "gan/train/learning_rate_schedule.h"
 #include "gan/train/energy_updaters.h"
 #include "gan/train/optimization.h"
@@ -137,27 +137,18 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
       networks.generator, networks.discriminator, *config.loss.adversarial, options));
 }
 
-// The training updater, with the EMA of G when train.ema_decay or ema_half_life_images > 0.
+// The training updater, with the average of G when the ema section asks for one.
 absl::StatusOr<std::unique_ptr<Updater>> MakeAveragingUpdater(
     const ExperimentConfig& config, const Networks& networks, const torch::Device& device,
     std::shared_ptr<DataParallel> data_parallel, int64_t total_iterations) {
   absl::StatusOr<std::unique_ptr<Updater>> updater =
       MakeTrainingUpdater(config, networks, device, std::move(data_parallel), total_iterations);
-  const TrainConfig& train = config.train;
-  if (!updater.ok() || !train.UsesEma()) return updater;
+  if (!updater.ok() || !config.ema.enabled()) return updater;
   if (!networks.ema_generator) {
-    return absl::InvalidArgumentError("an EMA of G (train.ema_*) needs Networks::ema_generator");
+    return absl::InvalidArgumentError("an average of G (the ema section) needs Networks::ema_generator");
   }
-  const EmaOptions options{train.ema_decay, train.ema_start_g_steps,
-                           train.ema_buffers == "average"};
-  if (train.ema_half_life_images == 0) {
-    return std::unique_ptr<Updater>(std::make_unique<EmaUpdater>(
-        std::move(*updater), networks.ema_generator, options, train.n_dis));
-  }
-  return std::unique_ptr<Updater>(std::make_unique<EmaUpdater>(
-      std::move(*updater), networks.ema_generator, options,
-      EmaHalfLife{train.ema_half_life_images, train.ema_rampup, train.ImagesPerIteration()},
-      train.n_dis));
+  return WithEma(std::move(*updater), networks.ema_generator, config.ema, config.train.n_dis,
+                 config.train.ImagesPerIteration());
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Builds the updater an experiment config asks for: the alternating updater (with the
 // config's loss terms, fresh for each updater) for logit discriminators, the updater of
 // the energy-based loss (ebgan or began) for autoencoder discriminators; wrapped in the EMA of G when
-// the config asks for one (train.ema_decay or train.ema_half_life_images), and for networks that grow (PGGAN's) in the progressive-growing
+// the config asks for one (the ema section), and for networks that grow (PGGAN's) in the progressive-growing
 // schedule (outermost).
 #ifndef GAN_EXPERIMENTS_UPDATER_FACTORY_H_
 #define GAN_EXPERIMENTS_UPDATER_FACTORY_H_

@@ -188,6 +188,100 @@ absl::StatusOr<ReferenceFeatures> LoadOrComputeReferenceFeatures(
   return computed;
 }
 
+namespace {
+
+// The extractor's view of the fakes: statistics of all, logits (when it has them) and the
+// first options.sample_features feature vectors.
+struct FakeFeatures {
+  FeatureStatistics statistics;
+  std::vector<torch::Tensor> logits;
+  torch::Tensor samples;
+};
+
+FakeFeatures ExtractFakeFeatures(const FakeImages& fakes, int64_t num_classes,
+                                 FeatureExtractor& extractor, const EvaluationOptions& options) {
+  FakeFeatures fake;
+  std::vector<torch::Tensor> samples;
+  int64_t sampled = 0;
+  for (int64_t made = 0; made < options.num_fake; made += options.batch_size) {
+    const int64_t count = std::min(options.batch_size, options.num_fake - made);
+    const torch::Tensor labels =
+        num_classes > 0 ? torch::randint(num_classes, {count}, torch::kLong) : torch::Tensor();
+    const ExtractedFeatures out = extractor.Extract(fakes(count, labels));
+    const torch::Tensor features = out.features.to(torch::kCPU);
+    fake.statistics.Add(features);
+    if (out.logits.defined()) fake.logits.push_back(out.logits.to(torch::kCPU));
+    if (sampled < options.sample_features) {
+      samples.push_back(features.slice(0, 0, options.sample_features - sampled));
+      sampled += samples.back().size(0);
+    }
+  }
+  fake.samples = torch::cat(samples);
+  return fake;
+}
+
+// Intra-class FID: per class, num_fake / classes fakes of that label against that class's
+// real images; the mean over the classes with at least 2 real images ("intra_fid") and the
+// list ("intra_fid_per_class", null for the others). Nothing when no class has them.
+void AddIntraClassFid(const FakeImages& fakes, int64_t num_classes, FeatureExtractor& extractor,
+                      const ReferenceFeatures& real, const EvaluationOptions& options,
+                      nlohmann::json& metrics) {
+  const int64_t per_class = std::max<int64_t>(2, options.num_fake / num_classes);
+  nlohmann::json per_class_fid = nlohmann::json::array();
+  double sum = 0;
+  int64_t measured = 0;
+  for (int64_t c = 0; c < num_classes; ++c) {
+    if (real.per_class[c].count() < 2) {
+      per_class_fid.push_back(nullptr);
+      continue;
+    }
+    FeatureStatistics class_statistics;
+    for (int64_t made = 0; made < per_class; made += options.batch_size) {
+      const int64_t count = std::min(options.batch_size, per_class - made);
+      class_statistics.Add(
+          extractor.Extract(fakes(count, torch::full({count}, c, torch::kLong))).features.to(torch::kCPU));
+    }
+    const double fid = FrechetDistance(real.per_class[c].mean(), real.per_class[c].covariance(),
+                                       class_statistics.mean(), class_statistics.covariance());
+    per_class_fid.push_back(fid);
+    sum += fid;
+    ++measured;
+  }
+  if (measured == 0) return;
+  metrics["intra_fid"] = sum / measured;
+  metrics["intra_fid_per_class"] = per_class_fid;
+}
+
+// How every number of `metrics` was computed.
+nlohmann::json Protocol(const nlohmann::json& metrics, int64_t num_classes,
+                        const FeatureExtractor& extractor, const ReferenceFeatures& real,
+                        const FakeFeatures& fake, int64_t kid_subset_size,
+                        const EvaluationOptions& options) {
+  nlohmann::json protocol = {
+      {"extractor", extractor.name()},
+      {"reference", nlohmann::json::parse(real.key.ToJson())},
+      {"n_real", real.statistics.count()},
+      {"n_fake", options.num_fake},
+      {"fid", "float64 statistics, N-1 covariance, tr sqrt via eigh of sqrt(S1) S2 sqrt(S1)"},
+      {"is_splits", fake.logits.empty() ? 0 : options.is_splits},
+      {"kid", absl::StrFormat("(x.y/d + 1)^3 kernel, unbiased MMD^2, %d subsets of %d",
+                              options.kid_subsets, kid_subset_size)},
+      {"sample_features", {{"real", real.samples.size(0)}, {"fake", fake.samples.size(0)}}},
+      {"seed", options.seed},
+      {"generator_batch_norm", options.batch_statistics ? "batch statistics (train mode)"
+                                                        : "running statistics (eval mode)"},
+      {"truncation", options.truncation > 0 ? nlohmann::json(options.truncation) : nlohmann::json("off")},
+      {"fake_labels", num_classes > 0 ? "uniform over classes" : "none"}};
+  if (options.manifold_metrics) protocol["k"] = {{"precision_recall", 3}, {"density_coverage", 5}};
+  if (metrics.contains("intra_fid")) {
+    protocol["intra_fid"] = absl::StrCat(std::max<int64_t>(2, options.num_fake / num_classes),
+                                         " fakes per class vs that class's real images");
+  }
+  return protocol;
+}
+
+}  // namespace
+
 absl::StatusOr<nlohmann::json> Evaluate(const FakeImages& fakes, int64_t num_classes,
                                         FeatureExtractor& extractor,
                                         const ReferenceFeatures& real,
@@ -199,100 +293,40 @@ absl::StatusOr<nlohmann::json> Evaluate(const FakeImages& fakes, int64_t num_cla
   }
   RandomStateGuard rng_guard;
   torch::manual_seed(options.seed);
-  FeatureStatistics fake_statistics;
-  std::vector<torch::Tensor> logits, samples;
-  int64_t sampled = 0;
-  for (int64_t made = 0; made < options.num_fake; made += options.batch_size) {
-    const int64_t count = std::min(options.batch_size, options.num_fake - made);
-    const torch::Tensor labels =
-        num_classes > 0 ? torch::randint(num_classes, {count}, torch::kLong) : torch::Tensor();
-    const ExtractedFeatures out = extractor.Extract(fakes(count, labels));
-    const torch::Tensor features = out.features.to(torch::kCPU);
-    fake_statistics.Add(features);
-    if (out.logits.defined()) logits.push_back(out.logits.to(torch::kCPU));
-    if (sampled < options.sample_features) {
-      samples.push_back(features.slice(0, 0, options.sample_features - sampled));
-      sampled += samples.back().size(0);
-    }
-  }
+  const FakeFeatures fake = ExtractFakeFeatures(fakes, num_classes, extractor, options);
   nlohmann::json metrics;
   metrics["feature_space"] = FeatureSpace(extractor.name());
   metrics["fid"] = FrechetDistance(real.statistics.mean(), real.statistics.covariance(),
-                                   fake_statistics.mean(), fake_statistics.covariance());
-  if (!logits.empty()) {
+                                   fake.statistics.mean(), fake.statistics.covariance());
+  if (!fake.logits.empty()) {
     InceptionScoreOptions is_options;
     is_options.splits = options.is_splits;
-    const InceptionScoreResult is = InceptionScore(torch::cat(logits), is_options);
+    const InceptionScoreResult is = InceptionScore(torch::cat(fake.logits), is_options);
     metrics["is_mean"] = is.mean;
     metrics["is_std"] = is.std;
   }
-  const torch::Tensor fake_samples = torch::cat(samples);
   KernelInceptionDistanceOptions kid_options;
   kid_options.subsets = options.kid_subsets;
   kid_options.subset_size = options.kid_subset_size;
   kid_options.seed = options.seed;
   const KernelInceptionDistanceResult kid =
-      KernelInceptionDistance(real.samples, fake_samples, kid_options);
+      KernelInceptionDistance(real.samples, fake.samples, kid_options);
   metrics["kid_mean"] = kid.mean;
   metrics["kid_std"] = kid.std;
   if (options.manifold_metrics) {
-    const ManifoldMetrics manifold = ComputeManifoldMetrics(real.samples, fake_samples);
+    const ManifoldMetrics manifold = ComputeManifoldMetrics(real.samples, fake.samples);
     metrics["precision"] = manifold.precision;
     metrics["recall"] = manifold.recall;
     metrics["density"] = manifold.density;
     metrics["coverage"] = manifold.coverage;
   }
-  bool intra = false;
   if (options.intra_class_fid && num_classes > 0 &&
       static_cast<int64_t>(real.per_class.size()) >= num_classes) {
-    // Per class: num_fake / classes fakes of that label against that class's real images.
-    const int64_t per_class = std::max<int64_t>(2, options.num_fake / num_classes);
-    // Classes with fewer than 2 real images have no covariance: null in the per-class list.
-    nlohmann::json per_class_fid = nlohmann::json::array();
-    double sum = 0;
-    int64_t measured = 0;
-    for (int64_t c = 0; c < num_classes; ++c) {
-      if (real.per_class[c].count() < 2) {
-        per_class_fid.push_back(nullptr);
-        continue;
-      }
-      FeatureStatistics class_statistics;
-      for (int64_t made = 0; made < per_class; made += options.batch_size) {
-        const int64_t count = std::min(options.batch_size, per_class - made);
-        class_statistics.Add(
-            extractor.Extract(fakes(count, torch::full({count}, c, torch::kLong))).features.to(torch::kCPU));
-      }
-      const double fid = FrechetDistance(real.per_class[c].mean(), real.per_class[c].covariance(),
-                                         class_statistics.mean(), class_statistics.covariance());
-      per_class_fid.push_back(fid);
-      sum += fid;
-      ++measured;
-    }
-    if (measured > 0) {
-      metrics["intra_fid"] = sum / measured;
-      metrics["intra_fid_per_class"] = per_class_fid;
-      intra = true;
-    }
+    AddIntraClassFid(fakes, num_classes, extractor, real, options, metrics);
   }
-  nlohmann::json protocol = {
-      {"extractor", extractor.name()},
-      {"reference", nlohmann::json::parse(real.key.ToJson())},
-      {"n_real", real.statistics.count()},
-      {"n_fake", options.num_fake},
-      {"fid", "float64 statistics, N-1 covariance, tr sqrt via eigh of sqrt(S1) S2 sqrt(S1)"},
-      {"is_splits", logits.empty() ? 0 : options.is_splits},
-      {"kid", absl::StrFormat("(x.y/d + 1)^3 kernel, unbiased MMD^2, %d subsets of %d",
-                              options.kid_subsets, kid.subset_size)},
-      {"sample_features", {{"real", real.samples.size(0)}, {"fake", fake_samples.size(0)}}},
-      {"seed", options.seed},
-      {"generator_batch_norm", options.batch_statistics ? "batch statistics (train mode)"
-                                                        : "running statistics (eval mode)"},
-      {"truncation", options.truncation > 0 ? nlohmann::json(options.truncation) : nlohmann::json("off")},
-      {"fake_labels", num_classes > 0 ? "uniform over classes" : "none"}};
-  if (options.manifold_metrics) protocol["k"] = {{"precision_recall", 3}, {"density_coverage", 5}};
-  if (intra) protocol["intra_fid"] = absl::StrCat(std::max<int64_t>(2, options.num_fake / num_classes),
-                                                  " fakes per class vs that class's real images");
-  return nlohmann::json{{"metrics", metrics}, {"protocol", protocol}};
+  return nlohmann::json{
+      {"metrics", metrics},
+      {"protocol", Protocol(metrics, num_classes, extractor, real, fake, kid.subset_size, options)}};
 }
 
 std::string DescribeMetrics(const nlohmann::json& result) {

@@ -42,7 +42,7 @@ struct Networks {
   Generator generator;
   Discriminator discriminator;  // logit discriminators
   std::shared_ptr<AutoencoderModule> autoencoder;  // energy-based families
-  Generator ema_generator;  // a second G for the weight average, when the config averages G (TrainConfig::UsesEma)
+  Generator ema_generator;  // a second G for the weight average, when the config averages G (its ema section)
 };
 
 class NetworkFamily {
