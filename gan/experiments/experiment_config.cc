@@ -54,22 +54,48 @@ constexpr std::pair<const char*, const char*> kMovedTrainKeys[] = {
     {"ema_start_g_steps", "the ema section: \"ema\": {\"start_g_steps\": ...}"},
     {"ema_buffers", "the ema section: \"ema\": {\"buffers\": ...}"}};
 
+// Reads `key`, a name that `parse` turns into *out (absent: *out stays); another name is
+// an error listing `names`.
+template <typename T>
+void ReadNamed(ConfigReader& reader, const char* key, bool (*parse)(const std::string&, T*),
+               const char* names, T* out) {
+  std::string name;
+  reader.Read(key, &name);
+  if (reader.Has(key) && !parse(name, out)) {
+    reader.Invalid(key, absl::StrCat("must be ", names, ", got '", name, "'"));
+  }
+}
+
+// "first" (false) or "second" (true): the order of the unrolled look-ahead's gradient.
+bool ParseUnrollOrder(const std::string& name, bool* second_order) {
+  if (name != "first" && name != "second") return false;
+  *second_order = name == "second";
+  return true;
+}
+
+// "stop" (false) or "skip" (true): what a non-finite step does.
+bool ParseNonfinite(const std::string& name, bool* skip) {
+  if (name != "stop" && name != "skip") return false;
+  *skip = name == "skip";
+  return true;
+}
+
 // The optimizers' settings and their learning-rate schedule.
-void ValidateOptimizers(ConfigReader& reader, const TrainConfig& train) {
+void ReadOptimizers(ConfigReader& reader, TrainConfig& train) {
+  reader.Read("lr_g", &train.lr_g);
+  reader.Read("lr_d", &train.lr_d);
+  reader.Read("beta1", &train.beta1);
+  reader.Read("beta2", &train.beta2);
+  ReadNamed(reader, "optimizer", ParseOptimizerKind, "adam, rmsprop or sgd", &train.optimizer);
+  ReadNamed(reader, "lr_schedule", ParseLearningRateScheduleKind, "constant, linear or cosine",
+            &train.lr_schedule);
+  reader.Read("lr_decay_start", &train.lr_decay_start);
   RequirePositive(reader, "lr_g", train.lr_g);
   RequirePositive(reader, "lr_d", train.lr_d);
   for (const auto& [key, beta] : {std::pair{"beta1", train.beta1}, {"beta2", train.beta2}}) {
     if (beta < 0 || beta >= 1) reader.Invalid(key, absl::StrCat("must be in [0, 1), got ", beta));
   }
-  LearningRateSchedule::Kind schedule;
-  if (!ParseLearningRateScheduleKind(train.lr_schedule, &schedule)) {
-    reader.Invalid("lr_schedule", "must be constant, linear or cosine, got '" + train.lr_schedule + "'");
-  }
   RequireNonNegative(reader, "lr_decay_start", static_cast<double>(train.lr_decay_start));
-  OptimizerOptions::Kind kind;
-  if (!ParseOptimizerKind(train.optimizer, &kind)) {
-    reader.Invalid("optimizer", "must be adam, rmsprop or sgd, got '" + train.optimizer + "'");
-  }
 }
 
 void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
@@ -80,28 +106,23 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("accumulation_steps", &train.accumulation_steps);
   reader.Read("epochs", &train.epochs);
   reader.Read("max_iterations", &train.max_iterations);
-  reader.Read("lr_g", &train.lr_g);
-  reader.Read("lr_d", &train.lr_d);
-  reader.Read("beta1", &train.beta1);
-  reader.Read("beta2", &train.beta2);
-  reader.Read("optimizer", &train.optimizer);
-  reader.Read("lr_schedule", &train.lr_schedule);
-  reader.Read("lr_decay_start", &train.lr_decay_start);
+  ReadOptimizers(reader, train);
   reader.Read("n_dis", &train.n_dis);
   reader.Read("generator_first", &train.generator_first);
   reader.Read("weight_clip", &train.weight_clip);
   reader.Read("joint_batch_norm", &train.joint_batch_norm);
   reader.Read("unroll_steps", &train.unroll_steps);
-  reader.Read("unroll_order", &train.unroll_order);
+  ReadNamed(reader, "unroll_order", ParseUnrollOrder, "first or second", &train.unroll_second_order);
   reader.Read("progressive_stable_images", &train.progressive_stable_images);
   reader.Read("progressive_fade_images", &train.progressive_fade_images);
   reader.Read("progressive_fade_reals", &train.progressive_fade_reals);
   reader.Read("progressive_reset_optimizers", &train.progressive_reset_optimizers);
-  reader.Read("mixed_precision", &train.mixed_precision);
+  ReadNamed(reader, "mixed_precision", ParseMixedPrecision, "none, bf16 or fp16",
+            &train.mixed_precision);
   reader.Read("channels_last", &train.channels_last);
   reader.Read("sync_batch_norm", &train.sync_batch_norm);
   reader.Read("freeze_d_blocks", &train.freeze_d_blocks);
-  reader.Read("nonfinite", &train.nonfinite);
+  ReadNamed(reader, "nonfinite", ParseNonfinite, "stop or skip", &train.skip_nonfinite_steps);
   reader.Read("max_skipped_steps", &train.max_skipped_steps);
   reader.Read("seed", &train.seed);
   reader.Read("threads", &train.threads);
@@ -115,25 +136,15 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   if (train.epochs == 0 && train.max_iterations == 0) {
     reader.Invalid("epochs", "and train.max_iterations are both 0: nothing to train");
   }
-  ValidateOptimizers(reader, train);
   RequirePositive(reader, "n_dis", train.n_dis);
   RequireNonNegative(reader, "weight_clip", train.weight_clip);
   RequireNonNegative(reader, "unroll_steps", train.unroll_steps);
-  if (train.unroll_order != "first" && train.unroll_order != "second") {
-    reader.Invalid("unroll_order", "must be first or second, got '" + train.unroll_order + "'");
-  }
   RequireNonNegative(reader, "progressive_stable_images",
                      static_cast<double>(train.progressive_stable_images));
   RequirePositive(reader, "progressive_fade_images",
                   static_cast<double>(train.progressive_fade_images));
-  MixedPrecision precision;
-  if (!ParseMixedPrecision(train.mixed_precision, &precision)) {
-    reader.Invalid("mixed_precision", "must be none, bf16 or fp16, got '" + train.mixed_precision + "'");
-  } else if (precision == MixedPrecision::kFloat16 && train.device == "cpu") {
+  if (train.mixed_precision == MixedPrecision::kFloat16 && train.device == "cpu") {
     reader.Invalid("mixed_precision", "fp16 needs train.device cuda; on the CPU use bf16");
-  }
-  if (train.nonfinite != "stop" && train.nonfinite != "skip") {
-    reader.Invalid("nonfinite", "must be stop or skip, got '" + train.nonfinite + "'");
   }
   RequireNonNegative(reader, "max_skipped_steps", static_cast<double>(train.max_skipped_steps));
   RequireNonNegative(reader, "seed", static_cast<double>(train.seed));

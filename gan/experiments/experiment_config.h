@@ -19,6 +19,9 @@
 #include "gan/losses/terms/loss_term.h"
 #include "gan/networks/family.h"
 #include "gan/train/ema_section.h"
+#include "gan/train/learning_rate_schedule.h"
+#include "gan/train/mixed_precision.h"
+#include "gan/train/optimization.h"
 
 namespace gan {
 
@@ -39,19 +42,21 @@ struct TrainConfig {
   double lr_d = 2e-4;
   double beta1 = 0.5;
   double beta2 = 0.999;
-  std::string optimizer = "adam";  // adam | rmsprop (beta2 is its alpha) | sgd (beta1 is momentum)
-  // Both learning rates over the run: constant | linear | cosine decay from iteration
-  // lr_decay_start, reaching 0 at the run's end (gan/train/learning_rate_schedule.h).
-  std::string lr_schedule = "constant";
+  // "optimizer": adam | rmsprop (beta2 is its alpha) | sgd (beta1 is momentum).
+  OptimizerOptions::Kind optimizer = OptimizerOptions::Kind::kAdam;
+  // Both learning rates over the run, "lr_schedule": constant | linear | cosine decay from
+  // iteration lr_decay_start, reaching 0 at the run's end (gan/train/learning_rate_schedule.h).
+  LearningRateSchedule::Kind lr_schedule = LearningRateSchedule::Kind::kConstant;
   int64_t lr_decay_start = 0;
   int n_dis = 1;
   bool generator_first = false;  // G's step before D's (D reuses its fakes)
   double weight_clip = 0.0;      // WGAN: clip D's parameters to [-c, c]; 0 = off
   bool joint_batch_norm = false;  // one D pass over real+fake vs two passes
   int unroll_steps = 0;          // unrolled GAN look-ahead steps of D for G's loss
-  // "first": G's gradient treats the advanced D as fixed; "second": it flows back through
-  // the look-ahead steps too (the paper's method; needs optimizer sgd with beta1 0).
-  std::string unroll_order = "first";
+  // "unroll_order": "first", G's gradient treats the advanced D as fixed; "second", it
+  // flows back through the look-ahead steps too (the paper's method; needs optimizer sgd
+  // with beta1 0).
+  bool unroll_second_order = false;
   // Growing networks (model.family pggan) only: images per stable phase and per fade-in
   // of a new level (PGGAN: 800k each); iteration i trains at the phase of i * batch_size
   // images.
@@ -61,14 +66,16 @@ struct TrainConfig {
   // optimizers start over when a fade starts and when it ends (progressive_updater.h).
   bool progressive_fade_reals = true;
   bool progressive_reset_optimizers = true;
-  // A non-finite loss or gradient: "stop" the run (the newest checkpoint is from before
-  // it), or "skip" that optimizer step and count it, stopping after max_skipped_steps.
-  // Forward passes under autocast: none | bf16 (CPU with AVX-512 BF16, or CUDA) | fp16 (CUDA).
-  std::string mixed_precision = "none";
+  // Forward passes under autocast, "mixed_precision": none | bf16 (CPU with AVX-512 BF16,
+  // or CUDA) | fp16 (CUDA).
+  MixedPrecision mixed_precision = MixedPrecision::kNone;
   // Networks and batches in channels-last (NHWC) memory format: faster convolutions for
   // large images (96x96: +24% on the benchmark machine), slower for 28x28 and 32x32.
   bool channels_last = false;
-  std::string nonfinite = "stop";
+  // A non-finite loss or gradient, "nonfinite": "stop" the run (the newest checkpoint is
+  // from before it), or "skip" that optimizer step and count it, stopping after
+  // max_skipped_steps.
+  bool skip_nonfinite_steps = false;
   int64_t max_skipped_steps = 100;
   int64_t seed = 0;
   int threads = 0;  // 0 = all hardware cores

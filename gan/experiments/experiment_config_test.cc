@@ -170,6 +170,11 @@ TEST(ExperimentConfigTest, BadValuesAreRejectedNamingTheKey) {
   EXPECT_THAT(Error(base, "train.lr_schedule=step"),
               HasSubstr("'train.lr_schedule' must be constant, linear or cosine, got 'step'"));
   EXPECT_THAT(Error(base, "train.lr_decay_start=-1"), HasSubstr("'train.lr_decay_start' must not"));
+  EXPECT_THAT(Error(base, "train.mixed_precision=fp8"),
+              HasSubstr("'train.mixed_precision' must be none, bf16 or fp16, got 'fp8'"));
+  EXPECT_THAT(Error(base, "train.nonfinite=ignore"),
+              HasSubstr("'train.nonfinite' must be stop or skip, got 'ignore'"));
+  EXPECT_THAT(Error(base, "train.optimizer=7"), HasSubstr("'train.optimizer'"));
   EXPECT_THAT(Error(base, R"(loss={"name": "bce", "real_target": 1.2})"),
               HasSubstr("'loss.real_target' must be in [0, 1]"));
   EXPECT_THAT(Error(base, "loss=hinje"), HasSubstr("'loss.name': 'hinje' is not a loss"));

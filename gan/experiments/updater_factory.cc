@@ -21,7 +21,7 @@ namespace {
 
 OptimizerOptions Optimizer(const TrainConfig& train, double lr) {
   OptimizerOptions options;
-  ParseOptimizerKind(train.optimizer, &options.kind);  // validated with the config
+  options.kind = train.optimizer;
   options.lr = lr;
   options.beta1 = train.beta1;
   options.beta2 = train.beta2;
@@ -33,15 +33,17 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeEnergyUpdater(
     const ExperimentConfig& config, const Networks& networks, const torch::Device& device,
     const std::shared_ptr<DataParallel>& data_parallel) {
   const TrainConfig& train = config.train;
-  const char* unsupported = data_parallel                      ? "data-parallel training"
-                            : train.nonfinite == "skip"          ? "train.nonfinite = skip"
-                            : train.mixed_precision != "none"    ? "train.mixed_precision"
-                            : train.channels_last                ? "train.channels_last"
-                            : train.lr_schedule != "constant"    ? "train.lr_schedule"
-                            : train.accumulation_steps != 1      ? "train.accumulation_steps"
-                            : train.sync_batch_norm              ? "train.sync_batch_norm"
-                            : train.freeze_d_blocks > 0          ? "train.freeze_d_blocks"
-                                                                 : nullptr;
+  const bool decaying = train.lr_schedule != LearningRateSchedule::Kind::kConstant;
+  const bool autocast = train.mixed_precision != MixedPrecision::kNone;
+  const char* unsupported = data_parallel                  ? "data-parallel training"
+                            : train.skip_nonfinite_steps   ? "train.nonfinite = skip"
+                            : autocast                     ? "train.mixed_precision"
+                            : train.channels_last          ? "train.channels_last"
+                            : decaying                     ? "train.lr_schedule"
+                            : train.accumulation_steps != 1 ? "train.accumulation_steps"
+                            : train.sync_batch_norm        ? "train.sync_batch_norm"
+                            : train.freeze_d_blocks > 0    ? "train.freeze_d_blocks"
+                                                           : nullptr;
   if (unsupported != nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("model.family '", config.model.family_name, "': ", unsupported,
@@ -110,24 +112,23 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.weight_clip = train.weight_clip;
   options.joint_batch_norm = train.joint_batch_norm;
   options.unroll_steps = train.unroll_steps;
-  options.unroll_second_order = train.unroll_order == "second";
-  ParseMixedPrecision(train.mixed_precision, &options.mixed_precision);  // validated
+  options.unroll_second_order = train.unroll_second_order;
+  options.mixed_precision = train.mixed_precision;
   // float16 gradients underflow without it; bfloat16 has float32's range.
   options.loss_scaling = options.mixed_precision == MixedPrecision::kFloat16;
   options.channels_last = train.channels_last;
   options.accumulation_steps = train.accumulation_steps;
   options.sync_batch_norm = train.sync_batch_norm;
   options.freeze_discriminator_blocks = train.freeze_d_blocks;
-  options.skip_nonfinite_steps = train.nonfinite == "skip";
+  options.skip_nonfinite_steps = train.skip_nonfinite_steps;
   options.max_skipped_steps = train.max_skipped_steps;
   options.data_parallel = std::move(data_parallel);
-  ParseLearningRateScheduleKind(train.lr_schedule, &options.learning_rate_schedule.kind);
+  options.learning_rate_schedule.kind = train.lr_schedule;
   if (options.learning_rate_schedule.kind != LearningRateSchedule::Kind::kConstant &&
       train.lr_decay_start >= total_iterations) {
     return absl::InvalidArgumentError(absl::StrCat(
         "config key 'train.lr_decay_start' (", train.lr_decay_start, ") must be before the ",
-        "run's end (", total_iterations, " iterations) for train.lr_schedule '",
-        train.lr_schedule, "'"));
+        "run's end (", total_iterations, " iterations) for a decaying train.lr_schedule"));
   }
   options.learning_rate_schedule.start = train.lr_decay_start;
   options.learning_rate_schedule.total = total_iterations;
