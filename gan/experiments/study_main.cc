@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/match.h"
@@ -117,12 +118,14 @@ absl::Status Run(int argc, char** argv) {
   std::string dir = absl::GetFlag(FLAGS_out_dir);
   dir = ResolveUserPath(dir.empty() ? "studies/" + plan.name : dir);
   const StudyRunnerOptions options = RunnerOptions(plan);
+  ResolvedBatchSizes batch_sizes;
   if (!absl::GetFlag(FLAGS_report_only)) {
     // Refused before its directory exists: an unknown experiment or key fails no run.
-    const absl::Status can_start = CheckStudyCanStart(plan, options);
+    absl::StatusOr<ResolvedBatchSizes> can_start = CheckStudyCanStart(plan, options);
     if (!can_start.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(file, ": ", can_start.message()));
+      return absl::InvalidArgumentError(absl::StrCat(file, ": ", can_start.status().message()));
     }
+    batch_sizes = std::move(*can_start);
   }
   GAN_RETURN_IF_ERROR(MakeDirectories(dir));
   GAN_RETURN_IF_ERROR(RecordStudy(json, dir, CommandLine(argc, argv)));
@@ -132,7 +135,7 @@ absl::Status Run(int argc, char** argv) {
                plan.name.c_str(), plan.runs.size(), plan.conditions.size(), plan.seeds.size(),
                options.jobs, options.threads_per_run, dir.c_str());
   InstallStopSignalHandlers();
-  const std::vector<StudyRunOutcome> outcomes = RunStudy(plan, dir, options);
+  const std::vector<StudyRunOutcome> outcomes = RunStudy(plan, dir, options, batch_sizes);
   GAN_RETURN_IF_ERROR(WriteResults(plan, dir));
 
   std::vector<std::string> failed, unfinished;

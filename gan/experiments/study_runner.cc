@@ -11,7 +11,6 @@
 #include <cstring>
 #include <deque>
 #include <optional>
-#include <set>
 #include <thread>
 #include <utility>
 
@@ -72,10 +71,11 @@ struct Running {
   bool signalled = false;
 };
 
-// The config `binary` resolves with the condition's settings (--print_config), or why it
-// refuses them (an unknown key or a bad value, in the experiment's own words).
-absl::StatusOr<nlohmann::json> ResolvedConfig(const std::string& binary,
-                                              const std::vector<std::string>& settings) {
+// The batch size of the config `binary` resolves with the condition's settings
+// (--print_config), or why it refuses them (an unknown key or a bad value, in the
+// experiment's own words).
+absl::StatusOr<int64_t> ResolvedBatchSize(const std::string& binary,
+                                          const std::vector<std::string>& settings) {
   std::vector<std::string> probe = {binary, "--print_config"};
   if (!settings.empty()) probe.push_back("--set=" + absl::StrJoin(settings, ","));
   const CapturedRun printed = RunAndCapture(probe);
@@ -91,23 +91,30 @@ absl::StatusOr<nlohmann::json> ResolvedConfig(const std::string& binary,
     return absl::InvalidArgumentError(absl::StrCat("the resolved config of ", absl::StrJoin(probe, " "),
                                                    " has no train.batch_size >= 1"));
   }
-  return config;
+  return batch_size;
 }
 
 // The arguments of a run: --resume for one with checkpoints, else a fresh start with its
-// settings (the experiment's batch size, for the budget, from its resolved config).
+// settings (the experiment's batch size, for the budget, from `batch_sizes` or its
+// resolved config).
 absl::StatusOr<std::vector<std::string>> RunArguments(const StudyPlan& plan, const StudyRun& run,
                                                       const std::string& binary,
                                                       const std::string& directory,
-                                                      const StudyRunnerOptions& options) {
+                                                      const StudyRunnerOptions& options,
+                                                      const ResolvedBatchSizes& batch_sizes) {
   std::vector<std::string> argv = {binary, "--out_dir=" + directory,
                                    absl::StrCat("--threads=", options.threads_per_run)};
   if (!ListCheckpoints(directory + "/checkpoints").empty()) {
     argv.push_back("--resume");
     return argv;
   }
-  GAN_ASSIGN_OR_RETURN(const nlohmann::json config, ResolvedConfig(binary, run.settings));
-  const int64_t batch_size = config["train"]["batch_size"].get<int64_t>();
+  const auto resolved = batch_sizes.find({run.experiment, run.settings});
+  int64_t batch_size = 0;
+  if (resolved != batch_sizes.end()) {
+    batch_size = resolved->second;
+  } else {
+    GAN_ASSIGN_OR_RETURN(batch_size, ResolvedBatchSize(binary, run.settings));
+  }
   argv.push_back(absl::StrCat("--seed=", run.seed));
   argv.push_back("--set=" + absl::StrJoin(StudyRunSettings(plan, run, batch_size), ","));
   for (const std::string& flag : options.extra_flags) argv.push_back(flag);
@@ -124,23 +131,25 @@ std::string StudyProgressLine(int done, int running, int left, int failed, doubl
   return line;
 }
 
-absl::Status CheckStudyCanStart(const StudyPlan& plan, const StudyRunnerOptions& options) {
-  std::set<std::pair<std::string, std::vector<std::string>>> checked;
+absl::StatusOr<ResolvedBatchSizes> CheckStudyCanStart(const StudyPlan& plan,
+                                                      const StudyRunnerOptions& options) {
+  ResolvedBatchSizes batch_sizes;
   for (const StudyRun& run : plan.runs) {
-    if (!checked.insert({run.experiment, run.settings}).second) continue;
+    if (batch_sizes.count({run.experiment, run.settings}) > 0) continue;
     const absl::StatusOr<std::string> binary = options.binary(run.experiment);
     if (!binary.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("experiment '", run.experiment, "' is not one of the toolkit's experiments (",
                        binary.status().message(), ")"));
     }
-    const absl::StatusOr<nlohmann::json> config = ResolvedConfig(*binary, run.settings);
-    if (!config.ok()) {
+    const absl::StatusOr<int64_t> batch_size = ResolvedBatchSize(*binary, run.settings);
+    if (!batch_size.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("condition '", run.condition, "' of ",
-                                                     run.experiment, ": ", config.status().message()));
+                                                     run.experiment, ": ", batch_size.status().message()));
     }
+    batch_sizes[{run.experiment, run.settings}] = *batch_size;
   }
-  return absl::OkStatus();
+  return batch_sizes;
 }
 
 namespace {
@@ -149,8 +158,8 @@ namespace {
 class StudyScheduler {
  public:
   StudyScheduler(const StudyPlan& plan, const std::string& study_dir,
-                 const StudyRunnerOptions& options)
-      : plan_(plan), study_dir_(study_dir), options_(options),
+                 const StudyRunnerOptions& options, const ResolvedBatchSizes& batch_sizes)
+      : plan_(plan), study_dir_(study_dir), options_(options), batch_sizes_(batch_sizes),
         terminal_(isatty(fileno(options.progress)) != 0) {
     for (const StudyRun& run : plan.runs) {
       const absl::StatusOr<RunStatus> status = ReadRunStatus(study_dir + "/" + run.directory);
@@ -204,7 +213,7 @@ class StudyScheduler {
     absl::StatusOr<std::vector<std::string>> argv =
         !binary.ok() ? binary.status()
         : !made.ok() ? absl::StatusOr<std::vector<std::string>>(made)
-                     : RunArguments(plan_, outcome.run, *binary, directory, options_);
+                     : RunArguments(plan_, outcome.run, *binary, directory, options_, batch_sizes_);
     if (!argv.ok()) {
       outcome.state = StudyRunState::kFailed;
       outcome.message = std::string(argv.status().message());
@@ -307,6 +316,7 @@ class StudyScheduler {
   const StudyPlan& plan_;
   const std::string study_dir_;
   const StudyRunnerOptions& options_;
+  const ResolvedBatchSizes& batch_sizes_;
   const bool terminal_;
   std::vector<StudyRunOutcome> outcomes_;
   std::deque<size_t> pending_;
@@ -319,8 +329,9 @@ class StudyScheduler {
 }  // namespace
 
 std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& study_dir,
-                                      const StudyRunnerOptions& options) {
-  return StudyScheduler(plan, study_dir, options).Run();
+                                      const StudyRunnerOptions& options,
+                                      const ResolvedBatchSizes& batch_sizes) {
+  return StudyScheduler(plan, study_dir, options, batch_sizes).Run();
 }
 
 }  // namespace gan

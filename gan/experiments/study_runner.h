@@ -13,8 +13,11 @@
 #define GAN_EXPERIMENTS_STUDY_RUNNER_H_
 
 #include <cstdio>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -43,14 +46,22 @@ struct StudyRunOutcome {
   std::string message;  // for a failed run: why, with the end of its output
 };
 
+// The batch size that an experiment resolves with a condition's settings (the budget's
+// images per iteration), by (experiment, settings).
+using ResolvedBatchSizes = std::map<std::pair<std::string, std::vector<std::string>>, int64_t>;
+
 // Whether every run can start, checked before anything is written: each experiment's
 // binary exists and accepts each condition's settings. The error names the experiment, or
 // the condition and what its experiment said of the settings (an unknown key, a bad value).
-absl::Status CheckStudyCanStart(const StudyPlan& plan, const StudyRunnerOptions& options);
+// Returns the batch sizes the check resolved.
+absl::StatusOr<ResolvedBatchSizes> CheckStudyCanStart(const StudyPlan& plan,
+                                                      const StudyRunnerOptions& options);
 
-// Runs the plan's runs under `study_dir` (which exists); returns every run's outcome.
+// Runs the plan's runs under `study_dir` (which exists); returns every run's outcome. A
+// fresh run whose batch size `batch_sizes` lacks asks its experiment for it first.
 std::vector<StudyRunOutcome> RunStudy(const StudyPlan& plan, const std::string& study_dir,
-                                      const StudyRunnerOptions& options);
+                                      const StudyRunnerOptions& options,
+                                      const ResolvedBatchSizes& batch_sizes = {});
 
 // The study's progress in words: "3 of 9 runs done, 2 running, 4 left, 1 failed; ETA 12m30s".
 std::string StudyProgressLine(int done, int running, int left, int failed, double eta_seconds);
