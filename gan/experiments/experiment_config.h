@@ -1,9 +1,11 @@
-// The JSON configuration of one experiment: data, model, loss, loss terms, training and
-// output settings, read strictly (unknown keys and wrong types are errors naming the key)
-// and validated before anything is trained. The model section belongs to its network
-// family (gan/networks/family.h), the loss and terms sections to the losses and terms
-// they name (gan/losses). Keys of the former flat layout (train.penalty, loss_options,
-// ...) are errors saying where they moved. See configs/*.json for complete examples.
+// The JSON configuration of one experiment: data, model, loss, loss terms, augmentation,
+// the average of G, training and output settings, read strictly (unknown keys and wrong
+// types are errors naming the key) and validated before anything is trained. The model
+// section belongs to its network family (gan/networks/family.h), the loss and terms
+// sections to the losses and terms they name (gan/losses), the augment section to its
+// augmentation (gan/augment), the ema section to the average (gan/train/ema_section.h).
+// Keys of the former flat layout (train.penalty, loss_options, train.ema_decay, ...) are
+// errors saying where they moved. See configs/*.json for complete examples.
 #ifndef GAN_EXPERIMENTS_EXPERIMENT_CONFIG_H_
 #define GAN_EXPERIMENTS_EXPERIMENT_CONFIG_H_
 
