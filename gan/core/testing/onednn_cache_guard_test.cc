@@ -92,8 +92,15 @@ TEST(OneDnnCacheGuardTest, KeepsConvolutionsRightOnAnEmulatedAmdCpuThatHidesItsC
   const bool affected = OneDnnMisreadsAmdCaches(FakeGenoa().Function(), version);
   SCOPED_TRACE("oneDNN " + std::to_string(version.major) + "." + std::to_string(version.minor));
 
-  const ProbeResult unguarded = RunProbeOnEmulatedAmd("empty", "off");
+  ProbeResult unguarded = RunProbeOnEmulatedAmd("empty", "off");
   ASSERT_GE(unguarded.max_relative_error, 0) << unguarded.output;
+  // With the misread caches the result depends on how the probe's two threads are
+  // scheduled: alone it is the same wrong one every run, on a loaded machine (CI runs tests
+  // side by side) it varies (errors of 0.24, 0.46, 0.54) and was once right. The defect is
+  // shown by any of a few runs.
+  for (int run = 1; affected && run < 8 && unguarded.max_relative_error < 1e-2; ++run) {
+    unguarded = RunProbeOnEmulatedAmd("empty", "off");
+  }
   if (affected) {
     // Errors of 15-70% (or NaN, which compares false) where float32 gives 1e-6.
     EXPECT_FALSE(unguarded.max_relative_error < 1e-2) << unguarded.output;
