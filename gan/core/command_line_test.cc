@@ -11,12 +11,12 @@ namespace {
 TEST(CommandLineTest, UnderBazelRunTheLabelStandsForTheBinary) {
   std::string binary = "/root/.cache/bazel/_bazel_root/x/execroot/gan/bazel-out/k8-opt/bin/"
                        "gan/experiments/dcgan_fashion_mnist";
-  std::string epochs = "--epochs=2", set = "--set=loss=bce,train.lr_g=1e-4", dir = "--out_dir=my runs";
+  std::string epochs = "--epochs=2", set = "--set=loss=bce,optim.lr_g=1e-4", dir = "--out_dir=my runs";
   char* argv[] = {binary.data(), epochs.data(), set.data(), dir.data()};
   setenv("BUILD_WORKSPACE_DIRECTORY", "/home/me/gan", 1);
   EXPECT_EQ(CommandLine(4, argv),
             "bazel run //gan/experiments:dcgan_fashion_mnist -- --epochs=2 "
-            "--set=loss=bce,train.lr_g=1e-4 '--out_dir=my runs'");
+            "--set=loss=bce,optim.lr_g=1e-4 '--out_dir=my runs'");
   // From the runfiles tree (bazel run of a target whose binary is a runfile).
   std::string runfiles = "/x/bin/gan/experiments/study.runfiles/gan/gan/experiments/study";
   char* from_runfiles[] = {runfiles.data()};

@@ -91,6 +91,18 @@ class ConfigReader {
 void RequirePositive(ConfigReader& reader, const std::string& key, double value);
 void RequireNonNegative(ConfigReader& reader, const std::string& key, double value);
 
+// Reads `key`, a name that `parse` turns into *out (absent: *out stays as it is); another
+// name is recorded on `reader` as an error listing `names` ("adam, rmsprop or sgd").
+template <typename T>
+void ReadNamed(ConfigReader& reader, const std::string& key,
+               bool (*parse)(const std::string&, T*), const std::string& names, T* out) {
+  std::string name;
+  reader.Read(key, &name);
+  if (reader.Has(key) && !parse(name, out)) {
+    reader.Invalid(key, "must be " + names + ", got '" + name + "'");
+  }
+}
+
 // Parses JSON text; errors name `source` (a file name) and the parser's position.
 absl::StatusOr<nlohmann::json> ParseJson(const std::string& text, const std::string& source);
 absl::StatusOr<nlohmann::json> ReadJsonFile(const std::string& path);

@@ -122,7 +122,7 @@ TEST(DcganFashionMnistTest, StartsFromAnotherRunsNetworks) {
   // G learns at a rate of 1e-30 (its steps leave every weight where it started), D at the
   // default one with all three of its blocks frozen (only its head moves).
   BinaryResult started =
-      RunBinary(common + ",model.latent_dim=50,train.lr_g=1e-30,train.freeze_d_blocks=3"
+      RunBinary(common + ",model.latent_dim=50,optim.lr_g=1e-30,train.freeze_d_blocks=3"
                          " --out_dir=" + target + " --init_from=" + source);
   ASSERT_EQ(started.exit_code, 0) << started.output;
   const std::string mismatch =
@@ -183,12 +183,12 @@ TEST(DcganFashionMnistTest, BadInputFailsBeforeTrainingNamingTheProblem) {
 TEST(DcganFashionMnistTest, EveryRepeatedSetApplies) {
   // Abseil alone would keep the last --set only; each of the three forms must apply.
   BinaryResult printed =
-      RunBinary("--print_config --set=train.lr_g=0.001,train.lr_d=0.003 --set train.beta1=0.25 -set=loss=bce");
+      RunBinary("--print_config --set=optim.lr_g=0.001,optim.lr_d=0.003 --set optim.beta1=0.25 -set=loss=bce");
   ASSERT_EQ(printed.exit_code, 0) << printed.output;
   const nlohmann::json config = nlohmann::json::parse(printed.output.substr(printed.output.find('{')));
-  EXPECT_EQ(config["train"]["lr_g"], 0.001);
-  EXPECT_EQ(config["train"]["lr_d"], 0.003);
-  EXPECT_EQ(config["train"]["beta1"], 0.25);
+  EXPECT_EQ(config["optim"]["lr_g"], 0.001);
+  EXPECT_EQ(config["optim"]["lr_d"], 0.003);
+  EXPECT_EQ(config["optim"]["beta1"], 0.25);
   EXPECT_EQ(config["loss"], "bce");
 }
 

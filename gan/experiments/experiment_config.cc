@@ -5,9 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gan/core/config.h"
-#include "gan/train/learning_rate_schedule.h"
 #include "gan/train/mixed_precision.h"
-#include "gan/train/optimization.h"
 
 namespace gan {
 namespace {
@@ -47,24 +45,30 @@ constexpr std::pair<const char*, const char*> kMovedTrainKeys[] = {
     {"began_gamma", "the loss section: \"loss\": {\"name\": \"began\", \"gamma\": ...}"},
     {"began_lambda_k", "the loss section: \"loss\": {\"name\": \"began\", \"lambda_k\": ...}"},
     {"ema_start", "ema.start_g_steps, counted in G steps (one per n_dis iterations) "
-                  "instead of iterations"},
-    {"ema_decay", "the ema section: \"ema\": {\"decay\": ...}"},
-    {"ema_half_life_images", "the ema section: \"ema\": {\"half_life_images\": ...}"},
-    {"ema_rampup", "the ema section: \"ema\": {\"rampup\": ...}"},
-    {"ema_start_g_steps", "the ema section: \"ema\": {\"start_g_steps\": ...}"},
-    {"ema_buffers", "the ema section: \"ema\": {\"buffers\": ...}"}};
+                  "instead of iterations"}};
 
-// Reads `key`, a name that `parse` turns into *out (absent: *out stays); another name is
-// an error listing `names`.
-template <typename T>
-void ReadNamed(ConfigReader& reader, const char* key, bool (*parse)(const std::string&, T*),
-               const char* names, T* out) {
-  std::string name;
-  reader.Read(key, &name);
-  if (reader.Has(key) && !parse(name, out)) {
-    reader.Invalid(key, absl::StrCat("must be ", names, ", got '", name, "'"));
-  }
-}
+// Train keys that moved into the sections of the components that read them: the former
+// key, its section and its key there. A user's config naming one is an error saying where
+// it is; a saved config is translated.
+struct MovedKey {
+  const char* former;
+  const char* section;
+  const char* key;
+};
+constexpr MovedKey kMovedToSections[] = {
+    {"ema_decay", "ema", "decay"},
+    {"ema_half_life_images", "ema", "half_life_images"},
+    {"ema_rampup", "ema", "rampup"},
+    {"ema_start_g_steps", "ema", "start_g_steps"},
+    {"ema_buffers", "ema", "buffers"},
+    {"optimizer", "optim", "optimizer"},
+    {"lr_g", "optim", "lr_g"},
+    {"lr_d", "optim", "lr_d"},
+    {"beta1", "optim", "beta1"},
+    {"beta2", "optim", "beta2"},
+    {"lr_schedule", "optim", "lr_schedule"},
+    {"lr_decay_start", "optim", "lr_decay_start"}};
+
 
 // "first" (false) or "second" (true): the order of the unrolled look-ahead's gradient.
 bool ParseUnrollOrder(const std::string& name, bool* second_order) {
@@ -80,33 +84,20 @@ bool ParseNonfinite(const std::string& name, bool* skip) {
   return true;
 }
 
-// The optimizers' settings and their learning-rate schedule.
-void ReadOptimizers(ConfigReader& reader, TrainConfig& train) {
-  reader.Read("lr_g", &train.lr_g);
-  reader.Read("lr_d", &train.lr_d);
-  reader.Read("beta1", &train.beta1);
-  reader.Read("beta2", &train.beta2);
-  ReadNamed(reader, "optimizer", ParseOptimizerKind, "adam, rmsprop or sgd", &train.optimizer);
-  ReadNamed(reader, "lr_schedule", ParseLearningRateScheduleKind, "constant, linear or cosine",
-            &train.lr_schedule);
-  reader.Read("lr_decay_start", &train.lr_decay_start);
-  RequirePositive(reader, "lr_g", train.lr_g);
-  RequirePositive(reader, "lr_d", train.lr_d);
-  for (const auto& [key, beta] : {std::pair{"beta1", train.beta1}, {"beta2", train.beta2}}) {
-    if (beta < 0 || beta >= 1) reader.Invalid(key, absl::StrCat("must be in [0, 1), got ", beta));
-  }
-  RequireNonNegative(reader, "lr_decay_start", static_cast<double>(train.lr_decay_start));
-}
-
 void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   for (const auto& [key, where] : kMovedTrainKeys) {
     if (reader.Has(key)) reader.Invalid(key, absl::StrCat("has moved to ", where));
+  }
+  for (const MovedKey& moved : kMovedToSections) {
+    if (reader.Has(moved.former)) {
+      reader.Invalid(moved.former, absl::StrCat("has moved to the ", moved.section, " section: \"",
+                                                moved.section, "\": {\"", moved.key, "\": ...}"));
+    }
   }
   reader.Read("batch_size", &train.batch_size);
   reader.Read("accumulation_steps", &train.accumulation_steps);
   reader.Read("epochs", &train.epochs);
   reader.Read("max_iterations", &train.max_iterations);
-  ReadOptimizers(reader, train);
   reader.Read("n_dis", &train.n_dis);
   reader.Read("generator_first", &train.generator_first);
   reader.Read("weight_clip", &train.weight_clip);
@@ -297,26 +288,24 @@ nlohmann::json PinEarlierDefaults(nlohmann::json json) {
 
 namespace {
 
-// The average of G's train.ema_* keys, in the ema section they moved to.
-nlohmann::json MoveEmaKeys(nlohmann::json json) {
+// Train keys in the sections they moved to (kMovedToSections).
+nlohmann::json MoveTrainKeysToSections(nlohmann::json json) {
   if (!json.is_object() || !json.contains("train") || !json["train"].is_object()) return json;
   nlohmann::json& train = json["train"];
-  nlohmann::json ema = json.contains("ema") && !json["ema"].is_null() ? json["ema"]
-                                                                     : nlohmann::json::object();
-  for (const char* key : {"decay", "half_life_images", "rampup", "start_g_steps", "buffers"}) {
-    const std::string former = std::string("ema_") + key;
-    if (!train.contains(former)) continue;
-    if (ema.is_object()) ema[key] = train[former];
-    train.erase(former);
+  for (const MovedKey& moved : kMovedToSections) {
+    if (!train.contains(moved.former)) continue;
+    nlohmann::json& section = json[moved.section];
+    if (section.is_null()) section = nlohmann::json::object();
+    if (section.is_object()) section[moved.key] = train[moved.former];
+    train.erase(moved.former);
   }
-  if (!ema.empty()) json["ema"] = ema;
   return json;
 }
 
 }  // namespace
 
 nlohmann::json TranslateSavedConfig(nlohmann::json json) {
-  return MoveEmaKeys(PinEarlierDefaults(TranslateFormerLayout(std::move(json))));
+  return MoveTrainKeysToSections(PinEarlierDefaults(TranslateFormerLayout(std::move(json))));
 }
 
 absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& json) {
@@ -350,6 +339,9 @@ absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& jso
   ConfigReader ema = root.Child("ema");
   config.ema = ReadEmaSection(ema);
   root.Absorb(ema.Finish());
+  ConfigReader optim = root.Child("optim");
+  config.optim = ReadOptimSection(optim);
+  root.Absorb(optim.Finish());
   ReadTrain(root.Child("train"), config.train, root);
   ReadOutput(root.Child("output"), config.output, root);
   const absl::Status status = root.Finish();

@@ -3,9 +3,10 @@
 // types are errors naming the key) and validated before anything is trained. The model
 // section belongs to its network family (gan/networks/family.h), the loss and terms
 // sections to the losses and terms they name (gan/losses), the augment section to its
-// augmentation (gan/augment), the ema section to the average (gan/train/ema_section.h).
-// Keys of the former flat layout (train.penalty, loss_options, train.ema_decay, ...) are
-// errors saying where they moved. See configs/*.json for complete examples.
+// augmentation (gan/augment), the ema section to the average (gan/train/ema_section.h),
+// the optim section to the optimizers (gan/train/optim_section.h).
+// Keys of the former flat layout (train.penalty, loss_options, train.ema_decay,
+// train.lr_g, ...) are errors saying where they moved. See configs/*.json for complete examples.
 #ifndef GAN_EXPERIMENTS_EXPERIMENT_CONFIG_H_
 #define GAN_EXPERIMENTS_EXPERIMENT_CONFIG_H_
 
@@ -21,9 +22,8 @@
 #include "gan/losses/terms/loss_term.h"
 #include "gan/networks/family.h"
 #include "gan/train/ema_section.h"
-#include "gan/train/learning_rate_schedule.h"
 #include "gan/train/mixed_precision.h"
-#include "gan/train/optimization.h"
+#include "gan/train/optim_section.h"
 
 namespace gan {
 
@@ -40,24 +40,14 @@ struct TrainConfig {
   int freeze_d_blocks = 0;
   int64_t epochs = 1;
   int64_t max_iterations = 0;  // > 0 overrides epochs
-  double lr_g = 2e-4;
-  double lr_d = 2e-4;
-  double beta1 = 0.5;
-  double beta2 = 0.999;
-  // "optimizer": adam | rmsprop (beta2 is its alpha) | sgd (beta1 is momentum).
-  OptimizerOptions::Kind optimizer = OptimizerOptions::Kind::kAdam;
-  // Both learning rates over the run, "lr_schedule": constant | linear | cosine decay from
-  // iteration lr_decay_start, reaching 0 at the run's end (gan/train/learning_rate_schedule.h).
-  LearningRateSchedule::Kind lr_schedule = LearningRateSchedule::Kind::kConstant;
-  int64_t lr_decay_start = 0;
   int n_dis = 1;
   bool generator_first = false;  // G's step before D's (D reuses its fakes)
   double weight_clip = 0.0;      // WGAN: clip D's parameters to [-c, c]; 0 = off
   bool joint_batch_norm = false;  // one D pass over real+fake vs two passes
   int unroll_steps = 0;          // unrolled GAN look-ahead steps of D for G's loss
   // "unroll_order": "first", G's gradient treats the advanced D as fixed; "second", it
-  // flows back through the look-ahead steps too (the paper's method; needs optimizer sgd
-  // with beta1 0).
+  // flows back through the look-ahead steps too (the paper's method; needs
+  // optim.optimizer sgd with optim.beta1 0).
   bool unroll_second_order = false;
   // Growing networks (model.family pggan) only: images per stable phase and per fade-in
   // of a new level (PGGAN: 800k each); iteration i trains at the phase of i * batch_size
@@ -126,6 +116,8 @@ struct ExperimentConfig {
   // The average of G's weights that samples and metrics come from (gan/train/ema_section.h);
   // none when absent.
   EmaSection ema;
+  // G's and D's optimizers and learning-rate schedule (gan/train/optim_section.h).
+  OptimSection optim;
   TrainConfig train;
   OutputConfig output;
 };

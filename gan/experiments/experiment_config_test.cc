@@ -146,8 +146,8 @@ TEST(ExperimentConfigTest, Stl10StudyExperimentsUseTheStudysHyperParameters) {
     EXPECT_EQ(config.model.settings["latent_dim"], 128);
     EXPECT_EQ(config.train.batch_size, 512);
     EXPECT_EQ(config.train.epochs, 300);
-    EXPECT_DOUBLE_EQ(config.train.lr_g, 2e-4);
-    EXPECT_DOUBLE_EQ(config.train.beta1, 0.5);
+    EXPECT_DOUBLE_EQ(config.optim.generator.lr, 2e-4);
+    EXPECT_DOUBLE_EQ(config.optim.discriminator.beta1, 0.5);
     EXPECT_TRUE(config.train.generator_first);
     EXPECT_EQ(config.data.dataset, "stl10");
     EXPECT_EQ(config.data.split, "unlabeled");
@@ -162,19 +162,21 @@ TEST(ExperimentConfigTest, BadValuesAreRejectedNamingTheKey) {
               HasSubstr("'train.batch_size' must be positive, got -3"));
   EXPECT_THAT(Error(base, "train.bach_size=3"), HasSubstr("unknown config key 'train.bach_size'"));
   EXPECT_THAT(Error(base, "train.epochs=\"5\""), HasSubstr("'train.epochs': expected an integer"));
-  EXPECT_THAT(Error(base, "train.beta1=1.5"), HasSubstr("'train.beta1' must be in [0, 1)"));
+  EXPECT_THAT(Error(base, "optim.beta1=1.5"), HasSubstr("'optim.beta1' must be in [0, 1)"));
   EXPECT_THAT(Error(base, "data.channels=2"), HasSubstr("'data.channels' must be 1 or 3"));
   EXPECT_THAT(Error(base, "colour=red"), HasSubstr("unknown config key 'colour'"));
   EXPECT_THAT(Error(base, "terms.gp={}"), HasSubstr("'terms.gp' is not a loss term; the terms are"));
-  EXPECT_THAT(Error(base, "train.optimizer=lbfgs"), HasSubstr("'train.optimizer' must be adam, rmsprop or sgd"));
-  EXPECT_THAT(Error(base, "train.lr_schedule=step"),
-              HasSubstr("'train.lr_schedule' must be constant, linear or cosine, got 'step'"));
-  EXPECT_THAT(Error(base, "train.lr_decay_start=-1"), HasSubstr("'train.lr_decay_start' must not"));
+  EXPECT_THAT(Error(base, "optim.optimizer=lbfgs"), HasSubstr("'optim.optimizer' must be adam, rmsprop or sgd"));
+  EXPECT_THAT(Error(base, "optim.lr_schedule=step"),
+              HasSubstr("'optim.lr_schedule' must be constant, linear or cosine, got 'step'"));
+  EXPECT_THAT(Error(base, "optim.lr_decay_start=-1"), HasSubstr("'optim.lr_decay_start' must not"));
   EXPECT_THAT(Error(base, "train.mixed_precision=fp8"),
               HasSubstr("'train.mixed_precision' must be none, bf16 or fp16, got 'fp8'"));
   EXPECT_THAT(Error(base, "train.nonfinite=ignore"),
               HasSubstr("'train.nonfinite' must be stop or skip, got 'ignore'"));
-  EXPECT_THAT(Error(base, "train.optimizer=7"), HasSubstr("'train.optimizer'"));
+  EXPECT_THAT(Error(base, "optim.optimizer=7"), HasSubstr("'optim.optimizer'"));
+  EXPECT_THAT(Error(base, "train.lr_g=1e-4"),
+              HasSubstr("'train.lr_g' has moved to the optim section: \"optim\": {\"lr_g\""));
   EXPECT_THAT(Error(base, R"(loss={"name": "bce", "real_target": 1.2})"),
               HasSubstr("'loss.real_target' must be in [0, 1]"));
   EXPECT_THAT(Error(base, "loss=hinje"), HasSubstr("'loss.name': 'hinje' is not a loss"));
@@ -270,17 +272,22 @@ TEST(ExperimentConfigTest, SavedConfigsOfTheFormerLayoutAreTranslated) {
       Edited("began", {"loss=began", "train.began_gamma=0.7"}));
   EXPECT_EQ(began["loss"], nlohmann::json::parse(R"({"name": "began", "gamma": 0.7})"));
 
-  // The average of G's train keys, before it had the ema section.
+  // The average of G's and the optimizers' train keys, before they had sections.
   const nlohmann::json averaged = TranslateSavedConfig(Edited(
       "biggan", {"ema=null", "train.ema_decay=0.99", "train.ema_start_g_steps=7",
-                 "train.ema_buffers=average"}));
+                 "train.ema_buffers=average", "optim=null", "train.lr_d=0.001",
+                 "train.beta1=0.1"}));
   EXPECT_EQ(averaged["ema"],
             nlohmann::json::parse(R"({"decay": 0.99, "start_g_steps": 7, "buffers": "average"})"));
+  EXPECT_EQ(averaged["optim"], nlohmann::json::parse(R"({"lr_d": 0.001, "beta1": 0.1})"));
   parsed = ParseExperimentConfig(averaged);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(parsed->ema.decay, 0.99);
   EXPECT_EQ(parsed->ema.start_g_steps, 7);
   EXPECT_EQ(parsed->ema.buffers, EmaSection::Buffers::kAverage);
+  EXPECT_EQ(parsed->optim.discriminator.lr, 0.001);
+  EXPECT_EQ(parsed->optim.generator.lr, 2e-4);  // the default, as it was
+  EXPECT_EQ(parsed->optim.generator.beta1, 0.1);
   // A config in the current layout and version is left as it is.
   nlohmann::json current = Shipped("lecam_resnet");
   current["config_version"] = kConfigVersion;
@@ -388,12 +395,12 @@ TEST(ExperimentConfigTest, ArchitectureExperimentsBuildTheirNetworksAndHeads) {
 TEST(ExperimentConfigTest, SecondOrderUnrollingNeedsStepsItCanDifferentiate) {
   EXPECT_THAT(UpdaterError("unrolled_gan", {"model.width=2", "train.unroll_order=second"}),
               HasSubstr("'train.unroll_order' (second) differentiates through D's look-ahead "
-                        "steps as plain gradient descent: set train.optimizer to sgd"));
+                        "steps as plain gradient descent: set optim.optimizer to sgd"));
   EXPECT_EQ(UpdaterError("unrolled_gan", {"model.width=2", "train.unroll_order=second",
-                                          "train.optimizer=sgd", "train.beta1=0"}),
+                                          "optim.optimizer=sgd", "optim.beta1=0"}),
             "");
   EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=2", "train.unroll_order=second",
-                                                   "train.optimizer=sgd", "train.beta1=0"}),
+                                                   "optim.optimizer=sgd", "optim.beta1=0"}),
               HasSubstr("'train.unroll_order' (second) needs train.unroll_steps > 0"));
   EXPECT_THAT(Error(Shipped("unrolled_gan"), "train.unroll_order=third"),
               HasSubstr("'train.unroll_order' must be first or second, got 'third'"));
@@ -460,8 +467,8 @@ TEST(ExperimentConfigTest, EnergyBasedFamiliesTrainWithTheirLosses) {
               HasSubstr("has 0 blocks that FreezeD can count"));
   EXPECT_THAT(UpdaterError("began", {"model.width=4", "augment=diffaugment"}),
               HasSubstr("'augment' (diffaugment) applies to logit discriminators"));
-  EXPECT_THAT(UpdaterError("began", {"model.width=4", "train.lr_schedule=linear"}),
-              HasSubstr("train.lr_schedule is supported by the adversarial updaters"));
+  EXPECT_THAT(UpdaterError("began", {"model.width=4", "optim.lr_schedule=linear"}),
+              HasSubstr("optim.lr_schedule is supported by the adversarial updaters"));
   EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=4", "loss=ebgan"}),
               HasSubstr("'ebgan' trains autoencoder discriminators"));
 }

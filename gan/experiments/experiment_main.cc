@@ -48,7 +48,7 @@ ABSL_FLAG(std::string, config, "",
           "JSON config file to use instead of the one built into this binary");
 // Read with RepeatedFlagValues, so that every --set applies (Abseil keeps the last only).
 ABSL_FLAG(std::vector<std::string>, set, {},
-          "config overrides, comma-separated dotted.key=value (e.g. train.lr_g=1e-4); may be "
+          "config overrides, comma-separated dotted.key=value (e.g. optim.lr_g=1e-4); may be "
           "repeated, applied in order");
 ABSL_FLAG(std::string, out_dir, "",
           "run directory (default runs/<experiment name>, relative to where you ran bazel)");

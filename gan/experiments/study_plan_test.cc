@@ -117,7 +117,7 @@ TEST(StudyPlanTest, SeveralExperimentsAreConditionsNamedAfterThem) {
   ASSERT_EQ(plan->runs.size(), 4u);
   EXPECT_EQ(plan->runs[2].experiment, "wgan_gp");
   EXPECT_EQ(plan->runs[2].directory, "wgan_gp/seed_0");
-  json["conditions"] = {{"slow", {"train.lr_g=1e-5"}}};
+  json["conditions"] = {{"slow", {"optim.lr_g=1e-5"}}};
   plan = ParseStudyPlan(json);
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_THAT(plan->conditions, ElementsAre("lsgan:slow", "wgan_gp:slow"));

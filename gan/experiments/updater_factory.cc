@@ -19,27 +19,17 @@
 namespace gan {
 namespace {
 
-OptimizerOptions Optimizer(const TrainConfig& train, double lr) {
-  OptimizerOptions options;
-  options.kind = train.optimizer;
-  options.lr = lr;
-  options.beta1 = train.beta1;
-  options.beta2 = train.beta2;
-  return options;
-}
-
 // Energy-based training: the train keys of logit discriminators do not apply.
 absl::StatusOr<std::unique_ptr<Updater>> MakeEnergyUpdater(
     const ExperimentConfig& config, const Networks& networks, const torch::Device& device,
     const std::shared_ptr<DataParallel>& data_parallel) {
   const TrainConfig& train = config.train;
-  const bool decaying = train.lr_schedule != LearningRateSchedule::Kind::kConstant;
   const bool autocast = train.mixed_precision != MixedPrecision::kNone;
   const char* unsupported = data_parallel                  ? "data-parallel training"
                             : train.skip_nonfinite_steps   ? "train.nonfinite = skip"
                             : autocast                     ? "train.mixed_precision"
                             : train.channels_last          ? "train.channels_last"
-                            : decaying                     ? "train.lr_schedule"
+                            : config.optim.decaying()      ? "optim.lr_schedule"
                             : train.accumulation_steps != 1 ? "train.accumulation_steps"
                             : train.sync_batch_norm        ? "train.sync_batch_norm"
                             : train.freeze_d_blocks > 0    ? "train.freeze_d_blocks"
@@ -77,7 +67,7 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeEnergyUpdater(
     }
   }
   return EnergyUpdaterFor(*config.loss.energy, networks.generator, networks.autoencoder,
-                          Optimizer(train, train.lr_g), Optimizer(train, train.lr_d), device);
+                          config.optim.generator, config.optim.discriminator, device);
 }
 
 absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
@@ -85,8 +75,6 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
     std::shared_ptr<DataParallel> data_parallel, int64_t total_iterations) {
   if (networks.autoencoder) return MakeEnergyUpdater(config, networks, device, data_parallel);
   const TrainConfig& train = config.train;
-  const OptimizerOptions optimizer_g = Optimizer(train, train.lr_g);
-  const OptimizerOptions optimizer_d = Optimizer(train, train.lr_d);
   if (!config.loss.adversarial) {
     return absl::InvalidArgumentError(absl::StrCat(
         "config key 'loss': '", config.loss.name, "' trains autoencoder discriminators; the ",
@@ -100,8 +88,8 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   AlternatingUpdaterOptions options;
   options.generator_first = train.generator_first;
   options.n_dis = train.n_dis;
-  options.optimizer_g = optimizer_g;
-  options.optimizer_d = optimizer_d;
+  options.optimizer_g = config.optim.generator;
+  options.optimizer_d = config.optim.discriminator;
   options.device = device;
   absl::StatusOr<std::vector<NamedLossTerm>> terms = NewLossTerms(config.terms);
   if (!terms.ok()) return terms.status();
@@ -123,15 +111,9 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.skip_nonfinite_steps = train.skip_nonfinite_steps;
   options.max_skipped_steps = train.max_skipped_steps;
   options.data_parallel = std::move(data_parallel);
-  options.learning_rate_schedule.kind = train.lr_schedule;
-  if (options.learning_rate_schedule.kind != LearningRateSchedule::Kind::kConstant &&
-      train.lr_decay_start >= total_iterations) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "config key 'train.lr_decay_start' (", train.lr_decay_start, ") must be before the ",
-        "run's end (", total_iterations, " iterations) for a decaying train.lr_schedule"));
-  }
-  options.learning_rate_schedule.start = train.lr_decay_start;
-  options.learning_rate_schedule.total = total_iterations;
+  absl::StatusOr<LearningRateSchedule> schedule = config.optim.ScheduleFor(total_iterations);
+  if (!schedule.ok()) return schedule.status();
+  options.learning_rate_schedule = *schedule;
   const absl::Status fits = CheckAlternatingUpdaterOptions(options, *networks.discriminator);
   if (!fits.ok()) return fits;
   return std::unique_ptr<Updater>(std::make_unique<AlternatingUpdater>(

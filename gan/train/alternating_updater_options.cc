@@ -30,7 +30,7 @@ absl::Status CheckAlternatingUpdaterOptions(const AlternatingUpdaterOptions& opt
         {options.unroll_steps == 0, "needs train.unroll_steps > 0"},
         {d.kind != OptimizerOptions::Kind::kSgd || d.beta1 != 0,
          "differentiates through D's look-ahead steps as plain gradient descent: set "
-         "train.optimizer to sgd with train.beta1 (its momentum) 0"},
+         "optim.optimizer to sgd with optim.beta1 (its momentum) 0"},
         {options.mixed_precision != MixedPrecision::kNone || options.loss_scaling,
          "needs full precision (train.mixed_precision none)"},
         {options.accumulation_steps > 1, "needs train.accumulation_steps 1"},
