@@ -1,7 +1,7 @@
 // Images per second of one full training iteration (gan::AlternatingUpdater::Update, as the
 // trainer runs it) on the first GPU, for the networks GANs are trained with there, in
 // float32, bfloat16 and float16 autocast (float16 with dynamic loss scaling, as the
-// experiments run train.mixed_precision=fp16):
+// experiments run precision.mixed_precision=fp16):
 //   Dcgan96: the STL-10 DCGAN (96x96x3, hinge, G first), as configs/dcgan_stl10_*.json;
 //   StyleGan2_32, StyleGan2_64: StyleGAN2 at width 64 (512 channels at 4x4 and 8x8, halved
 //     per doubling), w = z of 512, non-saturating logistic loss, D first.

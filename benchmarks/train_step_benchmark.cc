@@ -170,7 +170,7 @@ void BM_Stl10Dcgan96(benchmark::State& state) {
   RunUpdater(state, "stl10_96", Stl10Dcgan96, "hinge", true);
 }
 BENCHMARK(BM_Stl10Dcgan96)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
-// The same with G, D and the batch in channels-last memory format (train.channels_last).
+// The same with G, D and the batch in channels-last memory format (precision.channels_last).
 void BM_Stl10Dcgan96_ChannelsLast(benchmark::State& state) {
   AlternatingUpdaterOptions options;
   options.channels_last = true;
@@ -180,7 +180,7 @@ BENCHMARK(BM_Stl10Dcgan96_ChannelsLast)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MinTime(5.0);
-// The same under CPU autocast to bfloat16 (train.mixed_precision = "bf16"); the floor is
+// The same under CPU autocast to bfloat16 (precision.mixed_precision = "bf16"); the floor is
 // still float32 matmul's.
 void BM_Stl10Dcgan96_Bf16(benchmark::State& state) {
   AlternatingUpdaterOptions options;
@@ -188,7 +188,7 @@ void BM_Stl10Dcgan96_Bf16(benchmark::State& state) {
   RunUpdater(state, "stl10_96", Stl10Dcgan96, "hinge", true, options);
 }
 BENCHMARK(BM_Stl10Dcgan96_Bf16)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(5.0);
-// Both: what configs/dcgan_stl10_*.json run with --set=train.mixed_precision=bf16.
+// Both: what configs/dcgan_stl10_*.json run with --set=precision.mixed_precision=bf16.
 void BM_Stl10Dcgan96_Bf16ChannelsLast(benchmark::State& state) {
   AlternatingUpdaterOptions options;
   options.mixed_precision = MixedPrecision::kBfloat16;

@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "gan/core/config.h"
-#include "gan/train/mixed_precision.h"
 
 namespace gan {
 namespace {
@@ -67,7 +66,9 @@ constexpr MovedKey kMovedToSections[] = {
     {"beta1", "optim", "beta1"},
     {"beta2", "optim", "beta2"},
     {"lr_schedule", "optim", "lr_schedule"},
-    {"lr_decay_start", "optim", "lr_decay_start"}};
+    {"lr_decay_start", "optim", "lr_decay_start"},
+    {"mixed_precision", "precision", "mixed_precision"},
+    {"channels_last", "precision", "channels_last"}};
 
 
 // "first" (false) or "second" (true): the order of the unrolled look-ahead's gradient.
@@ -108,9 +109,6 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   reader.Read("progressive_fade_images", &train.progressive_fade_images);
   reader.Read("progressive_fade_reals", &train.progressive_fade_reals);
   reader.Read("progressive_reset_optimizers", &train.progressive_reset_optimizers);
-  ReadNamed(reader, "mixed_precision", ParseMixedPrecision, "none, bf16 or fp16",
-            &train.mixed_precision);
-  reader.Read("channels_last", &train.channels_last);
   reader.Read("sync_batch_norm", &train.sync_batch_norm);
   reader.Read("freeze_d_blocks", &train.freeze_d_blocks);
   ReadNamed(reader, "nonfinite", ParseNonfinite, "stop or skip", &train.skip_nonfinite_steps);
@@ -134,9 +132,6 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
                      static_cast<double>(train.progressive_stable_images));
   RequirePositive(reader, "progressive_fade_images",
                   static_cast<double>(train.progressive_fade_images));
-  if (train.mixed_precision == MixedPrecision::kFloat16 && train.device == "cpu") {
-    reader.Invalid("mixed_precision", "fp16 needs train.device cuda; on the CPU use bf16");
-  }
   RequireNonNegative(reader, "max_skipped_steps", static_cast<double>(train.max_skipped_steps));
   RequireNonNegative(reader, "seed", static_cast<double>(train.seed));
   RequireNonNegative(reader, "threads", train.threads);
@@ -343,6 +338,12 @@ absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& jso
   config.optim = ReadOptimSection(optim);
   root.Absorb(optim.Finish());
   ReadTrain(root.Child("train"), config.train, root);
+  ConfigReader precision = root.Child("precision");
+  config.precision = ReadPrecisionSection(precision);
+  if (config.precision.mixed_precision == MixedPrecision::kFloat16 && config.train.device == "cpu") {
+    precision.Invalid("mixed_precision", "fp16 needs train.device cuda; on the CPU use bf16");
+  }
+  root.Absorb(precision.Finish());
   ReadOutput(root.Child("output"), config.output, root);
   const absl::Status status = root.Finish();
   if (!status.ok()) return status;

@@ -4,7 +4,8 @@
 // section belongs to its network family (gan/networks/family.h), the loss and terms
 // sections to the losses and terms they name (gan/losses), the augment section to its
 // augmentation (gan/augment), the ema section to the average (gan/train/ema_section.h),
-// the optim section to the optimizers (gan/train/optim_section.h).
+// the optim section to the optimizers (gan/train/optim_section.h), the precision section
+// to autocast and memory layout (gan/train/precision_section.h).
 // Keys of the former flat layout (train.penalty, loss_options, train.ema_decay,
 // train.lr_g, ...) are errors saying where they moved. See configs/*.json for complete examples.
 #ifndef GAN_EXPERIMENTS_EXPERIMENT_CONFIG_H_
@@ -22,8 +23,8 @@
 #include "gan/losses/terms/loss_term.h"
 #include "gan/networks/family.h"
 #include "gan/train/ema_section.h"
-#include "gan/train/mixed_precision.h"
 #include "gan/train/optim_section.h"
+#include "gan/train/precision_section.h"
 
 namespace gan {
 
@@ -58,12 +59,6 @@ struct TrainConfig {
   // optimizers start over when a fade starts and when it ends (progressive_updater.h).
   bool progressive_fade_reals = true;
   bool progressive_reset_optimizers = true;
-  // Forward passes under autocast, "mixed_precision": none | bf16 (CPU with AVX-512 BF16,
-  // or CUDA) | fp16 (CUDA).
-  MixedPrecision mixed_precision = MixedPrecision::kNone;
-  // Networks and batches in channels-last (NHWC) memory format: faster convolutions for
-  // large images (96x96: +24% on the benchmark machine), slower for 28x28 and 32x32.
-  bool channels_last = false;
   // A non-finite loss or gradient, "nonfinite": "stop" the run (the newest checkpoint is
   // from before it), or "skip" that optimizer step and count it, stopping after
   // max_skipped_steps.
@@ -118,6 +113,8 @@ struct ExperimentConfig {
   EmaSection ema;
   // G's and D's optimizers and learning-rate schedule (gan/train/optim_section.h).
   OptimSection optim;
+  // Autocast and memory layout (gan/train/precision_section.h).
+  PrecisionSection precision;
   TrainConfig train;
   OutputConfig output;
 };

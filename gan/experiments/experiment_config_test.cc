@@ -170,8 +170,12 @@ TEST(ExperimentConfigTest, BadValuesAreRejectedNamingTheKey) {
   EXPECT_THAT(Error(base, "optim.lr_schedule=step"),
               HasSubstr("'optim.lr_schedule' must be constant, linear or cosine, got 'step'"));
   EXPECT_THAT(Error(base, "optim.lr_decay_start=-1"), HasSubstr("'optim.lr_decay_start' must not"));
-  EXPECT_THAT(Error(base, "train.mixed_precision=fp8"),
-              HasSubstr("'train.mixed_precision' must be none, bf16 or fp16, got 'fp8'"));
+  EXPECT_THAT(Error(base, "precision.mixed_precision=fp8"),
+              HasSubstr("'precision.mixed_precision' must be none, bf16 or fp16, got 'fp8'"));
+  EXPECT_THAT(Error(base, "precision.mixed_precision=fp16"),
+              HasSubstr("'precision.mixed_precision' fp16 needs train.device cuda"));
+  EXPECT_THAT(Error(base, "train.channels_last=true"),
+              HasSubstr("'train.channels_last' has moved to the precision section"));
   EXPECT_THAT(Error(base, "train.nonfinite=ignore"),
               HasSubstr("'train.nonfinite' must be stop or skip, got 'ignore'"));
   EXPECT_THAT(Error(base, "optim.optimizer=7"), HasSubstr("'optim.optimizer'"));
@@ -712,18 +716,18 @@ TEST(UpdaterFactoryTest, EmaHalfLifeCountsEveryImageOfAnAccumulatedIteration) {
   EXPECT_NEAR(numerator / denominator, 0.5, 1e-3);
 }
 
-// train.channels_last reaches the networks; the energy-based updaters refuse it, and
+// precision.channels_last reaches the networks; the energy-based updaters refuse it, and
 // mixed precision, instead of ignoring them.
 TEST(UpdaterFactoryTest, ChannelsLastAndMixedPrecisionAreForAdversarialUpdaters) {
   for (const char* setting :
-       {"train.channels_last=true", "train.mixed_precision=bf16", "train.accumulation_steps=2",
+       {"precision.channels_last=true", "precision.mixed_precision=bf16", "train.accumulation_steps=2",
         "train.sync_batch_norm=true", "train.freeze_d_blocks=1"}) {
     EXPECT_THAT(UpdaterError("began", {setting, "model.width=4"}),
                 HasSubstr("is supported by the adversarial updaters"))
         << setting;
   }
   const ExperimentConfig config = Parsed("dcgan_stl10_hinge");
-  EXPECT_TRUE(config.train.channels_last);
+  EXPECT_TRUE(config.precision.channels_last);
   absl::StatusOr<Networks> networks = Build(config, 96, 3);
   ASSERT_TRUE(networks.ok()) << networks.status();
   ASSERT_TRUE(MakeUpdater(config, *networks, torch::kCPU).ok());

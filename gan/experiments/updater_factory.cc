@@ -24,11 +24,11 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeEnergyUpdater(
     const ExperimentConfig& config, const Networks& networks, const torch::Device& device,
     const std::shared_ptr<DataParallel>& data_parallel) {
   const TrainConfig& train = config.train;
-  const bool autocast = train.mixed_precision != MixedPrecision::kNone;
+  const bool autocast = config.precision.mixed_precision != MixedPrecision::kNone;
   const char* unsupported = data_parallel                  ? "data-parallel training"
                             : train.skip_nonfinite_steps   ? "train.nonfinite = skip"
-                            : autocast                     ? "train.mixed_precision"
-                            : train.channels_last          ? "train.channels_last"
+                            : autocast                     ? "precision.mixed_precision"
+                            : config.precision.channels_last ? "precision.channels_last"
                             : config.optim.decaying()      ? "optim.lr_schedule"
                             : train.accumulation_steps != 1 ? "train.accumulation_steps"
                             : train.sync_batch_norm        ? "train.sync_batch_norm"
@@ -101,10 +101,9 @@ absl::StatusOr<std::unique_ptr<Updater>> MakeTrainingUpdater(
   options.joint_batch_norm = train.joint_batch_norm;
   options.unroll_steps = train.unroll_steps;
   options.unroll_second_order = train.unroll_second_order;
-  options.mixed_precision = train.mixed_precision;
-  // float16 gradients underflow without it; bfloat16 has float32's range.
-  options.loss_scaling = options.mixed_precision == MixedPrecision::kFloat16;
-  options.channels_last = train.channels_last;
+  options.mixed_precision = config.precision.mixed_precision;
+  options.loss_scaling = config.precision.loss_scaling();
+  options.channels_last = config.precision.channels_last;
   options.accumulation_steps = train.accumulation_steps;
   options.sync_batch_norm = train.sync_batch_norm;
   options.freeze_discriminator_blocks = train.freeze_d_blocks;

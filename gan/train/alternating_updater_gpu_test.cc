@@ -1,5 +1,5 @@
 // fp16 autocast with dynamic loss scaling on a GPU: what CUDA training with
-// train.mixed_precision=fp16 runs.
+// precision.mixed_precision=fp16 runs.
 #include <vector>
 
 #include <gtest/gtest.h>

@@ -32,7 +32,7 @@ absl::Status CheckAlternatingUpdaterOptions(const AlternatingUpdaterOptions& opt
          "differentiates through D's look-ahead steps as plain gradient descent: set "
          "optim.optimizer to sgd with optim.beta1 (its momentum) 0"},
         {options.mixed_precision != MixedPrecision::kNone || options.loss_scaling,
-         "needs full precision (train.mixed_precision none)"},
+         "needs full precision (precision.mixed_precision none)"},
         {options.accumulation_steps > 1, "needs train.accumulation_steps 1"},
         {options.data_parallel != nullptr, "runs in one process only (no --nproc)"},
         {options.weight_clip > 0, "cannot differentiate through train.weight_clip"}};

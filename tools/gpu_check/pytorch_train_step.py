@@ -715,7 +715,7 @@ def time_iterations(g, d, row, precision, mode, args, device):
         dtype = torch.bfloat16 if precision == "bf16" else torch.float16
         autocast = lambda: torch.autocast(device_type=device.type, dtype=dtype)  # noqa: E731
     scalers = (None, None)
-    if precision == "fp16":  # the experiments' train.mixed_precision=fp16: one scaler each
+    if precision == "fp16":  # the experiments' precision.mixed_precision=fp16: one scaler each
         scaler = MirrorLossScaler if args.loss_scaler == "mirror" else TorchLossScaler
         scalers = (scaler(), scaler())
     foreach = {"default": None, "foreach": True, "for-loop": False}[args.adam]
@@ -817,7 +817,7 @@ def main():
     parser.add_argument("--adam", choices=["default", "foreach", "for-loop"], default="default",
                         help="torch.optim.Adam's implementation (default: PyTorch's choice)")
     parser.add_argument("--channels-last", action="store_true",
-                        help="G, D and the batch channels-last (train.channels_last)")
+                        help="G, D and the batch channels-last (precision.channels_last)")
     parser.add_argument("--compile-backend", default="inductor",
                         help="torch.compile's backend (default mode); aot_eager checks tracing")
     parser.add_argument("--threads", type=int, default=0,

@@ -55,7 +55,7 @@ TEST(StyleSpaceTest, TrainingBatchesUpdateTheAverageAndMixWithTheGivenProbabilit
 }
 
 // Under bf16 or fp16 autocast the mapping network's w is reduced precision; the average
-// stays float32 (mixed types made lerp throw: StyleGAN2 with train.mixed_precision=bf16).
+// stays float32 (mixed types made lerp throw: StyleGAN2 with precision.mixed_precision=bf16).
 TEST(StyleSpaceTest, AReducedPrecisionWUpdatesTheFloat32Average) {
   const torch::Tensor w = torch::tensor({{1.0, 2.0}, {3.0, 6.0}}).to(torch::kBFloat16);
   torch::Tensor average = torch::zeros({2});
