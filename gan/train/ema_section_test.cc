@@ -4,9 +4,9 @@
 #include <string>
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "gan/core/config_section_testing.h"
 #include "gan/networks/dcgan/dcgan.h"
 
 namespace gan {
@@ -14,11 +14,7 @@ namespace {
 
 // The section's error, or "" when it reads without one.
 std::string ReadError(const std::string& section, EmaSection* read = nullptr) {
-  const nlohmann::json json = nlohmann::json::parse(section);
-  ConfigReader reader(json, "ema");  // keeps a reference
-  const EmaSection ema = ReadEmaSection(reader);
-  if (read != nullptr) *read = ema;
-  return std::string(reader.Finish().message());
+  return ReadSectionError(section, "ema", ReadEmaSection, read);
 }
 
 TEST(EmaSectionTest, AnEmptySectionIsNoAverage) {

@@ -3,18 +3,15 @@
 #include <string>
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
+
+#include "gan/core/config_section_testing.h"
 
 namespace gan {
 namespace {
 
 // The section's error, or "" when it reads without one.
 std::string ReadError(const std::string& section, OptimSection* read = nullptr) {
-  const nlohmann::json json = nlohmann::json::parse(section);
-  ConfigReader reader(json, "optim");  // keeps a reference
-  const OptimSection optim = ReadOptimSection(reader);
-  if (read != nullptr) *read = optim;
-  return std::string(reader.Finish().message());
+  return ReadSectionError(section, "optim", ReadOptimSection, read);
 }
 
 TEST(OptimSectionTest, AnEmptySectionIsDcgansAdam) {
