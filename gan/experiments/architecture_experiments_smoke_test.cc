@@ -58,7 +58,7 @@ class ArchitectureExperimentTest : public ::testing::TestWithParam<std::string> 
 // pggan at batch 8 with 4 stable and 8 fade-in images: iteration 0 at 4x4, 1 halfway into
 // 8x8, 2 starting to fade in 16x16, 3 at 16x16 fully; one log line per iteration.
 constexpr char kPgganFade[] =
-    ",train.progressive_stable_images=4,train.progressive_fade_images=8,output.log_every=1";
+    ",model.growth.stable_images=4,model.growth.fade_images=8,output.log_every=1";
 
 TEST_P(ArchitectureExperimentTest, TrainsOnFashionMnistFormat) {
   const std::string& name = GetParam();

@@ -122,7 +122,7 @@ TEST(DcganFashionMnistTest, StartsFromAnotherRunsNetworks) {
   // G learns at a rate of 1e-30 (its steps leave every weight where it started), D at the
   // default one with all three of its blocks frozen (only its head moves).
   BinaryResult started =
-      RunBinary(common + ",model.latent_dim=50,optim.lr_g=1e-30,train.freeze_d_blocks=3"
+      RunBinary(common + ",model.latent_dim=50,optim.lr_g=1e-30,update.freeze_d_blocks=3"
                          " --out_dir=" + target + " --init_from=" + source);
   ASSERT_EQ(started.exit_code, 0) << started.output;
   const std::string mismatch =

@@ -1,10 +1,16 @@
 #include "gan/experiments/experiment_config.h"
 
+#include <algorithm>
+#include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "gan/core/config.h"
+#include "gan/losses/energy_based.h"
 
 namespace gan {
 namespace {
@@ -47,8 +53,8 @@ constexpr std::pair<const char*, const char*> kMovedTrainKeys[] = {
                   "instead of iterations"}};
 
 // Train keys that moved into the sections of the components that read them: the former
-// key, its section and its key there. A user's config naming one is an error saying where
-// it is; a saved config is translated.
+// key, its section (a dotted path) and its key there. A user's config naming one is an
+// error saying where it is; a saved config is translated.
 struct MovedKey {
   const char* former;
   const char* section;
@@ -68,21 +74,35 @@ constexpr MovedKey kMovedToSections[] = {
     {"lr_schedule", "optim", "lr_schedule"},
     {"lr_decay_start", "optim", "lr_decay_start"},
     {"mixed_precision", "precision", "mixed_precision"},
-    {"channels_last", "precision", "channels_last"}};
+    {"channels_last", "precision", "channels_last"},
+    {"n_dis", "update", "n_dis"},
+    {"generator_first", "update", "generator_first"},
+    {"weight_clip", "update", "weight_clip"},
+    {"joint_batch_norm", "update", "joint_batch_norm"},
+    {"unroll_steps", "update", "unroll_steps"},
+    {"unroll_order", "update", "unroll_order"},
+    {"accumulation_steps", "update", "accumulation_steps"},
+    {"freeze_d_blocks", "update", "freeze_d_blocks"},
+    {"sync_batch_norm", "update", "sync_batch_norm"},
+    {"nonfinite", "update", "nonfinite"},
+    {"max_skipped_steps", "update", "max_skipped_steps"},
+    {"device", "runtime", "device"},
+    {"threads", "runtime", "threads"},
+    {"workers", "runtime", "workers"},
+    {"seed", "runtime", "seed"},
+    {"progressive_stable_images", "model.growth", "stable_images"},
+    {"progressive_fade_images", "model.growth", "fade_images"},
+    {"progressive_fade_reals", "model.growth", "fade_reals"},
+    {"progressive_reset_optimizers", "model.growth", "reset_optimizers"}};
 
-
-// "first" (false) or "second" (true): the order of the unrolled look-ahead's gradient.
-bool ParseUnrollOrder(const std::string& name, bool* second_order) {
-  if (name != "first" && name != "second") return false;
-  *second_order = name == "second";
-  return true;
-}
-
-// "stop" (false) or "skip" (true): what a non-finite step does.
-bool ParseNonfinite(const std::string& name, bool* skip) {
-  if (name != "stop" && name != "skip") return false;
-  *skip = name == "skip";
-  return true;
+// Where a moved key is now, as JSON: "model": {"growth": {"stable_images": ...}}.
+std::string MovedKeyShape(const MovedKey& moved) {
+  std::string shape = absl::StrCat("\"", moved.key, "\": ...");
+  const std::vector<std::string> path = absl::StrSplit(moved.section, '.');
+  for (auto it = path.rbegin(); it != path.rend(); ++it) {
+    shape = absl::StrCat("\"", *it, "\": {", shape, "}");
+  }
+  return shape;
 }
 
 void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
@@ -91,51 +111,19 @@ void ReadTrain(ConfigReader reader, TrainConfig& train, ConfigReader& parent) {
   }
   for (const MovedKey& moved : kMovedToSections) {
     if (reader.Has(moved.former)) {
-      reader.Invalid(moved.former, absl::StrCat("has moved to the ", moved.section, " section: \"",
-                                                moved.section, "\": {\"", moved.key, "\": ...}"));
+      reader.Invalid(moved.former, absl::StrCat("has moved to the ", moved.section,
+                                                " section: ", MovedKeyShape(moved)));
     }
   }
   reader.Read("batch_size", &train.batch_size);
-  reader.Read("accumulation_steps", &train.accumulation_steps);
   reader.Read("epochs", &train.epochs);
   reader.Read("max_iterations", &train.max_iterations);
-  reader.Read("n_dis", &train.n_dis);
-  reader.Read("generator_first", &train.generator_first);
-  reader.Read("weight_clip", &train.weight_clip);
-  reader.Read("joint_batch_norm", &train.joint_batch_norm);
-  reader.Read("unroll_steps", &train.unroll_steps);
-  ReadNamed(reader, "unroll_order", ParseUnrollOrder, "first or second", &train.unroll_second_order);
-  reader.Read("progressive_stable_images", &train.progressive_stable_images);
-  reader.Read("progressive_fade_images", &train.progressive_fade_images);
-  reader.Read("progressive_fade_reals", &train.progressive_fade_reals);
-  reader.Read("progressive_reset_optimizers", &train.progressive_reset_optimizers);
-  reader.Read("sync_batch_norm", &train.sync_batch_norm);
-  reader.Read("freeze_d_blocks", &train.freeze_d_blocks);
-  ReadNamed(reader, "nonfinite", ParseNonfinite, "stop or skip", &train.skip_nonfinite_steps);
-  reader.Read("max_skipped_steps", &train.max_skipped_steps);
-  reader.Read("seed", &train.seed);
-  reader.Read("threads", &train.threads);
-  reader.Read("workers", &train.workers);
-  reader.Read("device", &train.device);
   RequirePositive(reader, "batch_size", train.batch_size);
-  RequirePositive(reader, "accumulation_steps", train.accumulation_steps);
-  RequireNonNegative(reader, "freeze_d_blocks", train.freeze_d_blocks);
   RequireNonNegative(reader, "epochs", train.epochs);
   RequireNonNegative(reader, "max_iterations", train.max_iterations);
   if (train.epochs == 0 && train.max_iterations == 0) {
     reader.Invalid("epochs", "and train.max_iterations are both 0: nothing to train");
   }
-  RequirePositive(reader, "n_dis", train.n_dis);
-  RequireNonNegative(reader, "weight_clip", train.weight_clip);
-  RequireNonNegative(reader, "unroll_steps", train.unroll_steps);
-  RequireNonNegative(reader, "progressive_stable_images",
-                     static_cast<double>(train.progressive_stable_images));
-  RequirePositive(reader, "progressive_fade_images",
-                  static_cast<double>(train.progressive_fade_images));
-  RequireNonNegative(reader, "max_skipped_steps", static_cast<double>(train.max_skipped_steps));
-  RequireNonNegative(reader, "seed", static_cast<double>(train.seed));
-  RequireNonNegative(reader, "threads", train.threads);
-  RequireNonNegative(reader, "workers", train.workers);
   parent.Absorb(reader.Finish());
 }
 
@@ -283,17 +271,46 @@ nlohmann::json PinEarlierDefaults(nlohmann::json json) {
 
 namespace {
 
-// Train keys in the sections they moved to (kMovedToSections).
+// The object at dotted `path` under `json`, made where absent; null where something that is
+// not an object is in the way (the parser then says what is wrong).
+nlohmann::json* ObjectAt(nlohmann::json& json, const std::string& path) {
+  nlohmann::json* object = &json;
+  for (const absl::string_view key : absl::StrSplit(path, '.')) {
+    nlohmann::json& next = (*object)[std::string(key)];
+    if (next.is_null()) next = nlohmann::json::object();
+    if (!next.is_object()) return nullptr;
+    object = &next;
+  }
+  return object;
+}
+
+// Train keys in the sections they moved to (kMovedToSections). Keys that did nothing where
+// they were are dropped: the alternating scheme's under an energy-based loss (which
+// accepted only their defaults, or ignored them), growth for networks that do not grow.
 nlohmann::json MoveTrainKeysToSections(nlohmann::json json) {
   if (!json.is_object() || !json.contains("train") || !json["train"].is_object()) return json;
-  nlohmann::json& train = json["train"];
+  const nlohmann::json loss = json.value("loss", nlohmann::json("hinge"));
+  const nlohmann::json loss_name = loss.is_object() ? loss.value("name", nlohmann::json()) : loss;
+  const std::vector<std::string> energy_losses = EnergyLossNames();
+  const bool energy = loss_name.is_string() &&
+                      std::find(energy_losses.begin(), energy_losses.end(), loss_name.get<std::string>()) !=
+                          energy_losses.end();
+  const bool grows = json.contains("model") && json["model"].is_object() &&
+                     json["model"].value("family", "") == "pggan";
+  nlohmann::json train = json["train"];
   for (const MovedKey& moved : kMovedToSections) {
     if (!train.contains(moved.former)) continue;
-    nlohmann::json& section = json[moved.section];
-    if (section.is_null()) section = nlohmann::json::object();
-    if (section.is_object()) section[moved.key] = train[moved.former];
-    train.erase(moved.former);
+    const std::string section = moved.section;
+    if ((section == "update" && energy) || (section == "model.growth" && !grows)) {
+      train.erase(moved.former);
+      continue;
+    }
+    if (nlohmann::json* target = ObjectAt(json, section)) {
+      (*target)[moved.key] = train[moved.former];
+      train.erase(moved.former);
+    }
   }
+  json["train"] = train;
   return json;
 }
 
@@ -338,10 +355,17 @@ absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& jso
   config.optim = ReadOptimSection(optim);
   root.Absorb(optim.Finish());
   ReadTrain(root.Child("train"), config.train, root);
+  absl::StatusOr<UpdateSection> update =
+      ReadUpdateSection(root.Section("update"), DefaultUpdateScheme(config.loss));
+  if (update.ok()) config.update = std::move(*update);
+  root.Absorb(update.status());
+  ConfigReader runtime = root.Child("runtime");
+  config.runtime = ReadRuntimeSection(runtime);
+  root.Absorb(runtime.Finish());
   ConfigReader precision = root.Child("precision");
   config.precision = ReadPrecisionSection(precision);
-  if (config.precision.mixed_precision == MixedPrecision::kFloat16 && config.train.device == "cpu") {
-    precision.Invalid("mixed_precision", "fp16 needs train.device cuda; on the CPU use bf16");
+  if (config.precision.mixed_precision == MixedPrecision::kFloat16 && config.runtime.device == "cpu") {
+    precision.Invalid("mixed_precision", "fp16 needs runtime.device cuda; on the CPU use bf16");
   }
   root.Absorb(precision.Finish());
   ReadOutput(root.Child("output"), config.output, root);
@@ -354,6 +378,11 @@ absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& jso
                                                    config.model.family_name, "')"));
   }
   return config;
+}
+
+int64_t ImagesPerIteration(const ExperimentConfig& config) {
+  const int batches = config.update.scheme ? config.update.scheme->batches_per_iteration() : 1;
+  return config.train.batch_size * batches;
 }
 
 std::string ArchitectureFingerprint(const ExperimentConfig& config, const ImageShape& shape) {

@@ -5,9 +5,11 @@
 // sections to the losses and terms they name (gan/losses), the augment section to its
 // augmentation (gan/augment), the ema section to the average (gan/train/ema_section.h),
 // the optim section to the optimizers (gan/train/optim_section.h), the precision section
-// to autocast and memory layout (gan/train/precision_section.h).
+// to autocast and memory layout (gan/train/precision_section.h), the update section to
+// the update scheme it names (gan/train/update_scheme.h), the runtime section to the
+// process (gan/core/runtime_section.h); a growing family's schedule is in its model section.
 // Keys of the former flat layout (train.penalty, loss_options, train.ema_decay,
-// train.lr_g, ...) are errors saying where they moved. See configs/*.json for complete examples.
+// train.lr_g, train.n_dis, train.seed, ...) are errors saying where they moved. See configs/*.json for complete examples.
 #ifndef GAN_EXPERIMENTS_EXPERIMENT_CONFIG_H_
 #define GAN_EXPERIMENTS_EXPERIMENT_CONFIG_H_
 
@@ -18,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "gan/augment/augmentation.h"
+#include "gan/core/runtime_section.h"
 #include "gan/data/dataset_source.h"
 #include "gan/losses/loss_section.h"
 #include "gan/losses/terms/loss_term.h"
@@ -25,53 +28,16 @@
 #include "gan/train/ema_section.h"
 #include "gan/train/optim_section.h"
 #include "gan/train/precision_section.h"
+#include "gan/train/update_scheme.h"
 
 namespace gan {
 
+// What is left of the former flat train section: how long the run is, in batches of what
+// size.
 struct TrainConfig {
   int64_t batch_size = 64;
-  // Gradient accumulation: each iteration's steps take accumulation_steps batches of
-  // batch_size in turn and update once, as one batch of batch_size * accumulation_steps
-  // (the loader serves that many; an epoch has that many fewer iterations).
-  int accumulation_steps = 1;
-  // Data-parallel runs: BatchNorm normalizes with the statistics of the global batch
-  // (all ranks), so that ranks compute what one process does on it.
-  bool sync_batch_norm = false;
-  // FreezeD: D's first N blocks keep their weights (with --init_from); 0 = off.
-  int freeze_d_blocks = 0;
   int64_t epochs = 1;
   int64_t max_iterations = 0;  // > 0 overrides epochs
-  int n_dis = 1;
-  bool generator_first = false;  // G's step before D's (D reuses its fakes)
-  double weight_clip = 0.0;      // WGAN: clip D's parameters to [-c, c]; 0 = off
-  bool joint_batch_norm = false;  // one D pass over real+fake vs two passes
-  int unroll_steps = 0;          // unrolled GAN look-ahead steps of D for G's loss
-  // "unroll_order": "first", G's gradient treats the advanced D as fixed; "second", it
-  // flows back through the look-ahead steps too (the paper's method; needs
-  // optim.optimizer sgd with optim.beta1 0).
-  bool unroll_second_order = false;
-  // Growing networks (model.family pggan) only: images per stable phase and per fade-in
-  // of a new level (PGGAN: 800k each); iteration i trains at the phase of i * batch_size
-  // images.
-  int64_t progressive_stable_images = 800000;
-  int64_t progressive_fade_images = 800000;
-  // PGGAN's code: D's real images fade between levels as G's fakes do, and both
-  // optimizers start over when a fade starts and when it ends (progressive_updater.h).
-  bool progressive_fade_reals = true;
-  bool progressive_reset_optimizers = true;
-  // A non-finite loss or gradient, "nonfinite": "stop" the run (the newest checkpoint is
-  // from before it), or "skip" that optimizer step and count it, stopping after
-  // max_skipped_steps.
-  bool skip_nonfinite_steps = false;
-  int64_t max_skipped_steps = 100;
-  int64_t seed = 0;
-  int threads = 0;  // 0 = all hardware cores
-  int workers = 2;  // data loader threads
-  std::string device = "cpu";
-
-  // The images one iteration consumes (all ranks together): what the loader serves, and
-  // what image-counted schedules (the EMA's half-life, growth) count.
-  int64_t ImagesPerIteration() const { return batch_size * accumulation_steps; }
 };
 
 struct OutputConfig {
@@ -115,6 +81,11 @@ struct ExperimentConfig {
   OptimSection optim;
   // Autocast and memory layout (gan/train/precision_section.h).
   PrecisionSection precision;
+  // How each iteration updates G and D (gan/train/update_scheme.h); the loss's scheme when
+  // absent.
+  UpdateSection update;
+  // Device, threads, loader workers, seed (gan/core/runtime_section.h).
+  RuntimeSection runtime;
   TrainConfig train;
   OutputConfig output;
 };
@@ -124,12 +95,17 @@ struct ExperimentConfig {
 // mean_absolute, model.minibatch_form improved_gan); version 3 did so for self-attention
 // (model.attention_pool_keys), SNGAN's D blocks and initialization
 // (model.d_hidden_channels input, model.residual_init_gain sqrt(2)) and PGGAN's fade
-// (train.progressive_fade_reals, train.progressive_reset_optimizers), and counts
+// (model.growth.fade_reals, model.growth.reset_optimizers), and counts
 // the average's start in G steps (ema.start_g_steps; it was train.ema_start, in
 // iterations). A run writes
 // its version into its saved config.json; a saved config without one is version 1
 // (TranslateSavedConfig).
 inline constexpr int kConfigVersion = 3;
+
+// The images one iteration consumes (all ranks together): train.batch_size times the
+// batches the update scheme takes (gradient accumulation). What the loader serves and what
+// image-counted schedules (the EMA's half-life, growth) count.
+int64_t ImagesPerIteration(const ExperimentConfig& config);
 
 // Reads and validates; errors name the offending key and value.
 absl::StatusOr<ExperimentConfig> ParseExperimentConfig(const nlohmann::json& json);

@@ -14,6 +14,7 @@
 #include "gan/experiments/experiment_test_support.h"
 #include "gan/experiments/updater_factory.h"
 #include "gan/networks/progressive/progressive.h"
+#include "gan/train/alternating_scheme.h"
 #include "gan/train/progressive_schedule.h"
 #include "gan/networks/stylegan/stylegan.h"
 
@@ -49,6 +50,14 @@ std::string Error(nlohmann::json json, const std::string& override_assignment) {
   EXPECT_TRUE(ApplyOverride(override_assignment, &json).ok());
   const auto config = ParseExperimentConfig(json);
   return config.ok() ? "" : std::string(config.status().message());
+}
+
+// The alternating scheme's settings of a parsed config.
+const AlternatingUpdaterOptions& Alternating(const ExperimentConfig& config) {
+  const auto* scheme = dynamic_cast<const AlternatingScheme*>(config.update.scheme.get());
+  static const AlternatingUpdaterOptions kNone;
+  EXPECT_NE(scheme, nullptr) << config.name << ": " << config.update.scheme_name;
+  return scheme == nullptr ? kNone : scheme->options();
 }
 
 absl::StatusOr<Networks> Build(const ExperimentConfig& config, int64_t size, int64_t channels) {
@@ -148,7 +157,7 @@ TEST(ExperimentConfigTest, Stl10StudyExperimentsUseTheStudysHyperParameters) {
     EXPECT_EQ(config.train.epochs, 300);
     EXPECT_DOUBLE_EQ(config.optim.generator.lr, 2e-4);
     EXPECT_DOUBLE_EQ(config.optim.discriminator.beta1, 0.5);
-    EXPECT_TRUE(config.train.generator_first);
+    EXPECT_TRUE(Alternating(config).generator_first);
     EXPECT_EQ(config.data.dataset, "stl10");
     EXPECT_EQ(config.data.split, "unlabeled");
   }
@@ -156,8 +165,8 @@ TEST(ExperimentConfigTest, Stl10StudyExperimentsUseTheStudysHyperParameters) {
 
 TEST(ExperimentConfigTest, BadValuesAreRejectedNamingTheKey) {
   const nlohmann::json base = Shipped("dcgan_fashion_mnist");
-  EXPECT_THAT(Error(base, "train.accumulation_steps=0"),
-              HasSubstr("'train.accumulation_steps' must be positive, got 0"));
+  EXPECT_THAT(Error(base, "update.accumulation_steps=0"),
+              HasSubstr("'update.accumulation_steps' must be positive, got 0"));
   EXPECT_THAT(Error(base, "train.batch_size=-3"),
               HasSubstr("'train.batch_size' must be positive, got -3"));
   EXPECT_THAT(Error(base, "train.bach_size=3"), HasSubstr("unknown config key 'train.bach_size'"));
@@ -173,11 +182,11 @@ TEST(ExperimentConfigTest, BadValuesAreRejectedNamingTheKey) {
   EXPECT_THAT(Error(base, "precision.mixed_precision=fp8"),
               HasSubstr("'precision.mixed_precision' must be none, bf16 or fp16, got 'fp8'"));
   EXPECT_THAT(Error(base, "precision.mixed_precision=fp16"),
-              HasSubstr("'precision.mixed_precision' fp16 needs train.device cuda"));
+              HasSubstr("'precision.mixed_precision' fp16 needs runtime.device cuda"));
   EXPECT_THAT(Error(base, "train.channels_last=true"),
               HasSubstr("'train.channels_last' has moved to the precision section"));
-  EXPECT_THAT(Error(base, "train.nonfinite=ignore"),
-              HasSubstr("'train.nonfinite' must be stop or skip, got 'ignore'"));
+  EXPECT_THAT(Error(base, "update.nonfinite=ignore"),
+              HasSubstr("'update.nonfinite' must be stop or skip, got 'ignore'"));
   EXPECT_THAT(Error(base, "optim.optimizer=7"), HasSubstr("'optim.optimizer'"));
   EXPECT_THAT(Error(base, "train.lr_g=1e-4"),
               HasSubstr("'train.lr_g' has moved to the optim section: \"optim\": {\"lr_g\""));
@@ -292,6 +301,41 @@ TEST(ExperimentConfigTest, SavedConfigsOfTheFormerLayoutAreTranslated) {
   EXPECT_EQ(parsed->optim.discriminator.lr, 0.001);
   EXPECT_EQ(parsed->optim.generator.lr, 2e-4);  // the default, as it was
   EXPECT_EQ(parsed->optim.generator.beta1, 0.1);
+  // The update scheme's, the process's and the growth schedule's train keys.
+  const nlohmann::json clipped = TranslateSavedConfig(Edited(
+      "wgan_clip", {"update=null", "runtime=null", "train.n_dis=3", "train.weight_clip=0.02",
+                    "train.seed=5", "train.threads=1"}));
+  EXPECT_EQ(clipped["update"], nlohmann::json::parse(R"({"n_dis": 3, "weight_clip": 0.02})"));
+  EXPECT_EQ(clipped["runtime"], nlohmann::json::parse(R"({"seed": 5, "threads": 1})"));
+  EXPECT_EQ(clipped["train"], nlohmann::json::parse(R"({"batch_size": 64, "epochs": 2})"));
+  parsed = ParseExperimentConfig(clipped);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(Alternating(*parsed).n_dis, 3);
+  EXPECT_EQ(parsed->runtime.seed, 5);
+  const nlohmann::json grown = TranslateSavedConfig(Edited(
+      "pggan_fashion_mnist", {"model.growth=null", "train.progressive_fade_images=640"}));
+  // (Without a config_version the run is of version 1, before PGGAN's fade was the code's.)
+  EXPECT_EQ(grown["model"]["growth"],
+            nlohmann::json::parse(
+                R"({"fade_images": 640, "fade_reals": false, "reset_optimizers": false})"));
+  // Keys that did nothing where they were are dropped: the alternating scheme's under an
+  // energy-based loss (the energy updaters accepted their defaults), growth for networks
+  // that do not grow.
+  const nlohmann::json energy = TranslateSavedConfig(
+      Edited("ebgan", {"train.n_dis=1", "train.max_skipped_steps=7", "train.seed=2"}));
+  EXPECT_FALSE(energy.contains("update"));
+  EXPECT_EQ(energy["runtime"]["seed"], 2);
+  EXPECT_TRUE(ParseExperimentConfig(energy).ok());
+  const nlohmann::json flat = TranslateSavedConfig(
+      Edited("dcgan_fashion_mnist", {"train.progressive_fade_reals=true"}));
+  EXPECT_FALSE(flat["model"].contains("growth"));
+  EXPECT_TRUE(ParseExperimentConfig(flat).ok());
+  // A user's config naming one of them is an error saying where it is now.
+  EXPECT_THAT(Error(Shipped("wgan_clip"), "train.n_dis=2"),
+              HasSubstr("'train.n_dis' has moved to the update section: \"update\": {\"n_dis\": ...}"));
+  EXPECT_THAT(Error(Shipped("pggan_fashion_mnist"), "train.progressive_fade_images=2"),
+              HasSubstr("'train.progressive_fade_images' has moved to the model.growth section: "
+                        "\"model\": {\"growth\": {\"fade_images\": ...}}"));
   // A config in the current layout and version is left as it is.
   nlohmann::json current = Shipped("lecam_resnet");
   current["config_version"] = kConfigVersion;
@@ -343,9 +387,10 @@ TEST(ExperimentConfigTest, SavedVersionTwoConfigsKeepTheirFormerDefaults) {
   EXPECT_DOUBLE_EQ(Parsed("sngan_resnet").model.settings["residual_init_gain"].get<double>(),
                    std::sqrt(2.0));
   const nlohmann::json pggan = saved_v2("pggan_fashion_mnist");
-  EXPECT_EQ(pggan["train"]["progressive_fade_reals"], false);
-  EXPECT_EQ(pggan["train"]["progressive_reset_optimizers"], false);
-  EXPECT_TRUE(Parsed("pggan_fashion_mnist").train.progressive_fade_reals);
+  EXPECT_EQ(pggan["model"]["growth"]["fade_reals"], false);
+  EXPECT_EQ(pggan["model"]["growth"]["reset_optimizers"], false);
+  EXPECT_EQ(pggan["model"]["growth"]["stable_images"], 12800);
+  EXPECT_TRUE(Parsed("pggan_fashion_mnist").model.family->growth()->fade_reals);
   for (const char* name : {"sagan", "sngan_resnet", "pggan_fashion_mnist"}) {
     EXPECT_TRUE(ParseExperimentConfig(saved_v2(name)).ok()) << name;
   }
@@ -356,6 +401,9 @@ TEST(ExperimentConfigTest, SavedVersionTwoConfigsKeepTheirFormerDefaults) {
     nlohmann::json biggan = Shipped("biggan");
     biggan["config_version"] = 2;
     biggan["ema"].erase("start_g_steps");
+    // Version 2 kept n_dis in the train section.
+    biggan["train"]["n_dis"] = biggan["update"]["n_dis"];
+    biggan.erase("update");
     biggan["train"]["ema_start"] = 202;
     biggan["train"]["generator_first"] = generator_first;
     absl::StatusOr<ExperimentConfig> parsed = ParseExperimentConfig(TranslateSavedConfig(biggan));
@@ -397,17 +445,17 @@ TEST(ExperimentConfigTest, ArchitectureExperimentsBuildTheirNetworksAndHeads) {
 }
 
 TEST(ExperimentConfigTest, SecondOrderUnrollingNeedsStepsItCanDifferentiate) {
-  EXPECT_THAT(UpdaterError("unrolled_gan", {"model.width=2", "train.unroll_order=second"}),
-              HasSubstr("'train.unroll_order' (second) differentiates through D's look-ahead "
+  EXPECT_THAT(UpdaterError("unrolled_gan", {"model.width=2", "update.unroll_order=second"}),
+              HasSubstr("'update.unroll_order' (second) differentiates through D's look-ahead "
                         "steps as plain gradient descent: set optim.optimizer to sgd"));
-  EXPECT_EQ(UpdaterError("unrolled_gan", {"model.width=2", "train.unroll_order=second",
+  EXPECT_EQ(UpdaterError("unrolled_gan", {"model.width=2", "update.unroll_order=second",
                                           "optim.optimizer=sgd", "optim.beta1=0"}),
             "");
-  EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=2", "train.unroll_order=second",
+  EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=2", "update.unroll_order=second",
                                                    "optim.optimizer=sgd", "optim.beta1=0"}),
-              HasSubstr("'train.unroll_order' (second) needs train.unroll_steps > 0"));
-  EXPECT_THAT(Error(Shipped("unrolled_gan"), "train.unroll_order=third"),
-              HasSubstr("'train.unroll_order' must be first or second, got 'third'"));
+              HasSubstr("'update.unroll_order' (second) needs update.unroll_steps > 0"));
+  EXPECT_THAT(Error(Shipped("unrolled_gan"), "update.unroll_order=third"),
+              HasSubstr("'update.unroll_order' must be first or second, got 'third'"));
 }
 
 TEST(ExperimentConfigTest, ConditionalSettingsMustAgree) {
@@ -449,30 +497,40 @@ TEST(ExperimentConfigTest, EnergyBasedFamiliesTrainWithTheirLosses) {
                         "discriminator of model.family 'ebgan' is an autoencoder, trained with "
                         "one of began, ebgan"));
   EXPECT_THAT(UpdaterError("began", {"model.width=4", "terms.wgan_gp={}"}),
-              HasSubstr("'terms' (wgan_gp) applies to logit discriminators, not the autoencoder "
-                        "of model.family 'began'"));
+              HasSubstr("model.family 'began': the terms section is supported by the alternating "
+                        "update scheme of logit discriminators, not the energy scheme"));
+  // The energy scheme reads none of the alternating scheme's keys.
+  EXPECT_THAT(Error(Shipped("ebgan"), "update.n_dis=2"),
+              HasSubstr("unknown config key 'update.n_dis'; known keys under 'update': scheme"));
+  EXPECT_THAT(UpdaterError("ebgan", {"model.width=4", "update.scheme=alternating"}),
+              HasSubstr("config key 'update.scheme' (alternating) trains logit discriminators; "
+                        "that of model.family 'ebgan' is an autoencoder"));
+  EXPECT_THAT(UpdaterError("ebgan", {"model.width=4", "update.scheme=alternating", "loss=hinge"}),
+              HasSubstr("config key 'loss': 'hinge' is a loss of discriminator logits"));
+  EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=4", "update.scheme=energy"}),
+              HasSubstr("config key 'update.scheme' (energy) trains autoencoder discriminators"));
   // Terms whose value is not a mean over images cannot be accumulated over parts.
-  EXPECT_THAT(UpdaterError("lecam_resnet", {"model.width=2", "train.accumulation_steps=2"}),
-              HasSubstr("'train.accumulation_steps' (2): the term 'lecam' needs the whole batch"));
-  EXPECT_EQ(UpdaterError("bcr_resnet", {"model.width=2", "train.accumulation_steps=2"}), "");
+  EXPECT_THAT(UpdaterError("lecam_resnet", {"model.width=2", "update.accumulation_steps=2"}),
+              HasSubstr("'update.accumulation_steps' (2): the term 'lecam' needs the whole batch"));
+  EXPECT_EQ(UpdaterError("bcr_resnet", {"model.width=2", "update.accumulation_steps=2"}), "");
   // FreezeD counts the blocks a family names: DCGAN's conv layers, the ResNets' residual
   // blocks and attention; StyleGAN's discriminator names none.
   // DCGAN at 32x32: three strided convs before the head.
-  EXPECT_EQ(UpdaterError("dcgan_fashion_mnist", {"model.width=2", "train.freeze_d_blocks=3"}), "");
-  EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=2", "train.freeze_d_blocks=4"}),
-              HasSubstr("'train.freeze_d_blocks' (4): the discriminator has 3 blocks"));
+  EXPECT_EQ(UpdaterError("dcgan_fashion_mnist", {"model.width=2", "update.freeze_d_blocks=3"}), "");
+  EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=2", "update.freeze_d_blocks=4"}),
+              HasSubstr("'update.freeze_d_blocks' (4): the discriminator has 3 blocks"));
   EXPECT_THAT(UpdaterError("dcgan_fashion_mnist",
-                           {"model.width=2", "train.generator_first=true", "terms.zcr={}"}),
-              HasSubstr("'train.generator_first': the term 'zcr' runs G again"));
-  EXPECT_EQ(UpdaterError("sagan", {"model.width=2", "train.freeze_d_blocks=5"}), "");  // 4 + attention
-  EXPECT_THAT(UpdaterError("sagan", {"model.width=2", "train.freeze_d_blocks=6"}),
+                           {"model.width=2", "update.generator_first=true", "terms.zcr={}"}),
+              HasSubstr("'update.generator_first': the term 'zcr' runs G again"));
+  EXPECT_EQ(UpdaterError("sagan", {"model.width=2", "update.freeze_d_blocks=5"}), "");  // 4 + attention
+  EXPECT_THAT(UpdaterError("sagan", {"model.width=2", "update.freeze_d_blocks=6"}),
               HasSubstr("has 5 blocks"));
-  EXPECT_THAT(UpdaterError("stylegan_fashion_mnist", {"model.width=2", "train.freeze_d_blocks=1"}),
+  EXPECT_THAT(UpdaterError("stylegan_fashion_mnist", {"model.width=2", "update.freeze_d_blocks=1"}),
               HasSubstr("has 0 blocks that FreezeD can count"));
   EXPECT_THAT(UpdaterError("began", {"model.width=4", "augment=diffaugment"}),
-              HasSubstr("'augment' (diffaugment) applies to logit discriminators"));
+              HasSubstr("the augment section is supported by the alternating update scheme"));
   EXPECT_THAT(UpdaterError("began", {"model.width=4", "optim.lr_schedule=linear"}),
-              HasSubstr("optim.lr_schedule is supported by the adversarial updaters"));
+              HasSubstr("optim.lr_schedule is supported by the alternating update scheme"));
   EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=4", "loss=ebgan"}),
               HasSubstr("'ebgan' trains autoencoder discriminators"));
 }
@@ -544,8 +602,8 @@ TEST(ExperimentConfigTest, StyleAndProgressiveDefaultsAreThePapers) {
   EXPECT_EQ(config->model.settings["mapping_layers"], StyleGanSpec().mapping_layers);
   EXPECT_EQ(config->model.settings["style_mixing_probability"],
             StyleGanSpec().style_mixing_probability);
-  EXPECT_EQ(TrainConfig().progressive_stable_images, ProgressiveScheduleOptions().stable_images);
-  EXPECT_EQ(TrainConfig().progressive_fade_images, ProgressiveScheduleOptions().fade_images);
+  EXPECT_EQ(GrowthSchedule().stable_images, ProgressiveScheduleOptions().stable_images);
+  EXPECT_EQ(GrowthSchedule().fade_images, ProgressiveScheduleOptions().fade_images);
 }
 
 TEST(ExperimentConfigTest, StyleAndProgressiveKeysAreCheckedNamingTheKey) {
@@ -555,15 +613,22 @@ TEST(ExperimentConfigTest, StyleAndProgressiveKeysAreCheckedNamingTheKey) {
               HasSubstr("'model.mapping_layers' must be positive, got 0"));
   EXPECT_THAT(Error(style, "model.style_mixing_probability=1.5"),
               HasSubstr("'model.style_mixing_probability' must be in [0, 1], got 1.5"));
-  EXPECT_THAT(Error(pggan, "train.progressive_fade_images=0"),
-              HasSubstr("'train.progressive_fade_images' must be positive, got 0"));
-  EXPECT_THAT(Error(pggan, "train.progressive_stable_images=-1"),
-              HasSubstr("'train.progressive_stable_images' must not be negative, got -1"));
-  EXPECT_THAT(UpdaterError("dcgan_fashion_mnist", {"model.width=2", "train.progressive_fade_images=100"}),
-              HasSubstr("'train.progressive_fade_images' applies to networks that grow (PGGAN's), "
-                        "not those of model.family 'dcgan'"));
-  EXPECT_THAT(UpdaterError("stylegan_fashion_mnist", {"model.width=2", "train.progressive_stable_images=100"}),
-              HasSubstr("not those of model.family 'stylegan'"));
+  EXPECT_THAT(Error(pggan, "model.growth.fade_images=0"),
+              HasSubstr("'model.growth.fade_images' must be positive, got 0"));
+  EXPECT_THAT(Error(pggan, "model.growth.stable_images=-1"),
+              HasSubstr("'model.growth.stable_images' must not be negative, got -1"));
+  // Only a family that grows reads a growth schedule.
+  EXPECT_THAT(Error(Shipped("dcgan_fashion_mnist"), "model.growth.fade_images=100"),
+              HasSubstr("unknown config key 'model.growth'"));
+  EXPECT_THAT(Error(style, "model.growth.stable_images=100"),
+              HasSubstr("unknown config key 'model.growth'"));
+  const GrowthSchedule* growth = Parsed("pggan_fashion_mnist").model.family->growth();
+  ASSERT_NE(growth, nullptr);
+  EXPECT_EQ(growth->stable_images, 12800);
+  EXPECT_EQ(growth->fade_images, 12800);
+  EXPECT_TRUE(growth->fade_reals);
+  EXPECT_TRUE(growth->reset_optimizers);
+  EXPECT_EQ(Parsed("stylegan_fashion_mnist").model.family->growth(), nullptr);
   EXPECT_THAT(Error(pggan, "train.batch_size=6"),
               HasSubstr("config key 'train.batch_size' must be a multiple of 4 (the "
                         "discriminator's minibatch standard deviation takes groups of 4), got 6 "
@@ -662,14 +727,14 @@ TEST(ArchitectureFingerprintTest, CheckpointsOfTheFormerLayoutStillMatch) {
   EXPECT_FALSE(FingerprintMatches(former.dump(), style));
 }
 
-// train.nonfinite reaches the updater; the energy-based updaters cannot skip steps and
-// say so before training.
-TEST(UpdaterFactoryTest, SkippingNonFiniteStepsIsForAdversarialUpdaters) {
-  EXPECT_THAT(UpdaterError("ebgan", {"train.nonfinite=skip", "model.width=4"}),
-              HasSubstr("train.nonfinite = skip is supported by the adversarial updaters"));
+// update.nonfinite reaches the updater; the energy scheme cannot skip steps and has no
+// such key.
+TEST(UpdaterFactoryTest, SkippingNonFiniteStepsIsForTheAlternatingScheme) {
+  EXPECT_THAT(Error(Shipped("ebgan"), "update.nonfinite=skip"),
+              HasSubstr("unknown config key 'update.nonfinite'"));
 
   const ExperimentConfig config =
-      Parsed("dcgan_fashion_mnist", {"train.nonfinite=skip", "model.width=4"});
+      Parsed("dcgan_fashion_mnist", {"update.nonfinite=skip", "model.width=4"});
   absl::StatusOr<Networks> networks = Build(config, 32, 1);
   ASSERT_TRUE(networks.ok());
   auto skipping = MakeUpdater(config, *networks, torch::kCPU);
@@ -687,7 +752,7 @@ TEST(UpdaterFactoryTest, SkippingNonFiniteStepsIsForAdversarialUpdaters) {
 TEST(UpdaterFactoryTest, EmaHalfLifeCountsEveryImageOfAnAccumulatedIteration) {
   const ExperimentConfig config =
       Parsed("dcgan_fashion_mnist", {"model.width=4", "train.batch_size=4",
-                                     "train.accumulation_steps=2", "ema.half_life_images=8"});
+                                     "update.accumulation_steps=2", "ema.half_life_images=8"});
   absl::StatusOr<Networks> networks = Build(config, 32, 1);
   ASSERT_TRUE(networks.ok()) << networks.status();
   networks->ema_generator = *config.model.family->BuildGenerator({32, 1});
@@ -716,14 +781,17 @@ TEST(UpdaterFactoryTest, EmaHalfLifeCountsEveryImageOfAnAccumulatedIteration) {
   EXPECT_NEAR(numerator / denominator, 0.5, 1e-3);
 }
 
-// precision.channels_last reaches the networks; the energy-based updaters refuse it, and
+// precision.channels_last reaches the networks; the energy scheme refuses it, and
 // mixed precision, instead of ignoring them.
-TEST(UpdaterFactoryTest, ChannelsLastAndMixedPrecisionAreForAdversarialUpdaters) {
-  for (const char* setting :
-       {"precision.channels_last=true", "precision.mixed_precision=bf16", "train.accumulation_steps=2",
-        "train.sync_batch_norm=true", "train.freeze_d_blocks=1"}) {
+TEST(UpdaterFactoryTest, ChannelsLastAndMixedPrecisionAreForTheAlternatingScheme) {
+  for (const char* setting : {"precision.channels_last=true", "precision.mixed_precision=bf16"}) {
     EXPECT_THAT(UpdaterError("began", {setting, "model.width=4"}),
-                HasSubstr("is supported by the adversarial updaters"))
+                HasSubstr("is supported by the alternating update scheme"))
+        << setting;
+  }
+  for (const char* setting :
+       {"update.accumulation_steps=2", "update.sync_batch_norm=true", "update.freeze_d_blocks=1"}) {
+    EXPECT_THAT(Error(Shipped("began"), setting), HasSubstr("unknown config key 'update."))
         << setting;
   }
   const ExperimentConfig config = Parsed("dcgan_stl10_hinge");

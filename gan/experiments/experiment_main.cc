@@ -61,15 +61,15 @@ ABSL_FLAG(std::string, data_dir, "", "dataset directory (sets data.dir)");
 ABSL_FLAG(std::optional<int64_t>, epochs, std::nullopt, "epochs to train (sets train.epochs)");
 ABSL_FLAG(std::optional<int64_t>, max_iterations, std::nullopt, "stop after this many iterations (sets train.max_iterations)");
 ABSL_FLAG(std::optional<int64_t>, batch_size, std::nullopt, "batch size (sets train.batch_size)");
-ABSL_FLAG(std::optional<int64_t>, seed, std::nullopt, "random seed (sets train.seed)");
+ABSL_FLAG(std::optional<int64_t>, seed, std::nullopt, "random seed (sets runtime.seed)");
 ABSL_FLAG(std::optional<int64_t>, threads, std::nullopt,
-          "intra-op threads, 0 = all cores (sets train.threads); OpenMP waits passively "
+          "intra-op threads, 0 = all cores (sets runtime.threads); OpenMP waits passively "
           "unless OMP_WAIT_POLICY is set");
-ABSL_FLAG(std::string, device, "", "cpu, cuda or cuda:N (sets train.device)");
+ABSL_FLAG(std::string, device, "", "cpu, cuda or cuda:N (sets runtime.device)");
 ABSL_FLAG(bool, print_config, false, "print the resolved config as JSON and exit");
 ABSL_FLAG(int, nproc, 1,
           "data-parallel: start this many local ranks (each gets --rank, --world_size, and "
-          "its share of the cores unless train.threads is set); train.batch_size is the "
+          "its share of the cores unless runtime.threads is set); train.batch_size is the "
           "global batch, split over the ranks");
 ABSL_FLAG(int, rank, 0, "data-parallel: this process's rank (0 hosts the rendezvous and writes the run)");
 ABSL_FLAG(int, world_size, 1, "data-parallel: number of ranks on all machines");
@@ -92,13 +92,13 @@ std::vector<std::string> FlagOverrides(const std::vector<std::string>& set) {
       {"train.epochs", absl::GetFlag(FLAGS_epochs)},
       {"train.max_iterations", absl::GetFlag(FLAGS_max_iterations)},
       {"train.batch_size", absl::GetFlag(FLAGS_batch_size)},
-      {"train.seed", absl::GetFlag(FLAGS_seed)},
-      {"train.threads", absl::GetFlag(FLAGS_threads)}};
+      {"runtime.seed", absl::GetFlag(FLAGS_seed)},
+      {"runtime.threads", absl::GetFlag(FLAGS_threads)}};
   for (const auto& [key, value] : numbers) {
     if (value.has_value()) overrides.push_back(absl::StrCat(key, "=", *value));
   }
   if (!absl::GetFlag(FLAGS_device).empty()) {
-    overrides.push_back(absl::StrCat("train.device=", absl::GetFlag(FLAGS_device)));
+    overrides.push_back(absl::StrCat("runtime.device=", absl::GetFlag(FLAGS_device)));
   }
   return overrides;
 }
@@ -207,9 +207,9 @@ struct Training {
 absl::StatusOr<Training> BuildTraining(const ExperimentConfig& config,
                                        const std::shared_ptr<DataParallel>& group) {
   Training training;
-  training.threads = SetThreadCount(config.train.threads);
-  SeedEverything(static_cast<uint64_t>(config.train.seed));
-  GAN_ASSIGN_OR_RETURN(training.device, ParseDevice(config.train.device));
+  training.threads = SetThreadCount(config.runtime.threads);
+  SeedEverything(static_cast<uint64_t>(config.runtime.seed));
+  GAN_ASSIGN_OR_RETURN(training.device, ParseDevice(config.runtime.device));
   if (group) {
     training.device = DeviceForRank(training.device, group->rank(),
                                     static_cast<int>(torch::cuda::device_count()));
@@ -235,12 +235,12 @@ absl::StatusOr<Training> BuildTraining(const ExperimentConfig& config,
                                   DataDirectory(config.data)));
   training.fingerprint = ArchitectureFingerprint(config, training.shape);
 
-  const int64_t iteration_images = config.train.ImagesPerIteration();
+  const int64_t iteration_images = ImagesPerIteration(config);
   if (dataset.size() < iteration_images) {
     return absl::InvalidArgumentError(absl::StrCat(
         "train.batch_size ", config.train.batch_size,
-        config.train.accumulation_steps > 1
-            ? absl::StrCat(" x train.accumulation_steps ", config.train.accumulation_steps)
+        iteration_images > config.train.batch_size
+            ? absl::StrCat(" x update.accumulation_steps ", iteration_images / config.train.batch_size)
             : "",
         " is larger than the dataset (", dataset.size(), " images in '",
         DataDirectory(config.data), "')"));
@@ -251,8 +251,8 @@ absl::StatusOr<Training> BuildTraining(const ExperimentConfig& config,
     loader_options.rank = group->rank();
     loader_options.world_size = group->world_size();
   }
-  loader_options.seed = static_cast<uint64_t>(config.train.seed);
-  loader_options.num_workers = config.train.workers;
+  loader_options.seed = static_cast<uint64_t>(config.runtime.seed);
+  loader_options.num_workers = config.runtime.workers;
   training.loader =
       std::make_unique<BatchLoader>(dataset, MakeTransforms(config.data), loader_options);
   training.total_iterations = config.train.max_iterations > 0
@@ -276,7 +276,7 @@ absl::StatusOr<RunStatusExtension*> AttachStandardExtensions(Trainer& trainer,
   SampleGridOptions sample_options;
   sample_options.count = out.samples;
   sample_options.columns = out.sample_columns;
-  sample_options.seed = static_cast<uint64_t>(config.train.seed) + 1;
+  sample_options.seed = static_cast<uint64_t>(config.runtime.seed) + 1;
   sample_options.batch_statistics = out.sample_batch_statistics;
   const Generator& sampler = updater.sampling_generator();
   if (sampler->num_classes() > 0) {
@@ -298,7 +298,7 @@ absl::StatusOr<RunStatusExtension*> AttachStandardExtensions(Trainer& trainer,
     // extractor or missing weights stop the run at once.
     EvaluationOptions evaluation;
     evaluation.num_fake = out.evaluate_samples;
-    evaluation.seed = static_cast<uint64_t>(config.train.seed);
+    evaluation.seed = static_cast<uint64_t>(config.runtime.seed);
     evaluation.sample_features = std::min<int64_t>(evaluation.sample_features, out.evaluate_samples);
     evaluation.kid_subset_size = std::min<int64_t>(evaluation.kid_subset_size, out.evaluate_samples);
     GAN_ASSIGN_OR_RETURN(EvaluationSetup setup,
@@ -432,7 +432,7 @@ absl::Status Run(int argc, char** argv, const char* embedded) {
   const int nproc = absl::GetFlag(FLAGS_nproc);
   if (nproc < 1) return absl::InvalidArgumentError(absl::StrCat("--nproc must be >= 1, got ", nproc));
   if (nproc > 1 && absl::GetFlag(FLAGS_world_size) == 1) {
-    const int code = RunLocalRanks(argc, argv, nproc, config.train.threads == 0);
+    const int code = RunLocalRanks(argc, argv, nproc, config.runtime.threads == 0);
     if (code != 0) return absl::InternalError(absl::StrCat("a rank of ", nproc, " failed (exit code ", code, ")"));
     return absl::OkStatus();
   }

@@ -71,7 +71,7 @@ std::string TinySettings(const std::string& experiment) {
     settings += ",ema.start_g_steps=2";
   }
   if (experiment == "pggan_fashion_mnist") {
-    settings += ",train.progressive_stable_images=8,train.progressive_fade_images=16";
+    settings += ",model.growth.stable_images=8,model.growth.fade_images=16";
   }
   if (experiment == "lecam_resnet") settings += ",terms.lecam.start=1";  // on from step 2
   // ADA's pipeline at work from the first step, and p adapted after the second.

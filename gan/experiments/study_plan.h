@@ -3,15 +3,15 @@
 // Created Equal?", whose comparisons needed many seeds per condition). Its JSON file:
 //
 //   {"name": "losses", "experiment": "dcgan_fashion_mnist",
-//    "grid": {"loss": ["hinge", "bce"], "train.n_dis": [1, 2]},
+//    "grid": {"loss": ["hinge", "bce"], "update.n_dis": [1, 2]},
 //    "seeds": [0, 1, 2],
 //    "budget": {"epochs": 3},
 //    "evaluation": {"every_epochs": 1, "samples": 10000, "extractor": "fmnist-classifier"}}
 //
 // "grid": every combination of the keys' values (keys in alphabetical order, values in the
-// order given), each condition named "loss=hinge,train.n_dis=1"; or "conditions": named
+// order given), each condition named "loss=hinge,update.n_dis=1"; or "conditions": named
 // lists of --set assignments (in the order of their names), {"joint":
-// ["train.joint_batch_norm=true"], "separate": []}; neither: one condition, "base".
+// ["update.joint_batch_norm=true"], "separate": []}; neither: one condition, "base".
 // "experiments": [...] instead of "experiment" runs each of several experiments, each a
 // condition named after it ("<experiment>:<condition>" with a grid or conditions).
 // "budget": one of "epochs", "iterations" or "images" (iterations of the run's batch size,

@@ -31,29 +31,29 @@ std::string Error(const nlohmann::json& json) {
   return plan.ok() ? "" : std::string(plan.status().message());
 }
 
-// 2 losses x 2 n_dis = 4 conditions (keys alphabetical: loss before train.n_dis), x 2 seeds.
+// 2 losses x 2 n_dis = 4 conditions (keys alphabetical: loss before update.n_dis), x 2 seeds.
 TEST(StudyPlanTest, AGridIsEveryCombinationTimesEverySeed) {
   absl::StatusOr<StudyPlan> plan =
-      ParseStudyPlan(Study(R"(, "grid": {"train.n_dis": [1, 2], "loss": ["hinge", "bce"]})"));
+      ParseStudyPlan(Study(R"(, "grid": {"update.n_dis": [1, 2], "loss": ["hinge", "bce"]})"));
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_THAT(plan->conditions,
-              ElementsAre("loss=hinge,train.n_dis=1", "loss=hinge,train.n_dis=2",
-                          "loss=bce,train.n_dis=1", "loss=bce,train.n_dis=2"));
+              ElementsAre("loss=hinge,update.n_dis=1", "loss=hinge,update.n_dis=2",
+                          "loss=bce,update.n_dis=1", "loss=bce,update.n_dis=2"));
   ASSERT_EQ(plan->runs.size(), 8u);
-  EXPECT_EQ(plan->runs[3].condition, "loss=hinge,train.n_dis=2");
+  EXPECT_EQ(plan->runs[3].condition, "loss=hinge,update.n_dis=2");
   EXPECT_EQ(plan->runs[3].seed, 7);
-  EXPECT_THAT(plan->runs[3].settings, ElementsAre("loss=hinge", "train.n_dis=2"));
-  EXPECT_EQ(plan->runs[3].directory, "loss=hinge,train.n_dis=2/seed_7");
+  EXPECT_THAT(plan->runs[3].settings, ElementsAre("loss=hinge", "update.n_dis=2"));
+  EXPECT_EQ(plan->runs[3].directory, "loss=hinge,update.n_dis=2/seed_7");
   EXPECT_EQ(plan->budget.unit, "epochs");
   EXPECT_EQ(plan->budget.amount, 2);
 }
 
 TEST(StudyPlanTest, NamedConditionsKeepTheirSettingsAndNoneIsOneBaseCondition) {
   absl::StatusOr<StudyPlan> plan = ParseStudyPlan(Study(
-      R"(, "conditions": {"joint": ["train.joint_batch_norm=true"], "separate": []})"));
+      R"(, "conditions": {"joint": ["update.joint_batch_norm=true"], "separate": []})"));
   ASSERT_TRUE(plan.ok()) << plan.status();
   EXPECT_THAT(plan->conditions, ElementsAre("joint", "separate"));
-  EXPECT_THAT(plan->runs[0].settings, ElementsAre("train.joint_batch_norm=true"));
+  EXPECT_THAT(plan->runs[0].settings, ElementsAre("update.joint_batch_norm=true"));
   EXPECT_TRUE(plan->runs[2].settings.empty());
   absl::StatusOr<StudyPlan> base = ParseStudyPlan(Study(""));
   ASSERT_TRUE(base.ok()) << base.status();

@@ -15,6 +15,7 @@
 #include "gan/core/config.h"
 #include "gan/core/status_macros.h"
 #include "gan/experiments/experiment_config.h"
+#include "gan/metrics/metric.h"
 #include "gan/outputs/progress_extension.h"
 #include "gan/outputs/run_report.h"
 #include "gan/outputs/run_status.h"
@@ -24,9 +25,8 @@
 namespace gan {
 namespace {
 
-// The metrics and the losses and D's statistics that the final table shows (when logged);
-// the curves show every one.
-const char* const kTableMetrics[] = {"fid", "is_mean", "kid_mean"};
+// The losses and D's statistics that the final table shows (when logged), beside the
+// headline metrics (HeadlineMetricKeys); the curves show every one.
 const char* const kTableLosses[] = {"loss_d", "loss_g", "logit_real", "logit_fake", "logit_gap"};
 
 // `results` with "logit_gap", logit_real - logit_fake, where a run logged both: how far
@@ -167,10 +167,9 @@ struct TextTable {
 
 TextTable FinalTable(const StudyPlan& plan, const StudyResults& results, const std::string& study_dir) {
   std::vector<std::string> metrics, losses;
+  const std::vector<std::string> headline = HeadlineMetricKeys();
   for (const std::string& key : results.keys) {
-    if (std::find(std::begin(kTableMetrics), std::end(kTableMetrics), key) != std::end(kTableMetrics)) {
-      metrics.push_back(key);
-    }
+    if (std::find(headline.begin(), headline.end(), key) != headline.end()) metrics.push_back(key);
   }
   for (const char* key : kTableLosses) {
     if (std::find(results.keys.begin(), results.keys.end(), key) != results.keys.end()) losses.push_back(key);
@@ -323,9 +322,11 @@ absl::Status WriteStudyReport(const StudyPlan& plan, const StudyResults& logged,
   absl::StrAppend(&html, "</ul>\n<h2>Final results</h2>\n<p>", kFinalTableNote, "</p>\n", HtmlTable(final_table));
   html += "<h2>Curves</h2>\n<p>Each condition's mean across seeds; the band runs from the "
           "lowest to the highest seed. Losses and logits are means over each logging window.</p>\n";
-  // The headline metrics and D's losses and logits first, then the rest.
-  std::vector<std::string> charted = {"fid", "is_mean", "loss_d", "logit_gap", "loss_g",
-                                      "logit_real", "logit_fake"};
+  // The headline metrics, D's losses and logits first, then the rest.
+  std::vector<std::string> charted = HeadlineMetricKeys();
+  for (const char* key : {"loss_d", "logit_gap", "loss_g", "logit_real", "logit_fake"}) {
+    charted.push_back(key);
+  }
   charted.erase(std::remove_if(charted.begin(), charted.end(),
                                [&](const std::string& key) {
                                  return std::find(results.keys.begin(), results.keys.end(), key) ==

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gan/core/atomic_file.h"
+#include "gan/metrics/metric.h"
 #include "gan/outputs/run_report.h"
 
 namespace gan {

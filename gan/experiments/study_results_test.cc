@@ -17,9 +17,9 @@ using ::testing::ElementsAre;
 TEST(StudyResultsTest, RowsPerEvaluationWithTheLossesLoggedAtOrBeforeIt) {
   const std::string dir = std::string(std::getenv("TEST_TMPDIR")) + "/results_study";
   StudyPlan plan;
-  plan.conditions = {"loss=hinge,train.n_dis=2"};
-  plan.runs = {{"dcgan_fashion_mnist", plan.conditions[0], {}, 3, "loss=hinge,train.n_dis=2/seed_3"},
-               {"dcgan_fashion_mnist", plan.conditions[0], {}, 4, "loss=hinge,train.n_dis=2/seed_4"}};
+  plan.conditions = {"loss=hinge,update.n_dis=2"};
+  plan.runs = {{"dcgan_fashion_mnist", plan.conditions[0], {}, 3, "loss=hinge,update.n_dis=2/seed_3"},
+               {"dcgan_fashion_mnist", plan.conditions[0], {}, 4, "loss=hinge,update.n_dis=2/seed_4"}};
   const std::string run = dir + "/" + plan.runs[0].directory;
   ASSERT_TRUE(MakeDirectories(run).ok());
   // Losses at 50 and 100, an evaluation at 100 (after its loss line, as the trainer writes
@@ -49,9 +49,9 @@ TEST(StudyResultsTest, RowsPerEvaluationWithTheLossesLoggedAtOrBeforeIt) {
   // doubles are written as logged (0.1 reads back as the same double).
   EXPECT_EQ(csv,
             "condition,seed,run,iteration,epoch,fid,is_mean,kid_mean,loss_d,loss_g\n"
-            "\"loss=hinge,train.n_dis=2\",3,\"loss=hinge,train.n_dis=2/seed_3\",100,0,30.125,2,0.5,"
+            "\"loss=hinge,update.n_dis=2\",3,\"loss=hinge,update.n_dis=2/seed_3\",100,0,30.125,2,0.5,"
             "0.25,1.5\n"
-            "\"loss=hinge,train.n_dis=2\",3,\"loss=hinge,train.n_dis=2/seed_3\",150,1,"
+            "\"loss=hinge,update.n_dis=2\",3,\"loss=hinge,update.n_dis=2/seed_3\",150,1,"
             "0.10000000000000001,3,,0.10000000000000001,1.5\n");
 }
 

@@ -91,7 +91,7 @@ TEST(StudyTest, RunsEveryConditionAndSeedAndResultsHoldWhatTheRunsLogged) {
       EXPECT_EQ(Status(run)["state"], "finished") << run;
       const nlohmann::json config = nlohmann::json::parse(Read(run + "/config.json"));
       EXPECT_EQ(config["loss"], loss) << run;
-      EXPECT_EQ(config["train"]["seed"], seed) << run;
+      EXPECT_EQ(config["runtime"]["seed"], seed) << run;
       EXPECT_EQ(config["train"]["max_iterations"], 4) << run;
       EXPECT_EQ(config["output"]["evaluate_every"], 2) << run;
       EXPECT_EQ(config["output"]["evaluate_samples"], 64) << run;

@@ -1,8 +1,8 @@
-// Builds the updater an experiment config asks for: the alternating updater (with the
-// config's loss terms, fresh for each updater) for logit discriminators, the updater of
-// the energy-based loss (ebgan or began) for autoencoder discriminators; wrapped in the EMA of G when
-// the config asks for one (the ema section), and for networks that grow (PGGAN's) in the progressive-growing
-// schedule (outermost).
+// Builds the updater an experiment config asks for: its update scheme's (the alternating
+// updater with fresh loss terms and augmentation for logit discriminators, the energy-based
+// loss's for autoencoders; gan/train/update_scheme.h), wrapped in the EMA of G when the ema
+// section asks for one, and for a family with a growth schedule (PGGAN's) in the
+// progressive-growing schedule (outermost).
 #ifndef GAN_EXPERIMENTS_UPDATER_FACTORY_H_
 #define GAN_EXPERIMENTS_UPDATER_FACTORY_H_
 
@@ -17,10 +17,9 @@
 namespace gan {
 
 // `data_parallel`: the group of a data-parallel run (null for one process); its
-// gradients are averaged over the ranks (adversarial updaters only). Settings that do not
-// apply to the networks (loss terms for an autoencoder, a growth schedule for networks
-// that do not grow, a term that trains a discriminator output the networks lack) are
-// errors.
+// gradients are averaged over the ranks (the alternating scheme only). Settings the
+// scheme cannot honour with these networks (loss terms for an autoencoder, a term that
+// trains a discriminator output the networks lack) are errors.
 // `total_iterations`: the run's length, over which a learning-rate schedule decays (a
 // schedule other than constant needs it).
 absl::StatusOr<std::unique_ptr<Updater>> MakeUpdater(

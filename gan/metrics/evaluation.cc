@@ -5,19 +5,16 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <utility>
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/utils.h>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "gan/core/archive_file.h"
 #include "gan/core/atomic_file.h"
 #include "gan/core/random_state.h"
-#include "gan/metrics/fid.h"
-#include "gan/metrics/inception_score.h"
-#include "gan/metrics/kid.h"
-#include "gan/metrics/precision_recall.h"
 #include "gan/networks/generate.h"
 #include "gan/networks/truncation.h"
 
@@ -190,14 +187,6 @@ absl::StatusOr<ReferenceFeatures> LoadOrComputeReferenceFeatures(
 
 namespace {
 
-// The extractor's view of the fakes: statistics of all, logits (when it has them) and the
-// first options.sample_features feature vectors.
-struct FakeFeatures {
-  FeatureStatistics statistics;
-  std::vector<torch::Tensor> logits;
-  torch::Tensor samples;
-};
-
 FakeFeatures ExtractFakeFeatures(const FakeImages& fakes, int64_t num_classes,
                                  FeatureExtractor& extractor, const EvaluationOptions& options) {
   FakeFeatures fake;
@@ -220,64 +209,21 @@ FakeFeatures ExtractFakeFeatures(const FakeImages& fakes, int64_t num_classes,
   return fake;
 }
 
-// Intra-class FID: per class, num_fake / classes fakes of that label against that class's
-// real images; the mean over the classes with at least 2 real images ("intra_fid") and the
-// list ("intra_fid_per_class", null for the others). Nothing when no class has them.
-void AddIntraClassFid(const FakeImages& fakes, int64_t num_classes, FeatureExtractor& extractor,
-                      const ReferenceFeatures& real, const EvaluationOptions& options,
-                      nlohmann::json& metrics) {
-  const int64_t per_class = std::max<int64_t>(2, options.num_fake / num_classes);
-  nlohmann::json per_class_fid = nlohmann::json::array();
-  double sum = 0;
-  int64_t measured = 0;
-  for (int64_t c = 0; c < num_classes; ++c) {
-    if (real.per_class[c].count() < 2) {
-      per_class_fid.push_back(nullptr);
-      continue;
-    }
-    FeatureStatistics class_statistics;
-    for (int64_t made = 0; made < per_class; made += options.batch_size) {
-      const int64_t count = std::min(options.batch_size, per_class - made);
-      class_statistics.Add(
-          extractor.Extract(fakes(count, torch::full({count}, c, torch::kLong))).features.to(torch::kCPU));
-    }
-    const double fid = FrechetDistance(real.per_class[c].mean(), real.per_class[c].covariance(),
-                                       class_statistics.mean(), class_statistics.covariance());
-    per_class_fid.push_back(fid);
-    sum += fid;
-    ++measured;
-  }
-  if (measured == 0) return;
-  metrics["intra_fid"] = sum / measured;
-  metrics["intra_fid_per_class"] = per_class_fid;
-}
-
-// How every number of `metrics` was computed.
-nlohmann::json Protocol(const nlohmann::json& metrics, int64_t num_classes,
-                        const FeatureExtractor& extractor, const ReferenceFeatures& real,
-                        const FakeFeatures& fake, int64_t kid_subset_size,
-                        const EvaluationOptions& options) {
-  nlohmann::json protocol = {
+// How the fakes and the reference were drawn; each metric adds how it computed its values.
+nlohmann::json CommonProtocol(int64_t num_classes, const FeatureExtractor& extractor,
+                              const ReferenceFeatures& real, const FakeFeatures& fake,
+                              const EvaluationOptions& options) {
+  return {
       {"extractor", extractor.name()},
       {"reference", nlohmann::json::parse(real.key.ToJson())},
       {"n_real", real.statistics.count()},
       {"n_fake", options.num_fake},
-      {"fid", "float64 statistics, N-1 covariance, tr sqrt via eigh of sqrt(S1) S2 sqrt(S1)"},
-      {"is_splits", fake.logits.empty() ? 0 : options.is_splits},
-      {"kid", absl::StrFormat("(x.y/d + 1)^3 kernel, unbiased MMD^2, %d subsets of %d",
-                              options.kid_subsets, kid_subset_size)},
       {"sample_features", {{"real", real.samples.size(0)}, {"fake", fake.samples.size(0)}}},
       {"seed", options.seed},
       {"generator_batch_norm", options.batch_statistics ? "batch statistics (train mode)"
                                                         : "running statistics (eval mode)"},
       {"truncation", options.truncation > 0 ? nlohmann::json(options.truncation) : nlohmann::json("off")},
       {"fake_labels", num_classes > 0 ? "uniform over classes" : "none"}};
-  if (options.manifold_metrics) protocol["k"] = {{"precision_recall", 3}, {"density_coverage", 5}};
-  if (metrics.contains("intra_fid")) {
-    protocol["intra_fid"] = absl::StrCat(std::max<int64_t>(2, options.num_fake / num_classes),
-                                         " fakes per class vs that class's real images");
-  }
-  return protocol;
 }
 
 }  // namespace
@@ -291,63 +237,31 @@ absl::StatusOr<nlohmann::json> Evaluate(const FakeImages& fakes, int64_t num_cla
         "evaluation needs at least max(2, IS splits = ", options.is_splits, ") fake images, got ",
         options.num_fake));
   }
+  const std::vector<std::shared_ptr<const Metric>> registered = RegisteredMetrics();
+  if (registered.empty()) {
+    return absl::FailedPreconditionError(
+        "no metric is linked into this program: depend on //gan/metrics/all_metrics");
+  }
   RandomStateGuard rng_guard;
   torch::manual_seed(options.seed);
   const FakeFeatures fake = ExtractFakeFeatures(fakes, num_classes, extractor, options);
-  nlohmann::json metrics;
-  metrics["feature_space"] = FeatureSpace(extractor.name());
-  metrics["fid"] = FrechetDistance(real.statistics.mean(), real.statistics.covariance(),
-                                   fake.statistics.mean(), fake.statistics.covariance());
-  if (!fake.logits.empty()) {
-    InceptionScoreOptions is_options;
-    is_options.splits = options.is_splits;
-    const InceptionScoreResult is = InceptionScore(torch::cat(fake.logits), is_options);
-    metrics["is_mean"] = is.mean;
-    metrics["is_std"] = is.std;
-  }
-  KernelInceptionDistanceOptions kid_options;
-  kid_options.subsets = options.kid_subsets;
-  kid_options.subset_size = options.kid_subset_size;
-  kid_options.seed = options.seed;
-  const KernelInceptionDistanceResult kid =
-      KernelInceptionDistance(real.samples, fake.samples, kid_options);
-  metrics["kid_mean"] = kid.mean;
-  metrics["kid_std"] = kid.std;
-  if (options.manifold_metrics) {
-    const ManifoldMetrics manifold = ComputeManifoldMetrics(real.samples, fake.samples);
-    metrics["precision"] = manifold.precision;
-    metrics["recall"] = manifold.recall;
-    metrics["density"] = manifold.density;
-    metrics["coverage"] = manifold.coverage;
-  }
-  if (options.intra_class_fid && num_classes > 0 &&
-      static_cast<int64_t>(real.per_class.size()) >= num_classes) {
-    AddIntraClassFid(fakes, num_classes, extractor, real, options, metrics);
-  }
-  return nlohmann::json{
-      {"metrics", metrics},
-      {"protocol", Protocol(metrics, num_classes, extractor, real, fake, kid.subset_size, options)}};
+  nlohmann::json metrics = {{"feature_space", FeatureSpace(extractor.name())}};
+  nlohmann::json protocol = CommonProtocol(num_classes, extractor, real, fake, options);
+  const MetricInputs inputs{fakes, num_classes, extractor, real, fake, options};
+  for (const auto& metric : registered) metric->Compute(inputs, metrics, protocol);
+  return nlohmann::json{{"metrics", metrics}, {"protocol", protocol}};
 }
 
 std::string DescribeMetrics(const nlohmann::json& result) {
-  const nlohmann::json& m = result.at("metrics");
-  const std::string space = absl::StrCat("(", m.value("feature_space", std::string("?")), " features)");
-  std::string text = absl::StrFormat("FID %s %.4f", space, m.at("fid").get<double>());
-  if (m.contains("is_mean")) {
-    absl::StrAppendFormat(&text, ", IS %s %.4f ± %.4f", space, m["is_mean"].get<double>(),
-                          m["is_std"].get<double>());
+  const nlohmann::json& metrics = result.at("metrics");
+  const std::string space =
+      absl::StrCat("(", metrics.value("feature_space", std::string("?")), " features)");
+  std::vector<std::string> parts;
+  for (const auto& metric : RegisteredMetrics()) {
+    std::string part = metric->Describe(metrics, space);
+    if (!part.empty()) parts.push_back(std::move(part));
   }
-  absl::StrAppendFormat(&text, ", KID %s %.6f ± %.6f", space, m.at("kid_mean").get<double>(),
-                        m.at("kid_std").get<double>());
-  if (m.contains("precision")) {
-    absl::StrAppendFormat(&text, ", precision %.4f, recall %.4f, density %.4f, coverage %.4f",
-                          m["precision"].get<double>(), m["recall"].get<double>(),
-                          m["density"].get<double>(), m["coverage"].get<double>());
-  }
-  if (m.contains("intra_fid")) {
-    absl::StrAppendFormat(&text, ", intra-class FID %s %.4f", space, m["intra_fid"].get<double>());
-  }
-  return text;
+  return absl::StrJoin(parts, ", ");
 }
 
 }  // namespace gan

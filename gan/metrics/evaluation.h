@@ -1,6 +1,7 @@
 // The evaluation driver: features of a real data set (computed once, cached by the
-// caller) against features of generated images, giving every metric of gan/metrics in
-// one pass over the fakes, plus the protocol that makes the numbers reproducible.
+// caller) against features of generated images, giving every registered metric
+// (gan/metrics/metric.h) after one pass over the fakes, plus the protocol that makes the
+// numbers reproducible.
 // Features are accumulated batch by batch; only feature subsets (for KID and the
 // k-NN metrics) are kept, never the images.
 //
@@ -22,24 +23,10 @@
 #include "gan/data/transforms.h"
 #include "gan/metrics/feature_extractor.h"
 #include "gan/metrics/feature_statistics.h"
+#include "gan/metrics/metric.h"
 #include "gan/networks/gan_modules.h"
 
 namespace gan {
-
-struct EvaluationOptions {
-  int64_t num_fake = 10000;
-  int64_t batch_size = 100;
-  int64_t is_splits = 10;
-  int64_t kid_subsets = 100;
-  int64_t kid_subset_size = 1000;
-  // Real and fake feature rows kept for KID and precision/recall/density/coverage.
-  int64_t sample_features = 10000;
-  bool manifold_metrics = true;  // precision, recall (k=3), density, coverage (k=5)
-  bool intra_class_fid = true;   // conditional generators with labelled real data
-  uint64_t seed = 0;
-  bool batch_statistics = false;  // G's BatchNorm with batch statistics instead of running ones
-  double truncation = 0;          // > 0: truncated latents (changes every metric: recorded)
-};
 
 // Real images in batches: (first, count) -> (images [count, C, H, W] in [-1, 1], labels).
 struct RealImages {
@@ -50,8 +37,7 @@ struct RealImages {
 // built without them), so real and fake images have the same geometry.
 RealImages DatasetImages(const ImageDataset& data, TransformPipeline transforms);
 
-// Fake images: (count, labels or undefined) -> [count, C, H, W] in [-1, 1].
-using FakeImages = std::function<torch::Tensor(int64_t count, const torch::Tensor& labels)>;
+// Fake images (FakeImages, gan/metrics/metric.h) from a generator.
 FakeImages GeneratorImages(Generator generator, const EvaluationOptions& options,
                            const torch::Device& device);
 // A fixed set of images served in order (labels are ignored), e.g. a real split
@@ -59,13 +45,6 @@ FakeImages GeneratorImages(Generator generator, const EvaluationOptions& options
 FakeImages ImagesInOrder(RealImages images);
 // A folder of PNGs and the like: uint8 images scaled to [-1, 1], in order.
 FakeImages StoredImages(const ImageDataset& images);
-
-struct ReferenceFeatures {
-  StatisticsKey key;
-  FeatureStatistics statistics;
-  torch::Tensor samples;                    // [<= sample_features, D], a seeded subset
-  std::vector<FeatureStatistics> per_class;  // by label; empty without labels
-};
 
 // One pass over the real images.
 absl::StatusOr<ReferenceFeatures> ComputeReferenceFeatures(const RealImages& real,
@@ -79,15 +58,17 @@ absl::StatusOr<ReferenceFeatures> LoadOrComputeReferenceFeatures(
     const std::string& cache_dir, const RealImages& real, FeatureExtractor& extractor,
     const StatisticsKey& key, const EvaluationOptions& options);
 
-// {"metrics": {fid, is_mean, is_std, kid_mean, kid_std, precision, recall, density,
-//  coverage, intra_fid (conditional)}, "protocol": {...}}. `num_classes` > 0 draws
-// uniformly random labels for the fakes (and per-class fakes for intra-class FID).
+// {"metrics": {"feature_space", and every registered metric's values (gan/metrics/metric.h:
+// fid, is_mean, is_std, kid_mean, kid_std, precision, recall, density, coverage, intra_fid
+// with //gan/metrics:all_metrics)}, "protocol": {...}}: one pass over the fakes, then each
+// metric in its order. `num_classes` > 0 draws uniformly random labels for the fakes.
 absl::StatusOr<nlohmann::json> Evaluate(const FakeImages& fakes, int64_t num_classes,
                                         FeatureExtractor& extractor,
                                         const ReferenceFeatures& real,
                                         const EvaluationOptions& options);
 
-// "FID (fmnist-classifier features) 12.34, IS ..." for logs and terminals.
+// "FID (fmnist-classifier features) 12.34, IS ..." for logs and terminals: each registered
+// metric's part, in order.
 std::string DescribeMetrics(const nlohmann::json& result);
 
 }  // namespace gan

@@ -45,6 +45,19 @@ struct Networks {
   Generator ema_generator;  // a second G for the weight average, when the config averages G (its ema section)
 };
 
+// How networks that grow (PGGAN's) are scheduled, read by their family from the model
+// section's "growth" object (gan/train/progressive_updater.h does the growing):
+//   stable_images     images per stable phase (PGGAN: 800k)
+//   fade_images       images per fade-in of a new level (PGGAN: 800k)
+//   fade_reals        D's real images fade between levels as G's fakes do (PGGAN's code)
+//   reset_optimizers  both optimizers start over when a fade starts and when it ends
+struct GrowthSchedule {
+  int64_t stable_images = 800000;
+  int64_t fade_images = 800000;
+  bool fade_reals = true;
+  bool reset_optimizers = true;
+};
+
 class NetworkFamily {
  public:
   virtual ~NetworkFamily() = default;
@@ -59,6 +72,10 @@ class NetworkFamily {
 
   // Whether the networks can train on batches of `batch_size` images (per process).
   virtual absl::Status CheckBatchSize(int64_t batch_size) const { return absl::OkStatus(); }
+
+  // The growth schedule of networks that grow (GeneratorModule::growing); null for the
+  // others, whose model section has no "growth".
+  virtual const GrowthSchedule* growth() const { return nullptr; }
 };
 
 // Reads a family's keys from the model section (whose "family" key is already read),

@@ -88,7 +88,7 @@ class DiscriminatorModule : public torch::nn::Module {
   virtual std::vector<std::string> auxiliary_outputs() const { return {}; }
 
   // The parameters of D's blocks, from the input on, in the units that FreezeD (Mo et al.
-  // 2020) counts: train.freeze_d_blocks = N keeps the first N fixed. Empty: D does not
+  // 2020) counts: update.freeze_d_blocks = N keeps the first N fixed. Empty: D does not
   // offer them.
   virtual std::vector<std::vector<torch::Tensor>> block_parameters() { return {}; }
 

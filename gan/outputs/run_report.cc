@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gan/core/atomic_file.h"
+#include "gan/metrics/metric.h"
 #include "gan/outputs/progress_extension.h"
 #include "gan/outputs/run_status.h"
 #include "gan/outputs/svg_chart.h"
@@ -81,17 +82,6 @@ std::string MetricsTable(const RunLog& log) {
 }
 
 }  // namespace
-
-const std::vector<std::string>& MetricKeys() {
-  static const std::vector<std::string>* const keys = new std::vector<std::string>{
-      "fid", "is_mean", "is_std", "kid_mean", "kid_std", "precision", "recall", "density",
-      "coverage", "intra_fid"};
-  return *keys;
-}
-
-bool IsMetricKey(const std::string& key) {
-  return std::find(MetricKeys().begin(), MetricKeys().end(), key) != MetricKeys().end();
-}
 
 bool IsPositionKey(const std::string& key) {
   return key == "iteration" || key == "epoch" || key == "seconds";

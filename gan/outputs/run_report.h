@@ -17,11 +17,6 @@
 
 namespace gan {
 
-// Metrics the evaluation writes into log.jsonl, in the order pages list them (every other
-// number but the position fields is a loss or a training statistic).
-const std::vector<std::string>& MetricKeys();
-bool IsMetricKey(const std::string& key);
-
 // The fields of a log line that place it (iteration, epoch, seconds), not values.
 bool IsPositionKey(const std::string& key);
 

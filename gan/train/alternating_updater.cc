@@ -21,7 +21,7 @@ AlternatingUpdater::AlternatingUpdater(Generator generator, Discriminator discri
       step_g_(generator_, OptimizerStepOptionsOf(options_, options_.optimizer_g)),
       step_d_(discriminator_, OptimizerStepOptionsOf(options_, options_.optimizer_d)),
       auxiliary_state_(options_.terms, options_.augmentation),
-      frozen_blocks_(*discriminator_, options_.freeze_discriminator_blocks) {
+      frozen_blocks_(*discriminator_, options_.freeze_d_blocks) {
   TORCH_CHECK(options_.n_dis >= 1, "AlternatingUpdater: n_dis must be >= 1, got ",
               options_.n_dis);
   TORCH_CHECK(options_.accumulation_steps >= 1,
@@ -126,7 +126,7 @@ LookAheadHooks AlternatingUpdater::LookAheadHooksFor(const torch::Tensor& real,
 
 AlternatingUpdater::GeneratorStepResult AlternatingUpdater::GeneratorStep(
     const torch::Tensor& real, const torch::Tensor& labels) {
-  const bool second_order = options_.unroll_second_order && options_.unroll_steps > 0;
+  const bool second_order = options_.unroll_order == UnrollOrder::kSecond && options_.unroll_steps > 0;
   std::optional<UnrolledLookAhead> look_ahead;
   if (options_.unroll_steps > 0) {
     look_ahead.emplace(*generator_, *discriminator_, step_d_, options_.device,

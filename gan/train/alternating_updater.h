@@ -38,7 +38,7 @@
 // mean over images (feature matching, D2D-CE, LeCam's moving averages) are refused
 // (LossTerm::needs_whole_batch). Logged losses are the whole batch's.
 //
-// FreezeD: with freeze_discriminator_blocks N, D's first N blocks keep their weights (a
+// FreezeD: with freeze_d_blocks N, D's first N blocks keep their weights (a
 // run started from another run's, --init_from): their parameters never require gradients.
 //
 // Update schemes:
@@ -49,7 +49,7 @@
 //                    the current real batch; D (its optimizer and the terms' state) is then
 //                    restored, so the look-ahead never reaches D's real weights or a
 //                    checkpoint. First-order (default): G's gradient treats the advanced D
-//                    as fixed. unroll_second_order: it also flows back through the K steps
+//                    as fixed. unroll_order kSecond: it also flows back through the K steps
 //                    (the paper's method; gan/train/unrolled_gradient.h), for D trained by
 //                    plain SGD (the steps must be differentiable as they are taken)
 //

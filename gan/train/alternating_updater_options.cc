@@ -13,37 +13,37 @@ absl::Status CheckAlternatingUpdaterOptions(const AlternatingUpdaterOptions& opt
   for (const NamedLossTerm& named : options.terms) {
     if (options.accumulation_steps > 1 && named.term->needs_whole_batch()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "config key 'train.accumulation_steps' (", options.accumulation_steps, "): the term '",
+          "config key 'update.accumulation_steps' (", options.accumulation_steps, "): the term '",
           named.name, "' needs the whole batch at once (its value is not a mean over images), ",
           "so it cannot be accumulated over parts; use a larger train.batch_size instead"));
     }
     if (options.generator_first && named.term->reruns_generator()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "config key 'train.generator_first': the term '", named.name, "' runs G again on ",
+          "config key 'update.generator_first': the term '", named.name, "' runs G again on ",
           "the latents of D's fakes, which in G-first order G made before its step; train D first"));
     }
   }
-  if (options.unroll_second_order) {
+  if (options.unroll_order == UnrollOrder::kSecond) {
     // Its replay of D's look-ahead steps must take exactly the steps that were taken.
     const OptimizerOptions& d = options.optimizer_d;
     const std::pair<bool, std::string> refusals[] = {
-        {options.unroll_steps == 0, "needs train.unroll_steps > 0"},
+        {options.unroll_steps == 0, "needs update.unroll_steps > 0"},
         {d.kind != OptimizerOptions::Kind::kSgd || d.beta1 != 0,
          "differentiates through D's look-ahead steps as plain gradient descent: set "
          "optim.optimizer to sgd with optim.beta1 (its momentum) 0"},
         {options.mixed_precision != MixedPrecision::kNone || options.loss_scaling,
          "needs full precision (precision.mixed_precision none)"},
-        {options.accumulation_steps > 1, "needs train.accumulation_steps 1"},
+        {options.accumulation_steps > 1, "needs update.accumulation_steps 1"},
         {options.data_parallel != nullptr, "runs in one process only (no --nproc)"},
-        {options.weight_clip > 0, "cannot differentiate through train.weight_clip"}};
+        {options.weight_clip > 0, "cannot differentiate through update.weight_clip"}};
     for (const auto& [refused, why] : refusals) {
       if (refused) {
         return absl::InvalidArgumentError(
-            absl::StrCat("config key 'train.unroll_order' (second) ", why));
+            absl::StrCat("config key 'update.unroll_order' (second) ", why));
       }
     }
   }
-  return CheckFrozenBlocks(discriminator, options.freeze_discriminator_blocks);
+  return CheckFrozenBlocks(discriminator, options.freeze_d_blocks);
 }
 
 OptimizerStepOptions OptimizerStepOptionsOf(const AlternatingUpdaterOptions& options,

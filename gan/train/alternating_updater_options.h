@@ -19,6 +19,10 @@
 
 namespace gan {
 
+// The unrolled look-ahead's gradient: first order treats the advanced D as fixed; second
+// order flows back through its steps (see alternating_updater.h).
+enum class UnrollOrder { kFirst, kSecond };
+
 struct AlternatingUpdaterOptions {
   bool generator_first = false;
   int n_dis = 1;  // D steps per G step
@@ -34,7 +38,7 @@ struct AlternatingUpdaterOptions {
   double weight_clip = 0.0;  // 0 = no clipping
   bool joint_batch_norm = false;
   int unroll_steps = 0;
-  bool unroll_second_order = false;
+  UnrollOrder unroll_order = UnrollOrder::kFirst;
   bool skip_nonfinite_steps = false;
   int64_t max_skipped_steps = 100;
   std::shared_ptr<DataParallel> data_parallel;  // null: one process
@@ -53,7 +57,7 @@ struct AlternatingUpdaterOptions {
   bool sync_batch_norm = false;
   // FreezeD (Mo et al. 2020): D's first N blocks (DiscriminatorModule::block_parameters)
   // are not trained; their BatchNorm running statistics still follow the batches.
-  int freeze_discriminator_blocks = 0;
+  int freeze_d_blocks = 0;
 };
 
 // Whether `options` can train `discriminator` (an error names the config key): no term that

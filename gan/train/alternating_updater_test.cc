@@ -903,7 +903,7 @@ TEST(AlternatingUpdaterTest, SecondOrderUnrollingDifferentiatesThroughTheLookAhe
     set(*nets.d, d_start);
     AlternatingUpdaterOptions options;
     options.unroll_steps = steps;
-    options.unroll_second_order = second_order;
+    options.unroll_order = second_order ? UnrollOrder::kSecond : UnrollOrder::kFirst;
     options.optimizer_d.kind = options.optimizer_g.kind = OptimizerOptions::Kind::kSgd;
     options.optimizer_d.beta1 = options.optimizer_g.beta1 = 0.0;
     options.optimizer_d.lr = lr;
@@ -1026,7 +1026,7 @@ TEST(AlternatingUpdaterFreezeTest, FrozenBlocksKeepTheirWeightsThroughBothSteps)
     const std::vector<torch::Tensor> head_before = Snapshot(*nets.d);
     AlternatingUpdaterOptions options;
     options.generator_first = generator_first;
-    options.freeze_discriminator_blocks = 2;
+    options.freeze_d_blocks = 2;
     AlternatingUpdater updater = MakeUpdater(nets, options);
     for (int64_t iteration = 0; iteration < 3; ++iteration) updater.Update(RealBatch(), iteration);
     for (size_t b = 0; b < blocks.size(); ++b) {
@@ -1038,7 +1038,7 @@ TEST(AlternatingUpdaterFreezeTest, FrozenBlocksKeepTheirWeightsThroughBothSteps)
   }
   Nets nets = TinyDcgan();
   AlternatingUpdaterOptions options;
-  options.freeze_discriminator_blocks = 4;
+  options.freeze_d_blocks = 4;
   EXPECT_THROW(MakeUpdater(nets, options), c10::Error);
 }
 

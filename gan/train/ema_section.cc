@@ -38,17 +38,17 @@ EmaSection ReadEmaSection(ConfigReader& reader) {
 }
 
 std::unique_ptr<Updater> WithEma(std::unique_ptr<Updater> inner, Generator shadow,
-                                 const EmaSection& section, int n_dis,
+                                 const EmaSection& section, int iterations_per_g_step,
                                  int64_t images_per_iteration) {
   if (!section.enabled()) return inner;
   const EmaOptions options{section.decay, section.start_g_steps,
                            section.buffers == EmaSection::Buffers::kAverage};
   if (section.half_life_images == 0) {
-    return std::make_unique<EmaUpdater>(std::move(inner), std::move(shadow), options, n_dis);
+    return std::make_unique<EmaUpdater>(std::move(inner), std::move(shadow), options, iterations_per_g_step);
   }
   return std::make_unique<EmaUpdater>(
       std::move(inner), std::move(shadow), options,
-      EmaHalfLife{section.half_life_images, section.rampup, images_per_iteration}, n_dis);
+      EmaHalfLife{section.half_life_images, section.rampup, images_per_iteration}, iterations_per_g_step);
 }
 
 }  // namespace gan

@@ -41,10 +41,11 @@ struct EmaSection {
 // average), recording invalid values on it.
 EmaSection ReadEmaSection(ConfigReader& reader);
 
-// `inner` with G's average kept in `shadow` as `section` says, G stepping every n_dis-th
-// iteration of `images_per_iteration` images; `inner` itself when the section is off.
+// `inner` with G's average kept in `shadow` as `section` says, G stepping once every
+// `iterations_per_g_step` iterations of `images_per_iteration` images; `inner` itself when
+// the section is off.
 std::unique_ptr<Updater> WithEma(std::unique_ptr<Updater> inner, Generator shadow,
-                                 const EmaSection& section, int n_dis,
+                                 const EmaSection& section, int iterations_per_g_step,
                                  int64_t images_per_iteration);
 
 }  // namespace gan

@@ -4,15 +4,17 @@
 // runs continue it exactly and the `sample` tool can pick it.
 //
 // The average starts after options.start_step G steps (BigGAN-PyTorch's and StudioGAN's
-// unit): with G stepping every n_dis-th iteration, iteration i's G step is number i / n_dis.
+// unit): with G stepping every k-th iteration (k = iterations_per_g_step, the alternating
+// scheme's n_dis), iteration i's G step is number i / k.
 //
 // The decay is options.decay, or set by a half-life in images (StyleGAN2-ADA's rule, see
-// EmaDecayFromHalfLife): a G step comes n_dis x images_per_iteration images after the one
+// EmaDecayFromHalfLife): a G step comes k x images_per_iteration images after the one
 // before, and the ramp-up counts the i x images_per_iteration images before iteration i
-// (at n_dis 1, exactly the reference's count).
+// (at k = 1, exactly the reference's count).
 //
 //   auto updater = std::make_unique<gan::EmaUpdater>(std::move(inner), shadow_generator,
-//                                                    gan::EmaOptions{0.999, 1000}, /*n_dis=*/2);
+//                                                    gan::EmaOptions{0.999, 1000},
+//                                                    /*iterations_per_g_step=*/2);
 #ifndef GAN_TRAIN_EMA_UPDATER_H_
 #define GAN_TRAIN_EMA_UPDATER_H_
 
@@ -35,12 +37,13 @@ struct EmaHalfLife {
 
 class EmaUpdater : public Updater {
  public:
-  // `shadow`: a second generator built exactly like inner->generator(); n_dis: the
-  // iterations per G step of `inner`.
-  EmaUpdater(std::unique_ptr<Updater> inner, Generator shadow, EmaOptions options, int n_dis = 1);
+  // `shadow`: a second generator built exactly like inner->generator();
+  // `iterations_per_g_step`: how often `inner` steps G.
+  EmaUpdater(std::unique_ptr<Updater> inner, Generator shadow, EmaOptions options,
+             int iterations_per_g_step = 1);
   // The same with the decay set by `half_life` (options.decay is not used).
   EmaUpdater(std::unique_ptr<Updater> inner, Generator shadow, EmaOptions options,
-             EmaHalfLife half_life, int n_dis = 1);
+             EmaHalfLife half_life, int iterations_per_g_step = 1);
 
   std::map<std::string, torch::Tensor> Update(const Batch& batch, int64_t iteration) override;
   void Save(torch::serialize::OutputArchive& archive) const override;
@@ -54,7 +57,7 @@ class EmaUpdater : public Updater {
   std::unique_ptr<Updater> inner_;
   Generator shadow_;
   GeneratorEma ema_;
-  int n_dis_;
+  int iterations_per_g_step_;
   std::optional<EmaHalfLife> half_life_;
 };
 

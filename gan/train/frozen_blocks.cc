@@ -9,7 +9,7 @@ absl::Status CheckFrozenBlocks(DiscriminatorModule& discriminator, int blocks) {
   const size_t available = discriminator.block_parameters().size();
   if (blocks < 0 || static_cast<size_t>(blocks) > available) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "config key 'train.freeze_d_blocks' (", blocks, "): the discriminator has ", available,
+        "config key 'update.freeze_d_blocks' (", blocks, "): the discriminator has ", available,
         " blocks",
         available == 0 ? " that FreezeD can count (it does not divide D into them)" : ""));
   }

@@ -47,7 +47,7 @@ TEST(FrozenBlocksTest, RefusesMoreBlocksThanTheDiscriminatorHasNamingTheKey) {
   auto d = MakeDcganDiscriminator(StandardDcganSpec(32, 1, 4, 8));
   EXPECT_TRUE(CheckFrozenBlocks(*d, 3).ok());
   const absl::Status status = CheckFrozenBlocks(*d, 4);
-  EXPECT_NE(status.message().find("train.freeze_d_blocks"), std::string::npos) << status;
+  EXPECT_NE(status.message().find("update.freeze_d_blocks"), std::string::npos) << status;
   EXPECT_NE(status.message().find("has 3 blocks"), std::string::npos) << status;
 }
 

@@ -65,7 +65,7 @@ absl::Status Trainer::Run() {
             skipped == state_.losses.end()
                 ? ""
                 : absl::StrCat(" (after ", skipped->second.item<int64_t>(),
-                               " non-finite steps skipped, more than train.max_skipped_steps)"),
+                               " non-finite steps skipped, more than update.max_skipped_steps)"),
             "; nothing of this iteration was saved, the newest checkpoint is from before it "
             "(lower the learning rates, or add a gradient penalty)"));
       }

@@ -1,0 +1,49 @@
+#include "gan/metrics/metric.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace gan {
+namespace {
+
+Registry<std::shared_ptr<const Metric>>& Metrics() {
+  static auto* registry = new Registry<std::shared_ptr<const Metric>>("metric");
+  return *registry;
+}
+
+}  // namespace
+
+bool RegisterMetric(const std::string& name, std::shared_ptr<const Metric> metric) {
+  return Metrics().Register(name, std::move(metric));
+}
+
+std::vector<std::shared_ptr<const Metric>> RegisteredMetrics() {
+  std::vector<std::shared_ptr<const Metric>> metrics;
+  for (const std::string& name : Metrics().Names()) metrics.push_back(*Metrics().Find(name));
+  std::stable_sort(metrics.begin(), metrics.end(),
+                   [](const auto& a, const auto& b) { return a->order() < b->order(); });
+  return metrics;
+}
+
+std::vector<std::string> MetricKeys() {
+  std::vector<std::string> keys;
+  for (const auto& metric : RegisteredMetrics()) {
+    for (const std::string& key : metric->keys()) keys.push_back(key);
+  }
+  return keys;
+}
+
+bool IsMetricKey(const std::string& key) {
+  const std::vector<std::string> keys = MetricKeys();
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+std::vector<std::string> HeadlineMetricKeys() {
+  std::vector<std::string> keys;
+  for (const auto& metric : RegisteredMetrics()) {
+    if (metric->headline()) keys.push_back(metric->keys().front());
+  }
+  return keys;
+}
+
+}  // namespace gan
