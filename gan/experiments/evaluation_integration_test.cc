@@ -100,6 +100,8 @@ TEST(EvaluationIntegrationTest, ASplitAgainstItselfHasZeroFid) {
   EXPECT_NEAR(json["metrics"]["fid"].get<double>(), 0.0, 1e-6);
   EXPECT_DOUBLE_EQ(json["metrics"]["precision"].get<double>(), 1.0);
   EXPECT_DOUBLE_EQ(json["metrics"]["coverage"].get<double>(), 1.0);
+  // Every "generated" image is a copy of a real one: none is authentic.
+  EXPECT_DOUBLE_EQ(json["metrics"]["authenticity"].get<double>(), 0.0);
 }
 
 TEST(EvaluationIntegrationTest, MissingInceptionWeightsAreNamed) {
