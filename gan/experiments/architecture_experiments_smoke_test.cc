@@ -16,8 +16,8 @@
 
 #include "gan/core/atomic_file.h"
 #include "gan/experiments/experiment_test_support.h"
-#include "gan/experiments/run_generator.h"
-#include "gan/experiments/run_inference_generator.h"
+#include "gan/run/run_generator.h"
+#include "gan/run/run_inference_generator.h"
 #include "gan/networks/style_based_generator.h"
 
 namespace gan {
@@ -160,20 +160,20 @@ TEST(SampleToolTest, WritesGridsClassRowsInterpolationsAndImages) {
   ASSERT_FALSE(ExpectTrainsFourSteps("biggan", data, run).empty());
   for (const std::string mode : {"grid", "classes", "interpolate"}) {
     const BinaryResult result = RunExperimentBinary(
-        "sample", "--run_dir=" + run + " --mode=" + mode + " --n=16 --truncation=1.0");
+        "gan/tools/sample", "--run_dir=" + run + " --mode=" + mode + " --n=16 --truncation=1.0");
     ASSERT_EQ(result.exit_code, 0) << result.output;
     EXPECT_TRUE(FileExists(run + "/samples/sample_" + mode + ".png")) << mode;
     EXPECT_NE(result.output.find("moving-average weights"), std::string::npos) << result.output;
   }
   const BinaryResult images = RunExperimentBinary(
-      "sample", "--run_dir=" + run + " --mode=images --n=3 --ema=false --out=" + run + "/pngs");
+      "gan/tools/sample", "--run_dir=" + run + " --mode=images --n=3 --ema=false --out=" + run + "/pngs");
   ASSERT_EQ(images.exit_code, 0) << images.output;
   EXPECT_NE(images.output.find("trained weights"), std::string::npos) << images.output;
   EXPECT_TRUE(FileExists(run + "/pngs/image_00002.png"));
   EXPECT_FALSE(FileExists(run + "/pngs/image_00003.png"));
 
   const BinaryResult bad_label =
-      RunExperimentBinary("sample", "--run_dir=" + run + " --label=10");
+      RunExperimentBinary("gan/tools/sample", "--run_dir=" + run + " --label=10");
   EXPECT_NE(bad_label.exit_code, 0);
   EXPECT_NE(bad_label.output.find("--label=10 but the generator has 10 classes"), std::string::npos)
       << bad_label.output;
@@ -184,7 +184,7 @@ TEST(SampleToolTest, TruncatesStyleGanInW) {
   const std::string run = TestTmpDir() + "/run_stylegan_sample";
   ASSERT_FALSE(ExpectTrainsFourSteps("stylegan_fashion_mnist", data, run).empty());
   const BinaryResult result =
-      RunExperimentBinary("sample", "--run_dir=" + run + " --n=16 --truncation=0.7");
+      RunExperimentBinary("gan/tools/sample", "--run_dir=" + run + " --n=16 --truncation=0.7");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_TRUE(FileExists(run + "/samples/sample_grid.png"));
   EXPECT_NE(result.output.find("truncation 0.7 (psi in w)"), std::string::npos) << result.output;
@@ -199,11 +199,11 @@ TEST(ExportToolTest, WritesTheRunsAverageGeneratorAsTorchScriptAndAsAStateDict) 
   ASSERT_FALSE(ExpectTrainsFourSteps("stylegan2_fashion_mnist", data, run).empty());
   const std::string module_path = run + "/generator.pt", weights_path = run + "/weights.pt";
   const BinaryResult exported =
-      RunExperimentBinary("export", "--run_dir=" + run + " --chunk=3 --out=" + module_path);
+      RunExperimentBinary("gan/tools/export", "--run_dir=" + run + " --chunk=3 --out=" + module_path);
   ASSERT_EQ(exported.exit_code, 0) << exported.output;
   EXPECT_NE(exported.output.find("moving-average weights"), std::string::npos) << exported.output;
   const BinaryResult weights = RunExperimentBinary(
-      "export", "--run_dir=" + run + " --format=state_dict --out=" + weights_path);
+      "gan/tools/export", "--run_dir=" + run + " --format=state_dict --out=" + weights_path);
   ASSERT_EQ(weights.exit_code, 0) << weights.output;
 
   absl::StatusOr<RunGenerator> loaded = LoadRunGenerator(run, "", /*prefer_average=*/true);
@@ -246,14 +246,14 @@ TEST(ExportToolTest, WritesTheRunsAverageGeneratorAsTorchScriptAndAsAStateDict) 
 
   // The projector reads the exported file: a grid of the target and 3 recorded steps.
   const BinaryResult projected = RunExperimentBinary(
-      "project", "--generator=" + module_path + " --target_seed=1 --steps=30 --record_every=10"
+      "gan/tools/project", "--generator=" + module_path + " --target_seed=1 --steps=30 --record_every=10"
                  " --average_samples=64 --threads=1 --out=" + run + "/projection.png");
   ASSERT_EQ(projected.exit_code, 0) << projected.output;
   EXPECT_TRUE(FileExists(run + "/projection.png"));
   EXPECT_NE(projected.output.find("the steps 10 20 30"), std::string::npos) << projected.output;
 
   const BinaryResult bad_format =
-      RunExperimentBinary("export", "--run_dir=" + run + " --format=onnx --out=" + run + "/x");
+      RunExperimentBinary("gan/tools/export", "--run_dir=" + run + " --format=onnx --out=" + run + "/x");
   EXPECT_NE(bad_format.exit_code, 0);
   EXPECT_NE(bad_format.output.find("--format='onnx' is not one of: torchscript, state_dict"),
             std::string::npos)

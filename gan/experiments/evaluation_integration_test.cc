@@ -72,7 +72,7 @@ TEST(EvaluationIntegrationTest, TrainingEvaluatesKeepsTheBestAndEvaluateAgrees) 
 
   // The tool on the last checkpoint, same seed and sample count: the same FID.
   const BinaryResult evaluated = RunExperimentBinary(
-      "evaluate", "--run_dir=" + run + " --num_fake=20 --kid_subset_size=10 --threads=1"
+      "gan/tools/evaluate", "--run_dir=" + run + " --num_fake=20 --kid_subset_size=10 --threads=1"
                   " --cache_dir=" + cache);
   ASSERT_EQ(evaluated.exit_code, 0) << evaluated.output;
   const nlohmann::json result = ReadJson(run + "/metrics/ckpt_000000008_train.json");
@@ -82,7 +82,7 @@ TEST(EvaluationIntegrationTest, TrainingEvaluatesKeepsTheBestAndEvaluateAgrees) 
 
   // IS per checkpoint, for a training curve: every checkpoint of the run, one line each.
   const BinaryResult all = RunExperimentBinary(
-      "evaluate", "--run_dir=" + run + " --all_checkpoints --num_fake=20 --kid_subset_size=10"
+      "gan/tools/evaluate", "--run_dir=" + run + " --all_checkpoints --num_fake=20 --kid_subset_size=10"
                   " --threads=1 --cache_dir=" + cache);
   ASSERT_EQ(all.exit_code, 0) << all.output;
   EXPECT_THAT(all.output, HasSubstr("ckpt_000000008.pt: FID (fmnist-classifier features)"));
@@ -93,7 +93,7 @@ TEST(EvaluationIntegrationTest, ASplitAgainstItselfHasZeroFid) {
   const std::string data = MakeFashionMnistFixture("fashion_self", 40);
   const std::string out = TestTmpDir() + "/self.json";
   const BinaryResult result = RunExperimentBinary(
-      "evaluate", "--fake_split=train --data_dir=" + data + " --threads=1 --kid_subset_size=20"
+      "gan/tools/evaluate", "--fake_split=train --data_dir=" + data + " --threads=1 --kid_subset_size=20"
                   " --cache_dir=" + TestTmpDir() + "/cache_self --out=" + out);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const nlohmann::json json = ReadJson(out);
@@ -107,7 +107,7 @@ TEST(EvaluationIntegrationTest, ASplitAgainstItselfHasZeroFid) {
 TEST(EvaluationIntegrationTest, MissingInceptionWeightsAreNamed) {
   const std::string data = MakeFashionMnistFixture("fashion_bad", 16);
   const BinaryResult result = RunExperimentBinary(
-      "evaluate", "--fake_split=train --data_dir=" + data +
+      "gan/tools/evaluate", "--fake_split=train --data_dir=" + data +
                       " --extractor=inception-v3:/nonexistent/pt_inception.pth");
   EXPECT_NE(result.exit_code, 0);
   EXPECT_THAT(result.output, HasSubstr("/nonexistent/pt_inception.pth"));

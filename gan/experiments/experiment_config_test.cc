@@ -1,4 +1,4 @@
-#include "gan/experiments/experiment_config.h"
+#include "gan/run/experiment_config.h"
 
 #include <dirent.h>
 
@@ -12,7 +12,7 @@
 #include "gan/core/config.h"
 #include "gan/core/runfiles.h"
 #include "gan/experiments/experiment_test_support.h"
-#include "gan/experiments/updater_factory.h"
+#include "gan/run/updater_factory.h"
 #include "gan/networks/progressive/progressive.h"
 #include "gan/train/alternating_scheme.h"
 #include "gan/train/progressive_schedule.h"

@@ -77,10 +77,21 @@ std::string MakeFashionMnistFixture(const std::string& name, int count) {
   return dir;
 }
 
+namespace {
+
+// A binary of this package by name ("dcgan_fashion_mnist"), another by its runfiles path
+// ("gan/tools/sample").
+std::string BinaryPath(const std::string& binary) {
+  return FindRunfile(binary.find('/') == std::string::npos ? "gan/experiments/" + binary : binary)
+      .value();
+}
+
+}  // namespace
+
 BinaryResult RunExperimentBinary(const std::string& experiment, const std::string& flags) {
-  const std::string binary =
-      FindRunfile("gan/experiments/" + experiment).value();
-  const std::string log = TestTmpDir() + "/" + experiment + "_output.txt";
+  const std::string binary = BinaryPath(experiment);
+  const std::string log =
+      TestTmpDir() + "/" + experiment.substr(experiment.rfind('/') + 1) + "_output.txt";
   const int status = std::system((binary + " " + flags + " > " + log + " 2>&1").c_str());
   BinaryResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ""};
   EXPECT_TRUE(ReadFile(log, &result.output).ok());
@@ -89,7 +100,7 @@ BinaryResult RunExperimentBinary(const std::string& experiment, const std::strin
 
 pid_t StartExperimentBinary(const std::string& binary, const std::vector<std::string>& flags,
                             const std::string& log) {
-  const std::string path = FindRunfile("gan/experiments/" + binary).value();
+  const std::string path = BinaryPath(binary);
   const pid_t pid = fork();
   if (pid == 0) {
     if (std::freopen(log.c_str(), "w", stdout) == nullptr) _exit(126);

@@ -30,10 +30,11 @@ struct BinaryResult {
   std::string output;  // stdout and stderr
 };
 
-// Runs //gan/experiments:<experiment> from the test's runfiles with `flags`.
+// Runs //gan/experiments:<experiment> (or the binary at a runfiles path such as
+// "gan/tools/sample") from the test's runfiles with `flags`.
 BinaryResult RunExperimentBinary(const std::string& experiment, const std::string& flags);
 
-// Starts //gan/experiments:<binary> from the test's runfiles with `flags`, stdout and
+// Starts //gan/experiments:<binary> (or a path, as above) with `flags`, stdout and
 // stderr into `log`; returns its pid (to signal and waitpid).
 pid_t StartExperimentBinary(const std::string& binary, const std::vector<std::string>& flags,
                             const std::string& log);

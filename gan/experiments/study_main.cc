@@ -2,7 +2,7 @@
 //
 //   bazel run //gan/experiments:study -- --study=gan/experiments/studies/dcgan_losses.json
 //
-// The study file (gan/experiments/study_plan.h) names the experiment(s), the conditions
+// The study file (gan/studies/study_plan.h) names the experiment(s), the conditions
 // (a grid of --set values, or named lists), the seeds and the budget. Each (condition,
 // seed) is an ordinary run directory under --out_dir, trained by the experiment's own
 // binary and evaluated as it trains; then results.csv (one row per run and evaluated
@@ -29,10 +29,10 @@
 #include "gan/core/status_macros.h"
 #include "gan/core/stop_signal.h"
 #include "gan/core/tool_main.h"
-#include "gan/experiments/study_plan.h"
-#include "gan/experiments/study_report.h"
-#include "gan/experiments/study_results.h"
-#include "gan/experiments/study_runner.h"
+#include "gan/studies/study_plan.h"
+#include "gan/studies/study_report.h"
+#include "gan/studies/study_results.h"
+#include "gan/studies/study_runner.h"
 
 ABSL_FLAG(std::string, study, "", "the study file (JSON; see README.md, \"Studies\")");
 ABSL_FLAG(std::string, out_dir, "",

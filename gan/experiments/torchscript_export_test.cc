@@ -17,7 +17,7 @@
 
 #include "gan/core/config.h"
 #include "gan/core/runfiles.h"
-#include "gan/experiments/experiment_config.h"
+#include "gan/run/experiment_config.h"
 #include "gan/experiments/experiment_test_support.h"
 #include "gan/export/state_dict.h"
 #include "gan/export/torchscript_generator.h"

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "gan/core/config.h"
-#include "gan/experiments/experiment_config.h"
+#include "gan/run/experiment_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);
