@@ -9,7 +9,8 @@
 // the update scheme it names (gan/train/update_scheme.h), the runtime section to the
 // process (gan/core/runtime_section.h); a growing family's schedule is in its model section.
 // Keys of the former flat layout (train.penalty, loss_options, train.ema_decay,
-// train.lr_g, train.n_dis, train.seed, ...) are errors saying where they moved. See configs/*.json for complete examples.
+// train.lr_g, train.n_dis, train.seed, ...) are errors saying where they moved. See
+// gan/experiments/configs/*.json for complete examples.
 #ifndef GAN_RUN_EXPERIMENT_CONFIG_H_
 #define GAN_RUN_EXPERIMENT_CONFIG_H_
 
