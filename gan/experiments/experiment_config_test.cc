@@ -301,14 +301,22 @@ TEST(ExperimentConfigTest, SavedConfigsOfTheFormerLayoutAreTranslated) {
   EXPECT_EQ(parsed->optim.discriminator.lr, 0.001);
   EXPECT_EQ(parsed->optim.generator.lr, 2e-4);  // the default, as it was
   EXPECT_EQ(parsed->optim.generator.beta1, 0.1);
-  // The update scheme's, the process's and the growth schedule's train keys.
+  // A config in the current layout and version is left as it is.
+  nlohmann::json current = Shipped("lecam_resnet");
+  current["config_version"] = kConfigVersion;
+  EXPECT_EQ(TranslateSavedConfig(current), current);
+}
+
+// The update scheme's, the process's and the growth schedule's train keys, in saved configs
+// and in a user's.
+TEST(ExperimentConfigTest, SavedUpdateRuntimeAndGrowthKeysMoveToTheirSections) {
   const nlohmann::json clipped = TranslateSavedConfig(Edited(
       "wgan_clip", {"update=null", "runtime=null", "train.n_dis=3", "train.weight_clip=0.02",
                     "train.seed=5", "train.threads=1"}));
   EXPECT_EQ(clipped["update"], nlohmann::json::parse(R"({"n_dis": 3, "weight_clip": 0.02})"));
   EXPECT_EQ(clipped["runtime"], nlohmann::json::parse(R"({"seed": 5, "threads": 1})"));
   EXPECT_EQ(clipped["train"], nlohmann::json::parse(R"({"batch_size": 64, "epochs": 2})"));
-  parsed = ParseExperimentConfig(clipped);
+  absl::StatusOr<ExperimentConfig> parsed = ParseExperimentConfig(clipped);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(Alternating(*parsed).n_dis, 3);
   EXPECT_EQ(parsed->runtime.seed, 5);
@@ -336,10 +344,6 @@ TEST(ExperimentConfigTest, SavedConfigsOfTheFormerLayoutAreTranslated) {
   EXPECT_THAT(Error(Shipped("pggan_fashion_mnist"), "train.progressive_fade_images=2"),
               HasSubstr("'train.progressive_fade_images' has moved to the model.growth section: "
                         "\"model\": {\"growth\": {\"fade_images\": ...}}"));
-  // A config in the current layout and version is left as it is.
-  nlohmann::json current = Shipped("lecam_resnet");
-  current["config_version"] = kConfigVersion;
-  EXPECT_EQ(TranslateSavedConfig(current), current);
 }
 
 // Version 2 made the reference implementations' forms the defaults; a run saved before
