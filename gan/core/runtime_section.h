@@ -1,6 +1,5 @@
 // The config's "runtime" section: where and how the process computes, read and validated
-// here beside what applies it (gan/core/runtime.h). None of it changes what a run
-// computes on one device but `seed`.
+// here beside what applies it (gan/core/runtime.h).
 //
 //   "runtime": {"device": "cuda", "threads": 8, "workers": 2, "seed": 0}
 //
