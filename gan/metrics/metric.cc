@@ -1,6 +1,7 @@
 #include "gan/metrics/metric.h"
 
 #include <algorithm>
+#include <set>
 #include <utility>
 
 namespace gan {
@@ -34,8 +35,13 @@ std::vector<std::string> MetricKeys() {
 }
 
 bool IsMetricKey(const std::string& key) {
-  const std::vector<std::string> keys = MetricKeys();
-  return std::find(keys.begin(), keys.end(), key) != keys.end();
+  // Metrics register during static initialization, so the set is complete at the first
+  // call; the reports ask once per key of every log line.
+  static const auto* keys = [] {
+    const std::vector<std::string> all = MetricKeys();
+    return new std::set<std::string>(all.begin(), all.end());
+  }();
+  return keys->count(key) > 0;
 }
 
 std::vector<std::string> HeadlineMetricKeys() {
